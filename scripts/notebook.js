@@ -1,0 +1,126 @@
+// @ts-check
+// Runs a notebook headless with `jupyter nbconvert --execute` in the venv, and finds the cell that failed.
+// tslab reports a failing cell only as a stderr stream (no `error` output), and the cells after it come back
+// empty, so nbconvert alone cannot say what went wrong: `failedCell` does.
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
+import { ROOT, jupyterEnv, venvProgram } from "./project.js";
+
+/**
+ * @typedef {{output_type: string, name?: string, text?: string | string[], data?: Record<string, unknown>,
+ *   metadata?: Record<string, unknown>, transient?: unknown}} Output
+ * @typedef {{cell_type: string, source: string | string[], outputs?: Output[], execution_count?: number | null,
+ *   metadata?: Record<string, unknown>}} Cell
+ * @typedef {{cells: Cell[], metadata: Record<string, any>, nbformat: number, nbformat_minor: number}} Notebook
+ */
+
+/** @param {string | string[] | undefined} text */
+export const joinText = (text) => (Array.isArray(text) ? text.join("") : (text ?? ""));
+
+/**
+ * The first code cell that wrote to stderr (how tslab reports an error), with what it wrote.
+ * @param {Notebook} notebook
+ * @returns {{index: number, source: string, stderr: string} | undefined}
+ */
+export function failedCell(notebook) {
+  for (const [index, cell] of notebook.cells.entries()) {
+    if (cell.cell_type !== "code") continue;
+    const stderr = (cell.outputs ?? [])
+      .filter((output) => output.output_type === "stream" && output.name === "stderr")
+      .map((output) => joinText(output.text))
+      .join("");
+    const error = (cell.outputs ?? []).find((output) => output.output_type === "error");
+    if (stderr || error) {
+      return { index, source: joinText(cell.source), stderr: stderr || JSON.stringify(error) };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Error text for a failed cell, for a person to read.
+ * @param {string} name
+ * @param {{index: number, source: string, stderr: string}} failure
+ */
+export function describeFailure(name, failure) {
+  return [
+    `${name}: code cell ${failure.index} failed (the cells after it did not run):`,
+    ...failure.source.split("\n").map((line) => `  | ${line}`),
+    "stderr:",
+    ...failure.stderr
+      .trimEnd()
+      .split("\n")
+      .map((line) => `  ${line}`),
+  ].join("\n");
+}
+
+/**
+ * Executes `input` and writes the executed notebook to `output` (.ipynb). Resolves with it parsed.
+ * Rejects if nbconvert fails or a cell failed, with that cell's source and stderr in the message.
+ * @param {string} input
+ * @param {string} output
+ * @param {{env?: NodeJS.ProcessEnv, timeoutSeconds?: number, onLine?: (line: string) => void}} [options]
+ * @returns {Promise<Notebook>}
+ */
+export async function executeNotebook(input, output, { env = {}, timeoutSeconds = 1800, onLine } = {}) {
+  const notebook = await executeNotebookAllowingErrors(input, output, { env, timeoutSeconds, onLine });
+  const failure = failedCell(notebook);
+  if (failure) throw new Error(describeFailure(basename(input), failure));
+  return notebook;
+}
+
+/**
+ * Like executeNotebook, but resolves with the executed notebook even when a cell failed.
+ * @param {string} input
+ * @param {string} output
+ * @param {{env?: NodeJS.ProcessEnv, timeoutSeconds?: number, onLine?: (line: string) => void}} [options]
+ * @returns {Promise<Notebook>}
+ */
+export function executeNotebookAllowingErrors(
+  input,
+  output,
+  { env = {}, timeoutSeconds = 1800, onLine } = {},
+) {
+  const target = resolve(output);
+  mkdirSync(dirname(target), { recursive: true });
+  const args = [
+    "nbconvert",
+    "--to",
+    "notebook",
+    "--execute",
+    // Without it nbconvert stops at a failing tslab cell with an empty message; failedCell reports it instead.
+    "--allow-errors",
+    `--ExecutePreprocessor.timeout=${timeoutSeconds}`,
+    "--output",
+    target,
+    resolve(input),
+  ];
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(venvProgram("jupyter"), args, {
+      cwd: ROOT,
+      env: jupyterEnv(env),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let log = "";
+    /** @param {Buffer} chunk */
+    const collect = (chunk) => {
+      log += chunk.toString();
+      if (onLine) for (const line of chunk.toString().split("\n")) if (line.trim()) onLine(line);
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) {
+        reject(
+          new Error(
+            `jupyter nbconvert --execute ${basename(input)} exited with ${code}:\n${log.slice(-4000)}`,
+          ),
+        );
+        return;
+      }
+      resolvePromise(JSON.parse(readFileSync(target, "utf8")));
+    });
+  });
+}

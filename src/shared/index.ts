@@ -1,0 +1,3 @@
+// The helpers every lesson imports: `import { loadMnist, ... } from "ae-shared";`
+export * from "./backend";
+export * from "./data";
