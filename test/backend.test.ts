@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { BACKEND, requireNativeBackend } from "ae-shared";
+import { ROOT } from "../scripts/project.js";
+
+test("the shared library runs on native TensorFlow", () => {
+  assert.equal(BACKEND, "tensorflow");
+  assert.equal(requireNativeBackend(), "tensorflow");
+});
+
+/** Imports ae-shared in a fresh Node whose `require("@tensorflow/tfjs-node")` is replaced by `fake`. */
+function importWithFakeTfjsNode(fake: string) {
+  const preload = join(mkdtempSync(join(tmpdir(), "ae-backend-")), "fake-tfjs-node.cjs");
+  writeFileSync(
+    preload,
+    `const Module = require("node:module");
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  if (request === "@tensorflow/tfjs-node") { ${fake} }
+  return load.call(this, request, ...rest);
+};`,
+  );
+  return spawnSync(process.execPath, ["--require", preload, "-e", 'require("ae-shared")'], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+}
+
+test("a missing native addon stops with the fix, instead of tfjs's own advice", () => {
+  const result = importWithFakeTfjsNode(
+    'throw new Error("The Node.js native addon module (tfjs_binding.node) can not be found at path: x");',
+  );
+  assert.notEqual(result.status, 0);
+  assert.match(
+    result.stderr,
+    /NativeBackendError: Native TensorFlow is not available: loading @tensorflow\/tfjs-node failed \(The Node\.js native addon module \(tfjs_binding\.node\) can not be found at path: x\)\./,
+  );
+  assert.match(result.stderr, /Run `npm run setup` \(or `npm start`\)/);
+});
+
+test("a non-native backend is refused, never used silently", () => {
+  const result = importWithFakeTfjsNode('return { getBackend: () => "cpu" };');
+  assert.notEqual(result.status, 0);
+  assert.match(
+    result.stderr,
+    /Native TensorFlow is not available: expected backend "tensorflow", found "cpu"\./,
+  );
+});
