@@ -1,3 +1,4 @@
 // The helpers every lesson imports: `import { loadMnist, ... } from "ae-shared";`
 export * from "./backend";
 export * from "./data";
+export * from "./display";
