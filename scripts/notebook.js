@@ -4,7 +4,8 @@
 // empty, so nbconvert alone cannot say what went wrong: `failedCell` does.
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { ROOT, jupyterEnv, venvProgram } from "./project.js";
 
 /**
@@ -123,4 +124,23 @@ export function executeNotebookAllowingErrors(
       resolvePromise(JSON.parse(readFileSync(target, "utf8")));
     });
   });
+}
+
+// `npm run notebook -- notebooks/01-dense.ipynb [out.ipynb]`: executes one notebook headless, reports a failing cell.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const [input, output] = process.argv.slice(2);
+  if (!input) {
+    process.stderr.write("usage: npm run notebook -- <notebook.ipynb> [executed.ipynb]\n");
+    process.exit(2);
+  }
+  const target = output ?? join(ROOT, "dist", "executed", basename(input));
+  const started = Date.now();
+  executeNotebook(input, target).then(
+    () =>
+      process.stdout.write(`${input}: ran in ${((Date.now() - started) / 1000).toFixed(0)} s -> ${target}\n`),
+    (/** @type {unknown} */ error) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }
