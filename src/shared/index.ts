@@ -2,3 +2,5 @@
 export * from "./backend";
 export * from "./data";
 export * from "./display";
+export * from "./plots";
+export * from "./progress";

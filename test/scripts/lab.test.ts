@@ -1,23 +1,9 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { ROOT, VENV_BIN, jupyterEnv } from "../../scripts/project.js";
-
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error()),
-      );
-    });
-  });
-}
+import { freePort } from "../support/ports.js";
 
 test("npm start's JupyterLab: localhost, token, a TypeScript kernel on native TensorFlow", async (t) => {
   const port = await freePort();

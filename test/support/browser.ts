@@ -1,0 +1,52 @@
+// A real headless Chromium (Debian's package) driven by playwright-core, for checks of what a viewer sees.
+import { existsSync } from "node:fs";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Starts Chromium; a missing browser is an error that says how to install it, never a skipped test. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: browser checks need it (Debian: apt-get install chromium; .ci/run installs it), or set CHROMIUM_PATH.`,
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    // Without the background-networking flags Chromium keeps calling home, which a closed network refuses.
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+/**
+ * Opens `url` with every request outside `allowed` aborted (recorded in `blocked`), as on a machine with no
+ * network. `serve` can answer some requests itself.
+ */
+export async function openOffline(
+  browser: Browser,
+  url: string,
+  options: { allowed?: (url: string) => boolean; serve?: (url: string) => string | undefined } = {},
+): Promise<{ page: Page; blocked: string[] }> {
+  const allowed = options.allowed ?? ((u: string) => u.startsWith("file:"));
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const blocked: string[] = [];
+  await context.route("**/*", (route) => {
+    const requested = route.request().url();
+    if (allowed(requested)) return route.continue();
+    const body = options.serve?.(requested);
+    if (body !== undefined) return route.fulfill({ contentType: "text/javascript", body });
+    blocked.push(requested);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  await page.goto(url);
+  return { page, blocked };
+}
