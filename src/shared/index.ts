@@ -4,3 +4,5 @@ export * from "./data";
 export * from "./display";
 export * from "./plots";
 export * from "./progress";
+export * from "./memory";
+export * from "./params";

@@ -8,7 +8,9 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-node";
+import plotlyPackage from "plotly.js-dist/package.json";
 import { LiveOutput, display, escapeHtml, inKernel } from "./display";
+import { guardInterrupts, type InterruptGuard } from "./interrupt";
 
 /** One line of a chart, in plotly's terms (the subset we use). */
 export interface Trace {
@@ -47,14 +49,10 @@ export function plotlyScript(): string {
   return plotlySource;
 }
 
-function plotlyVersion(): string {
-  return (require("plotly.js-dist/package.json") as { version: string }).version;
-}
-
 /** Sends plotly.js to the notebook page, unless this kernel did already. Charts after it can draw. */
 function ensurePlotlyInNotebook(): void {
   if (plotlySentToNotebook) return;
-  const note = `plotly.js ${plotlyVersion()} loaded for the charts below`;
+  const note = `plotly.js ${plotlyPackage.version} loaded for the charts below`;
   display({
     "text/html": `<script type="text/javascript">${plotlyScript()}</script><small style="color:#888">${note}</small>`,
     "text/plain": `(${note})`,
@@ -158,6 +156,7 @@ interface Subject<T> {
 
 function nodeplotlib(): NodePlotLib {
   // Loaded only in scripts that plot: it brings a web server (NestJS) along.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, only where a script plots
   return require("nodeplotlib") as NodePlotLib;
 }
 
@@ -309,6 +308,7 @@ export class LossPlot extends tf.Callback {
   private readonly batchLoss: number[] = [];
   private readonly output = new LiveOutput();
   private stream: Subject<unknown> | undefined;
+  private guard: InterruptGuard | undefined;
   private epochs = 1;
   private steps = 1;
   private epoch = 0;
@@ -334,6 +334,8 @@ export class LossPlot extends tf.Callback {
     this.history.val_loss.length = 0;
     this.batchX.length = 0;
     this.batchLoss.length = 0;
+    // Stop (kernel interrupt) ends training after the current batch, also when no progress bar is used.
+    this.guard = guardInterrupts(this.model);
     if (inKernel()) ensurePlotlyInNotebook();
     else if (browserCanOpen()) this.startStream();
     this.draw();
@@ -362,6 +364,8 @@ export class LossPlot extends tf.Callback {
   }
 
   override async onTrainEnd(): Promise<void> {
+    this.guard?.release();
+    this.guard = undefined;
     this.draw();
     if (this.stream) {
       // Not completed: a completed stream would show nothing to a browser that connects after training.
@@ -408,6 +412,7 @@ export class LossPlot extends tf.Callback {
 
   private startStream(): void {
     // nodeplotlib draws an rxjs Observable as a live chart; it must be nodeplotlib's own rxjs.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded with nodeplotlib, only in scripts
     const { BehaviorSubject } = require("rxjs") as {
       BehaviorSubject: new (value: unknown) => Subject<unknown>;
     };

@@ -1,0 +1,53 @@
+// Lesson parameters from the environment, so tests and teachers can shrink a run without editing cells:
+//   AE_EPOCHS=1 AE_TRAIN_SIZE=2048 npm start
+import { TRAIN_COUNT } from "./data";
+
+export interface LessonParams {
+  /** Training epochs (AE_EPOCHS). */
+  epochs: number;
+  /** Training images used, the first n of the 60,000 (AE_TRAIN_SIZE). */
+  trainSize: number;
+}
+
+const LIMITS: Record<keyof LessonParams, { variable: string; min: number; max: number }> = {
+  epochs: { variable: "AE_EPOCHS", min: 1, max: 1000 },
+  trainSize: { variable: "AE_TRAIN_SIZE", min: 1, max: TRAIN_COUNT },
+};
+
+/** A parameter set in the environment that is not a whole number in range. */
+export class ParamError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = "ParamError";
+  }
+}
+
+function readWhole(name: keyof LessonParams, fallback: number, env: NodeJS.ProcessEnv): number {
+  const { variable, min, max } = LIMITS[name];
+  const raw = env[variable];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+    throw new ParamError(
+      `${variable} must be a whole number from ${min} to ${max}, found ${JSON.stringify(raw)}. ` +
+        `Unset it to use the lesson's default (${fallback}).`,
+    );
+  }
+  return value;
+}
+
+/**
+ * The lesson's epochs and training-set size: the defaults given (the course's values), unless AE_EPOCHS or
+ * AE_TRAIN_SIZE is set. A value that is not a whole number in range stops with a message naming it.
+ */
+export function lessonParams(
+  defaults: Partial<LessonParams> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): LessonParams {
+  const epochs = defaults.epochs ?? 5;
+  const trainSize = defaults.trainSize ?? TRAIN_COUNT;
+  return {
+    epochs: readWhole("epochs", epochs, env),
+    trainSize: readWhole("trainSize", trainSize, env),
+  };
+}

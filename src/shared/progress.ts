@@ -1,0 +1,303 @@
+// Keras-style training progress for tfjs `model.fit`, in a notebook and in a plain script:
+//
+//   Epoch 1/5
+//   235/235 [==============================] - 3s 12ms/step - loss: 0.0925 - val_loss: 0.0914
+//
+// In a notebook it is one output redrawn in place (at most every `updateEveryMs`, and at each epoch's end),
+// so a saved notebook keeps two lines per finished epoch instead of one output per update. In a script the
+// live line is rewritten with "\r" as Keras does. While training, SIGINT stops fit after the current batch
+// (see interrupt.ts): the cell ends normally and the model keeps what it learned.
+import * as tf from "@tensorflow/tfjs-node";
+import { LiveOutput, inKernel } from "./display";
+import { guardInterrupts, type InterruptGuard } from "./interrupt";
+
+// The interrupt guard is part of this module's API: a loss-plot callback can hold it too.
+export { guardInterrupts, type InterruptGuard } from "./interrupt";
+
+const BAR_WIDTH = 30;
+
+function checkSeconds(name: string, seconds: number): void {
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw new RangeError(`${name}: expected a duration in seconds >= 0, found ${String(seconds)}`);
+  }
+}
+
+/** Keras's time per step: "3s/step" from 1 s, "12ms/step" from 1 ms, else "850us/step". */
+export function formatStepTime(seconds: number): string {
+  checkSeconds("formatStepTime", seconds);
+  if (seconds >= 1 || seconds === 0) return `${Math.round(seconds)}s/step`;
+  if (seconds >= 1e-3) return `${Math.round(seconds * 1e3)}ms/step`;
+  return `${Math.round(seconds * 1e6)}us/step`;
+}
+
+/** Keras's ETA: "42s" up to a minute, then "1:05", then "1:00:05" (whole seconds, rounded down). */
+export function formatEta(seconds: number): string {
+  checkSeconds("formatEta", seconds);
+  const whole = Math.floor(seconds);
+  const two = (n: number) => String(n).padStart(2, "0");
+  if (seconds > 3600)
+    return `${Math.floor(whole / 3600)}:${two(Math.floor((whole % 3600) / 60))}:${two(whole % 60)}`;
+  if (seconds > 60) return `${Math.floor(whole / 60)}:${two(whole % 60)}`;
+  return `${whole}s`;
+}
+
+/** Keras's metric value: 4 decimals ("0.0925"), or 4 significant decimals in exponent form near zero. */
+export function formatMetricValue(value: number): string {
+  if (Number.isNaN(value)) return "nan";
+  if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
+  if (Math.abs(value) > 1e-3) return value.toFixed(4);
+  // Python's %.4e writes at least two exponent digits: 1.2346e-05.
+  return value.toExponential(4).replace(/e([+-])(\d)$/, "e$10$2");
+}
+
+/** One progress line, as Keras's Progbar draws it. */
+export interface ProgressLine {
+  /** Batches done in this epoch so far. */
+  step: number;
+  /** Batches per epoch, or null when unknown (fitDataset without batchesPerEpoch). */
+  steps: number | null;
+  /** Seconds since the epoch began. */
+  elapsed: number;
+  /** Estimated seconds per batch. */
+  perStep: number;
+  /** The epoch's last line: total time and time per step instead of the ETA. */
+  final: boolean;
+  /** Names and values to show, in order, e.g. `[["loss", 0.0925], ["val_loss", 0.0914]]`. */
+  values: ReadonlyArray<readonly [string, number]>;
+}
+
+/**
+ * Formats a progress line: ` 96/235 [===========>..................] - ETA: 2s - loss: 0.2713` while the
+ * epoch runs, `235/235 [==============================] - 3s 12ms/step - loss: 0.0925` at its end.
+ */
+export function formatProgressLine(line: ProgressLine): string {
+  const { step, steps, elapsed, perStep, final, values } = line;
+  if (!Number.isInteger(step) || step < 0) {
+    throw new RangeError(`formatProgressLine: step must be a whole number >= 0, found ${String(step)}`);
+  }
+  if (steps !== null && (!Number.isInteger(steps) || steps < 1 || step > steps)) {
+    throw new RangeError(
+      `formatProgressLine: steps must be null or a whole number from 1 and at least step (${step}), found ${String(steps)}`,
+    );
+  }
+  checkSeconds("formatProgressLine: elapsed", elapsed);
+  checkSeconds("formatProgressLine: perStep", perStep);
+  const shown = values.map(([name, value]) => ` - ${name}: ${formatMetricValue(value)}`).join("");
+  const timing = ` - ${Math.round(elapsed)}s ${formatStepTime(perStep)}`;
+  if (steps === null) return `${String(step).padStart(7)}/Unknown${timing}${shown}`;
+  const filled = Math.floor((BAR_WIDTH * step) / steps);
+  const head = filled === 0 ? "" : "=".repeat(filled - 1) + (step < steps ? ">" : "=");
+  const bar = `${String(step).padStart(String(steps).length)}/${steps} [${head}${".".repeat(BAR_WIDTH - filled)}]`;
+  return final ? `${bar}${timing}${shown}` : `${bar} - ETA: ${formatEta(perStep * (steps - step))}${shown}`;
+}
+
+export interface ProgressBarOptions {
+  /** Least time between two redraws of the live line, in ms; each epoch's end is always drawn. Default 150. */
+  updateEveryMs?: number;
+}
+
+/** Running mean of a batch metric over the epoch, weighted by batch size as tfjs's epoch logs are. */
+interface RunningMean {
+  sum: number;
+  weight: number;
+}
+
+type LogValue = number | tf.Scalar;
+
+async function numberOf(value: LogValue): Promise<number> {
+  return typeof value === "number" ? value : ((await value.data())[0] ?? Number.NaN);
+}
+
+const now = () => performance.now();
+// SIGINT and the kernel's display messages are handled only when the event loop turns, and fit does not
+// yield between batches to callbacks like this one (tfjs yields only for plain-object callbacks).
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * A fit callback that shows Keras-style progress; pass it with `verbose: 0` (else tfjs prints its own too):
+ *
+ * ```ts
+ * await model.fit(x, y, { epochs: 5, batchSize: 256, verbose: 0, callbacks: [progressBar()] });
+ * ```
+ *
+ * Put it first in `callbacks` when mixing it with plain-object callbacks (`{ onEpochEnd }`): tfjs decides
+ * from the first item how to treat the whole list; wrap plain objects in `new tf.CustomCallback({...})`.
+ */
+export class ProgressBar extends tf.Callback {
+  private readonly updateEveryMs: number;
+  private epochs: number | null = null;
+  private steps: number | null = null;
+  private guard: InterruptGuard | null = null;
+  private live: LiveOutput | null = null;
+  /** Lines of the output so far (notebook): a note, then "Epoch k/N" and its final line per finished epoch. */
+  private done: string[] = [];
+  private header = "";
+  private epoch = 0;
+  private step = 0;
+  private epochOpen = false;
+  private epochStart = 0;
+  private firstStepEnd: number | null = null;
+  private lastDraw = Number.NEGATIVE_INFINITY;
+  private shownWidth = 0;
+  private means = new Map<string, RunningMean>();
+
+  constructor(options: ProgressBarOptions = {}) {
+    super();
+    const every = options.updateEveryMs ?? 150;
+    if (typeof every !== "number" || !Number.isFinite(every) || every < 0) {
+      throw new RangeError(`progressBar: updateEveryMs must be a number of ms >= 0, found ${String(every)}`);
+    }
+    this.updateEveryMs = every;
+  }
+
+  override async onTrainBegin(): Promise<void> {
+    if (!(this instanceof ProgressBar)) {
+      // tfjs wrapped us as a plain-object callback, so setParams/setModel never reached us.
+      throw new TypeError(
+        "progressBar: fit treated it as a plain-object callback because the first item of `callbacks` is one. " +
+          "Put progressBar() first, or wrap plain objects in new tf.CustomCallback({...}).",
+      );
+    }
+    const number = (name: string): number | null => {
+      const value = this.params[name];
+      return typeof value === "number" && Number.isFinite(value) ? value : null;
+    };
+    this.epochs = number("epochs");
+    const samples = number("samples");
+    const batchSize = number("batchSize");
+    // fit passes samples and batchSize; fitDataset passes steps (batchesPerEpoch), or nothing.
+    this.steps = number("steps") ?? (samples !== null && batchSize ? Math.ceil(samples / batchSize) : null);
+    this.done = [];
+    this.epochOpen = false;
+    this.lastDraw = Number.NEGATIVE_INFINITY;
+    this.live = inKernel() ? new LiveOutput() : null;
+    if (this.params["verbose"] !== 0) {
+      this.print("(fit was called without verbose: 0, so tfjs prints its own progress as well)");
+    }
+    this.guard = guardInterrupts(this.model);
+  }
+
+  override async onEpochBegin(epoch: number): Promise<void> {
+    this.epoch = epoch;
+    this.step = 0;
+    this.means = new Map();
+    this.epochStart = now();
+    this.firstStepEnd = null;
+    this.shownWidth = 0;
+    this.header = this.epochs === null ? `Epoch ${epoch + 1}` : `Epoch ${epoch + 1}/${this.epochs}`;
+    this.epochOpen = true;
+    if (this.live) {
+      if (this.due()) this.drawNotebook(null);
+    } else {
+      process.stdout.write(`${this.header}\n`);
+      this.lastDraw = now();
+    }
+  }
+
+  override async onBatchEnd(batch: number, logs?: Record<string, LogValue>): Promise<void> {
+    this.step = batch + 1;
+    const size = typeof logs?.["size"] === "number" ? logs["size"] : 1;
+    for (const [name, value] of Object.entries(logs ?? {})) {
+      if (name === "batch" || name === "size") continue;
+      const mean = this.means.get(name) ?? { sum: 0, weight: 0 };
+      mean.sum += (await numberOf(value)) * size;
+      mean.weight += size;
+      this.means.set(name, mean);
+    }
+    if (this.step === 1) this.firstStepEnd = now();
+    if (this.due() && (this.steps === null || this.step < this.steps)) this.draw(this.line(false, []));
+    await nextTurn();
+    // Also after a SIGINT handled before fit reset stopTraining (it does so after onTrainBegin).
+    if (this.guard?.interrupted) this.model.stopTraining = true;
+  }
+
+  override async onEpochEnd(_epoch: number, logs?: Record<string, LogValue>): Promise<void> {
+    // Batch metrics come from the running means; the rest of the epoch's logs are validation results.
+    const extra: [string, number][] = [];
+    for (const [name, value] of Object.entries(logs ?? {})) {
+      if (!this.means.has(name)) extra.push([name, await numberOf(value)]);
+    }
+    const final = this.line(true, extra);
+    this.epochOpen = false;
+    if (this.live) {
+      this.done.push(this.header, final);
+      this.drawNotebook(null);
+    } else {
+      this.writeScript(final, "\n");
+    }
+  }
+
+  override async onTrainEnd(): Promise<void> {
+    const guard = this.guard;
+    this.guard = null;
+    guard?.release();
+    const complete = this.epochs !== null && this.epoch + 1 >= this.epochs && this.step === this.steps;
+    if (guard?.interrupted && !complete) {
+      const where =
+        this.steps !== null && this.step === this.steps
+          ? `epoch ${this.epoch + 1}${this.epochs === null ? "" : ` of ${this.epochs}`}`
+          : `epoch ${this.epoch + 1}, batch ${this.step}${this.steps === null ? "" : `/${this.steps}`}`;
+      this.print(`Training stopped by interrupt after ${where}: the model keeps what it learned.`);
+    }
+  }
+
+  /** A line that stays: added to the notebook output, or printed on its own line in a script. */
+  private print(text: string): void {
+    if (this.live) {
+      this.done.push(text);
+      this.drawNotebook(null);
+    } else {
+      process.stdout.write(`${text}\n`);
+    }
+  }
+
+  private due(): boolean {
+    return now() - this.lastDraw >= this.updateEveryMs;
+  }
+
+  private line(final: boolean, extra: [string, number][]): string {
+    const t = now();
+    const step = this.step;
+    // Keras leaves the first step out of the time per step: it includes one-off start-up work.
+    const perStep =
+      step === 0
+        ? 0
+        : this.firstStepEnd !== null && step > 1
+          ? (t - this.firstStepEnd) / 1000 / (step - 1)
+          : (t - this.epochStart) / 1000 / step;
+    const values: [string, number][] = [...this.means].map(([name, m]) => [name, m.sum / m.weight]);
+    return formatProgressLine({
+      step,
+      steps: this.steps !== null && step <= this.steps ? this.steps : null,
+      elapsed: (t - this.epochStart) / 1000,
+      perStep,
+      final,
+      values: [...values, ...extra],
+    });
+  }
+
+  private draw(line: string): void {
+    if (this.live) this.drawNotebook(line);
+    else this.writeScript(line, "");
+  }
+
+  private drawNotebook(liveLine: string | null): void {
+    const lines = [...this.done];
+    if (this.epochOpen) lines.push(this.header, ...(liveLine === null ? [] : [liveLine]));
+    this.live?.update({ "text/plain": lines.join("\n") });
+    this.lastDraw = now();
+  }
+
+  /** Rewrites the live line in place as Keras does: "\r", the line, and spaces over a longer previous one. */
+  private writeScript(line: string, end: string): void {
+    const pad = " ".repeat(Math.max(0, this.shownWidth - line.length));
+    this.shownWidth = line.length;
+    process.stdout.write(`\r${line}${pad}${end}`);
+    this.lastDraw = now();
+  }
+}
+
+/** A new `ProgressBar` callback for `model.fit`. */
+export function progressBar(options: ProgressBarOptions = {}): ProgressBar {
+  return new ProgressBar(options);
+}

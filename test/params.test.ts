@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { ParamError, lessonParams } from "ae-shared";
+
+test("defaults are the course's: 5 epochs on all 60,000 images", () => {
+  assert.deepEqual(lessonParams({}, {}), { epochs: 5, trainSize: 60000 });
+  assert.deepEqual(lessonParams({ epochs: 10 }, {}), { epochs: 10, trainSize: 60000 });
+});
+
+test("AE_EPOCHS and AE_TRAIN_SIZE override them", () => {
+  assert.deepEqual(lessonParams({}, { AE_EPOCHS: "1", AE_TRAIN_SIZE: " 2048 " }), {
+    epochs: 1,
+    trainSize: 2048,
+  });
+  assert.deepEqual(lessonParams({}, { AE_EPOCHS: "" }), { epochs: 5, trainSize: 60000 }, "empty means unset");
+});
+
+test("a value that is not a whole number in range stops with what was expected and found", () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ AE_EPOCHS: "five" }, /AE_EPOCHS must be a whole number from 1 to 1000, found "five"/],
+    [{ AE_EPOCHS: "0" }, /AE_EPOCHS must be a whole number from 1 to 1000, found "0"/],
+    [{ AE_EPOCHS: "2.5" }, /found "2\.5"/],
+    [{ AE_EPOCHS: "1e3" }, /found "1e3"/],
+    [{ AE_TRAIN_SIZE: "60001" }, /AE_TRAIN_SIZE must be a whole number from 1 to 60000, found "60001"/],
+    [{ AE_TRAIN_SIZE: "-5" }, /AE_TRAIN_SIZE must be a whole number from 1 to 60000, found "-5"/],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(
+      () => lessonParams({}, env),
+      (error: unknown) =>
+        error instanceof ParamError && message.test(error.message) && /Unset it/.test(error.message),
+      JSON.stringify(env),
+    );
+  }
+});
