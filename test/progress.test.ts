@@ -304,10 +304,10 @@ describe("progressBar in a notebook: one output updated in place", () => {
           callbacks: [progressBar({ updateEveryMs: 0 })],
         }),
       );
-      // Per epoch: its start, 3 live lines, its end.
-      assert.equal(messages.length, 10);
+      // The first line when training begins, then per epoch: its start, 3 live lines, its end.
+      assert.equal(messages.length, 11);
       assert.equal(messages.filter((m) => !m.update).length, 1);
-      assert.match(messages[6]?.text ?? "", new RegExp(`^Epoch 1/2\\n.*\\nEpoch 2/2\\n${LIVE.slice(2)}$`));
+      assert.match(messages[7]?.text ?? "", new RegExp(`^Epoch 1/2\\n.*\\nEpoch 2/2\\n${LIVE.slice(2)}$`));
     } finally {
       dispose();
     }

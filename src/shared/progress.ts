@@ -175,6 +175,11 @@ export class ProgressBar extends tf.Callback {
       this.print("(fit was called without verbose: 0, so tfjs prints its own progress as well)");
     }
     this.guard = guardInterrupts(this.model);
+    // Claim the output now, so the progress stays above outputs other callbacks create (the loss chart).
+    if (this.live) {
+      this.live.update({ "text/plain": this.epochs === null ? "Epoch 1" : `Epoch 1/${this.epochs}` });
+      this.lastDraw = now();
+    }
   }
 
   override async onEpochBegin(epoch: number): Promise<void> {
