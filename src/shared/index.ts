@@ -6,3 +6,5 @@ export * from "./plots";
 export * from "./progress";
 export * from "./memory";
 export * from "./params";
+export * from "./images";
+export * from "./noise";

@@ -1,0 +1,228 @@
+// The four lessons: committed clean and faithful to the course, and executed headless in a real tslab kernel.
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { executeNotebook, joinText, type Cell, type Notebook, type Output } from "../scripts/notebook.js";
+import { NOTEBOOKS, ROOT } from "../scripts/project.js";
+import { pngSize } from "./support/png.js";
+
+const LESSONS = ["01-dense", "02-deep", "03-conv", "04-denoise"] as const;
+type Lesson = (typeof LESSONS)[number];
+/** Small runs: every cell, a real fit, in seconds. */
+const SMALL = { AE_EPOCHS: "1", AE_TRAIN_SIZE: "2048" };
+
+const read = (lesson: Lesson): Notebook =>
+  JSON.parse(readFileSync(join(NOTEBOOKS, `${lesson}.ipynb`), "utf8")) as Notebook;
+const codeOf = (notebook: Notebook) =>
+  notebook.cells
+    .filter((cell) => cell.cell_type === "code")
+    .map((cell) => joinText(cell.source))
+    .join("\n");
+const textOf = (notebook: Notebook) => notebook.cells.map((cell) => joinText(cell.source)).join("\n");
+const outputsOf = (cell: Cell): Output[] => cell.outputs ?? [];
+const stdoutOf = (notebook: Notebook) =>
+  notebook.cells
+    .flatMap(outputsOf)
+    .filter((output) => output.output_type === "stream" && output.name === "stdout")
+    .map((output) => joinText(output.text))
+    .join("");
+const dataOf = (output: Output, mime: string) =>
+  joinText(output.data?.[mime] as string | string[] | undefined);
+
+describe("the committed notebooks", () => {
+  for (const lesson of LESSONS) {
+    test(`${lesson}: no outputs, no execution counts, the tslab kernel, the course's structure`, () => {
+      const notebook = read(lesson);
+      assert.equal(notebook.metadata.kernelspec?.name, "tslab");
+      assert.equal(notebook.metadata.kernelspec?.display_name, "TypeScript");
+      for (const cell of notebook.cells.filter((c) => c.cell_type === "code")) {
+        assert.deepEqual(cell.outputs, [], "no outputs");
+        assert.equal(cell.execution_count, null, "no execution count");
+      }
+      const text = textOf(notebook);
+      for (const heading of ["学习目标", "流程", "总结", "练习"]) assert.match(text, new RegExp(heading));
+      const code = codeOf(notebook);
+      for (const setting of [
+        'optimizer: "adam"',
+        'loss: "binaryCrossentropy"',
+        "batchSize: 256",
+        "shuffle: true",
+        "validationData: [",
+        ".summary()",
+        "lessonParams({ epochs: 5 })",
+        "progressBar()",
+        "lossPlot(",
+        "showDigits(",
+      ]) {
+        assert.ok(code.includes(setting), `${lesson} uses ${setting}`);
+      }
+    });
+  }
+
+  /** Units of the dense layers in the order the code builds them. */
+  const denseUnits = (code: string) =>
+    [...code.matchAll(/tf\.layers\.dense\(\{ units: (\w+)/g)].map((m) => m[1]);
+
+  test("01: 784 -> Dense 32 relu -> Dense 784 sigmoid", () => {
+    const code = codeOf(read("01-dense"));
+    assert.match(code, /const encodingDim = 32;/);
+    assert.match(code, /const decodingDim = 784;/);
+    assert.match(code, /tf\.input\(\{ shape: \[784\] \}\)/);
+    assert.deepEqual(denseUnits(code), ["encodingDim", "decodingDim"]);
+    assert.match(code, /units: encodingDim, activation: "relu"/);
+    assert.match(code, /units: decodingDim, activation: "sigmoid"/);
+  });
+
+  test("02: 128-64-32-64-128-784, next to the 784-32-784 model it is compared with", () => {
+    const code = codeOf(read("02-deep"));
+    assert.deepEqual(denseUnits(code), ["32", "784", "128", "64", "32", "64", "128", "784"]);
+    assert.match(code, /compareLosses\(/);
+  });
+
+  test("03 and 04: the course's Conv2D / MaxPooling2D / UpSampling2D stack", () => {
+    for (const lesson of ["03-conv", "04-denoise"] as const) {
+      const code = codeOf(read(lesson));
+      const layers = [...code.matchAll(/tf\.layers\.(conv2d|maxPooling2d|upSampling2d)\(\{([^}]*)\}/g)].map(
+        (m) => `${m[1]}(${(m[2] ?? "").trim()})`,
+      );
+      const conv = (filters: number, activation: string) =>
+        `conv2d(filters: ${filters}, kernelSize: [3, 3], activation: "${activation}", padding: "same")`;
+      const pool = 'maxPooling2d(poolSize: [2, 2], padding: "same")';
+      const up = "upSampling2d(size: [2, 2])";
+      assert.deepEqual(layers, [
+        conv(32, "relu"),
+        pool,
+        conv(32, "relu"),
+        pool,
+        conv(32, "relu"),
+        up,
+        conv(32, "relu"),
+        up,
+        conv(1, "sigmoid"),
+      ]);
+      assert.match(code, /tf\.input\(\{ shape: \[28, 28, 1\] \}\)/);
+    }
+  });
+
+  test("04: Gaussian noise clipped to [0, 1], 0.5 by default, the course's 3.0 for comparison", () => {
+    const code = codeOf(read("04-denoise"));
+    assert.match(code, /const noiseLevels = \[0\.5, 3\.0\]/);
+    assert.match(code, /addGaussianNoise\(xTrain, \{ stddev: stddev, seed: /);
+    assert.match(code, /model\.fit\(data\.xTrainNoisy, xTrain,/, "noisy inputs, clean targets");
+    assert.match(code, /validationData: \[data\.xTestNoisy, xTest\]/);
+  });
+});
+
+/**
+ * The lesson, then a second pass over all its code cells between two tensor counts: a re-run of any cell
+ * (data, model, training, display) must leave the count where it was.
+ */
+function withRerun(notebook: Notebook): Notebook {
+  const code = (source: string): Cell => ({
+    cell_type: "code",
+    source,
+    outputs: [],
+    execution_count: null,
+    metadata: {},
+  });
+  const cells = notebook.cells.filter((cell) => cell.cell_type === "code");
+  return {
+    ...notebook,
+    cells: [
+      ...notebook.cells,
+      code(
+        'import * as tfCount from "@tensorflow/tfjs-node";\nconst tensorsBefore = tfCount.memory().numTensors;',
+      ),
+      ...cells.map((cell) => ({ ...cell, outputs: [], metadata: { tags: ["rerun"] } })),
+      code("console.log(`tensor count: ${tensorsBefore} -> ${tfCount.memory().numTensors}`);"),
+    ],
+  };
+}
+
+/** The batch losses the live chart drew, from its final state in the saved notebook. */
+function chartBatchLosses(output: Output): number[] {
+  const html = dataOf(output, "text/html");
+  const traces = /newPlot\(el, (\[.*?\]), \{"title"/.exec(html)?.[1];
+  assert.ok(traces, "the chart's traces");
+  const parsed = JSON.parse(traces.replace(/\\u003c/g, "<")) as { name: string; y: number[] }[];
+  return parsed.find((trace) => trace.name.startsWith("loss"))?.y ?? [];
+}
+
+describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", () => {
+  const expectedGrids: Record<Lesson, number> = {
+    "01-dense": 1,
+    "02-deep": 1,
+    "03-conv": 1,
+    "04-denoise": 3,
+  };
+  const expectedFits: Record<Lesson, number> = { "01-dense": 1, "02-deep": 2, "03-conv": 1, "04-denoise": 2 };
+
+  for (const lesson of LESSONS) {
+    test(lesson, async () => {
+      const dir = join(ROOT, "test", ".output", "lessons");
+      mkdirSync(dir, { recursive: true });
+      const input = join(dir, `${lesson}.rerun.ipynb`);
+      const lessonNotebook = read(lesson);
+      writeFileSync(input, JSON.stringify(withRerun(lessonNotebook), null, 1));
+      const executed = await executeNotebook(input, join(dir, `${lesson}.executed.ipynb`), { env: SMALL });
+      const firstPass = executed.cells.slice(0, lessonNotebook.cells.length);
+
+      // Every code cell ran: each one shows something (a silently aborted cell shows nothing).
+      for (const [index, cell] of firstPass.entries()) {
+        if (cell.cell_type === "code") assert.ok(outputsOf(cell).length > 0, `code cell ${index} has output`);
+      }
+      const outputs = firstPass.flatMap(outputsOf);
+      const text = stdoutOf({ ...executed, cells: firstPass });
+      assert.match(text, /epochs = 1,训练图片 2048 张,后端 = tensorflow/);
+
+      // Live loss charts, drawn once per kernel with plotly sent once, and a loss that fell while training.
+      const charts = outputs.filter((o) => dataOf(o, "text/html").includes('class="ae-chart"'));
+      const live = charts.filter((o) => dataOf(o, "text/html").includes("loss (each batch)"));
+      assert.equal(live.length, expectedFits[lesson], "a live chart per fit");
+      const comparisons = lesson === "02-deep" || lesson === "04-denoise" ? 1 : 0;
+      assert.equal(charts.length - live.length, comparisons, "comparison charts");
+      const plotly = outputs.filter((o) => /^\(plotly\.js [\d.]+ loaded/.test(dataOf(o, "text/plain")));
+      assert.equal(plotly.length, 1, "plotly.js sent to the page once");
+      for (const chart of live) {
+        const losses = chartBatchLosses(chart);
+        assert.equal(losses.length, 8, "2048 images in batches of 256: 8 points");
+        assert.ok(losses[losses.length - 1]! < losses[0]!, `loss fell within the run: ${losses.join(", ")}`);
+      }
+
+      // Progress: one output per fit with the epoch's final Keras-style line.
+      const progress = outputs.filter((o) => /^Epoch 1\/1\n8\/8 \[=+\] - /.test(dataOf(o, "text/plain")));
+      assert.equal(progress.length, expectedFits[lesson]);
+      for (const line of progress)
+        assert.match(dataOf(line, "text/plain"), /s\/step - loss: \d\.\d{4} - val_loss: \d\.\d{4}$/);
+
+      // Digit grids: PNGs of 10 digits a row.
+      const grids = outputs.filter((o) => o.data?.["image/png"]);
+      assert.equal(grids.length, expectedGrids[lesson]);
+      for (const grid of grids) {
+        const size = pngSize(Buffer.from(dataOf(grid, "image/png"), "base64"));
+        assert.ok(size.width > 10 * 28 * 2, `10 digits, scaled up: ${size.width} px wide`);
+      }
+
+      if (lesson === "03-conv") {
+        assert.match(text, /encoded 的形状: \[ null, 7, 7, 32 \]/);
+        assert.match(text, /decoded 的形状: \[ null, 28, 28, 1 \]/);
+      }
+      if (lesson === "02-deep") assert.match(text, /深度自编码器 最终 val_loss = 0\.\d{4}/);
+      if (lesson === "04-denoise") {
+        assert.match(text, /σ=0\.5: 最终 val_loss = 0\.\d{4}/);
+        assert.match(text, /σ=3\.0: 最终 val_loss = 0\.\d{4}/);
+        assert.match(
+          dataOf(grids[0]!, "text/plain"),
+          /clipped/,
+          "the unclipped course display is said to be clipped",
+        );
+      }
+
+      // The second pass over every code cell left the tensor count where it was.
+      const counts = /tensor count: (\d+) -> (\d+)/.exec(stdoutOf(executed));
+      assert.ok(counts, "the count was printed");
+      assert.equal(counts[2], counts[1], `tensor count after re-running every cell: ${counts[0]}`);
+    });
+  }
+});
