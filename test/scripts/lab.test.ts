@@ -1,63 +1,134 @@
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "node:test";
+import { after, before, describe, test } from "node:test";
+import type { Browser } from "playwright-core";
 import { ROOT, VENV_BIN, jupyterEnv } from "../../scripts/project.js";
+import { launchChromium } from "../support/browser.js";
 import { freePort } from "../support/ports.js";
 
-test("npm start's JupyterLab: localhost, token, a TypeScript kernel on native TensorFlow", async (t) => {
-  const port = await freePort();
-  const lab = spawn(process.execPath, [join(ROOT, "scripts", "lab.js"), "--no-browser"], {
-    cwd: ROOT,
-    env: { ...process.env, AE_PORT: String(port) },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
+describe("npm start's JupyterLab", () => {
+  let lab: ChildProcess;
+  let url: URL;
+  let log = "";
+
+  before(async () => {
+    const port = await freePort();
+    lab = spawn(process.execPath, [join(ROOT, "scripts", "lab.js"), "--no-browser"], {
+      cwd: ROOT,
+      env: { ...process.env, AE_PORT: String(port) },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    url = await new Promise<URL>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`JupyterLab printed no URL within 60 s:\n${log}`)),
+        60_000,
+      );
+      const look = (chunk: Buffer) => {
+        log += chunk.toString();
+        const match = /http:\/\/127\.0\.0\.1:\d+\/lab\/tree\/notebooks\?token=\w+/.exec(log);
+        if (match) {
+          clearTimeout(timer);
+          resolve(new URL(match[0]));
+        }
+      };
+      lab.stdout?.on("data", look);
+      lab.stderr?.on("data", look);
+      lab.on("exit", (code) => reject(new Error(`JupyterLab exited with ${code}:\n${log}`)));
+    });
   });
-  t.after(() => {
+
+  after(() => {
     if (lab.exitCode === null && lab.pid) process.kill(-lab.pid, "SIGTERM");
   });
-  let log = "";
-  const url = await new Promise<URL>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`JupyterLab printed no URL within 60 s:\n${log}`)),
-      60_000,
+
+  test("localhost, token, a TypeScript kernel on native TensorFlow", async () => {
+    const token = url.searchParams.get("token") ?? "";
+    assert.ok(token.length >= 32, "a generated token");
+    const base = `http://127.0.0.1:${url.port}`;
+    assert.equal((await fetch(`${base}/api/kernelspecs`)).status, 403, "no token, no API");
+    const specs = (await (
+      await fetch(`${base}/api/kernelspecs`, { headers: { Authorization: `token ${token}` } })
+    ).json()) as { kernelspecs: Record<string, { spec: { display_name: string } }> };
+    assert.equal(specs.kernelspecs.tslab?.spec.display_name, "TypeScript");
+    assert.equal(
+      (await fetch(`${base}/lab/tree/notebooks?token=${token}`)).status,
+      200,
+      "the Lab page, on notebooks/",
     );
-    const look = (chunk: Buffer) => {
-      log += chunk.toString();
-      const match = /http:\/\/127\.0\.0\.1:\d+\/lab\/tree\/notebooks\?token=\w+/.exec(log);
-      if (match) {
-        clearTimeout(timer);
-        resolve(new URL(match[0]));
-      }
-    };
-    lab.stdout.on("data", look);
-    lab.stderr.on("data", look);
-    lab.on("exit", (code) => reject(new Error(`JupyterLab exited with ${code}:\n${log}`)));
+
+    const code = 'import * as tf from "@tensorflow/tfjs-node";\nconsole.log(`backend=${tf.getBackend()}`);';
+    const run = spawnSync(
+      join(VENV_BIN, "python"),
+      [join(ROOT, "test", "support", "run_on_server.py"), base, token, "tslab", code],
+      { env: jupyterEnv(), encoding: "utf8", timeout: 120_000 },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as { status: string; stdout: string; stderr: string };
+    assert.equal(result.status, "ok", result.stderr);
+    assert.match(result.stdout, /backend=tensorflow/);
   });
-  assert.equal(url.port, String(port));
-  const token = url.searchParams.get("token") ?? "";
-  assert.ok(token.length >= 32, "a generated token");
-  const base = `http://127.0.0.1:${port}`;
 
-  assert.equal((await fetch(`${base}/api/kernelspecs`)).status, 403, "no token, no API");
-  const specs = (await (
-    await fetch(`${base}/api/kernelspecs`, { headers: { Authorization: `token ${token}` } })
-  ).json()) as { kernelspecs: Record<string, { spec: { display_name: string } }> };
-  assert.equal(specs.kernelspecs.tslab?.spec.display_name, "TypeScript");
-  assert.equal(
-    (await fetch(`${base}/lab/tree/notebooks?token=${token}`)).status,
-    200,
-    "the Lab page, on notebooks/",
-  );
+  describe("in Chromium, as a teacher runs a notebook", () => {
+    let browser: Browser;
+    before(async () => {
+      browser = await launchChromium();
+    });
+    after(async () => {
+      await browser?.close();
+    });
 
-  const code = 'import * as tf from "@tensorflow/tfjs-node";\nconsole.log(`backend=${tf.getBackend()}`);';
-  const run = spawnSync(
-    join(VENV_BIN, "python"),
-    [join(ROOT, "test", "support", "run_on_server.py"), base, token, "tslab", code],
-    { env: jupyterEnv(), encoding: "utf8", timeout: 120_000 },
-  );
-  assert.equal(run.status, 0, run.stderr);
-  const result = JSON.parse(run.stdout) as { status: string; stdout: string; stderr: string };
-  assert.equal(result.status, "ok", result.stderr);
-  assert.match(result.stdout, /backend=tensorflow/);
+    test("the loss chart and the progress line redraw in place while the model trains", async () => {
+      const token = url.searchParams.get("token") ?? "";
+      // A copy under dist/ (ignored by git): JupyterLab may autosave what it runs.
+      mkdirSync(join(ROOT, "dist", "lab-test"), { recursive: true });
+      copyFileSync(
+        join(ROOT, "test", "fixtures", "live.ipynb"),
+        join(ROOT, "dist", "lab-test", "live.ipynb"),
+      );
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      await page.goto(`http://127.0.0.1:${url.port}/lab/tree/dist/lab-test/live.ipynb?reset&token=${token}`);
+      await page.locator(".jp-Notebook").waitFor({ timeout: 60_000 });
+      await page.locator(".jp-Notebook .jp-Cell").first().waitFor();
+      // Run > Run All Cells, as a teacher would.
+      await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
+      await page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click();
+
+      // Sample what the page shows: the chart's batch points (plotly keeps its data on the div) and the
+      // progress line, until training has finished.
+      const seen: { points: number; progress: string }[] = [];
+      const deadline = Date.now() + 180_000;
+      while (Date.now() < deadline) {
+        // Runs in the page (a string, as this file is type-checked without the DOM library).
+        const state = (await page.evaluate(`(() => {
+          const plot = document.querySelector(".ae-chart .js-plotly-plot");
+          const pre = [...document.querySelectorAll(".jp-OutputArea-output pre")].map((p) => p.textContent || "");
+          return {
+            points: plot && plot.data && plot.data[0] ? plot.data[0].x.length : 0,
+            progress: pre.find((text) => text.startsWith("Epoch")) || "",
+            done: pre.some((text) => text.includes("training done")),
+          };
+        })()`)) as { points: number; progress: string; done: boolean };
+        seen.push({ points: state.points, progress: state.progress });
+        if (state.done) break;
+        await page.waitForTimeout(250);
+      }
+      const last = seen[seen.length - 1];
+      assert.equal(last?.points, 40 * 32, "every batch of 40 epochs drawn at the end");
+      const growing = [...new Set(seen.map((s) => s.points).filter((n) => n > 0 && n < 40 * 32))];
+      assert.ok(growing.length >= 3, `the chart was seen part-drawn several times: ${growing.join(", ")}`);
+      assert.deepEqual(
+        growing,
+        [...growing].sort((a, b) => a - b),
+        "and only ever grew",
+      );
+      assert.equal(await page.locator(".ae-chart").count(), 1, "one chart output, redrawn in place");
+      const progressStates = new Set(seen.map((s) => s.progress).filter(Boolean));
+      assert.ok(progressStates.size >= 3, "the progress output changed while training");
+      assert.match(last?.progress ?? "", /Epoch 40\/40\n32\/32 \[=+\] - .* - loss: 0\.\d{4}$/);
+      await page.close();
+    });
+  });
 });
