@@ -91,8 +91,10 @@ ${rows}
 }
 
 /** @param {number} seconds */
-const clock = (seconds) =>
-  `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, "0")}s`;
+const clock = (seconds) => {
+  const whole = Math.round(seconds);
+  return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, "0")}s`;
+};
 
 async function main() {
   const lessons = readdirSync(NOTEBOOKS)
