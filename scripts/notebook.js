@@ -3,7 +3,7 @@
 // tslab reports a failing cell only as a stderr stream (no `error` output), and the cells after it come back
 // empty, so nbconvert alone cannot say what went wrong: `failedCell` does.
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ROOT, jupyterEnv, venvProgram } from "./project.js";
@@ -113,6 +113,8 @@ export function executeNotebookAllowingErrors(
     child.stderr.on("data", collect);
     child.on("error", reject);
     child.on("close", (code) => {
+      // nbconvert's own log (kernel start, warnings such as IOPub time-outs), kept beside the output.
+      writeFileSync(`${target}.log`, log);
       if (code !== 0) {
         reject(
           new Error(

@@ -3,6 +3,7 @@
 // HTML export plus text/plain for viewers that do not run scripts, so we send bundles through the same
 // sender tslab's `display` uses. Outside a kernel (a plain `node` script) the text/plain part is printed.
 import { randomBytes } from "node:crypto";
+import { dirname } from "node:path";
 
 /** MIME type -> content (binary content base64-encoded), as in a Jupyter `display_data` message. */
 export type MimeBundle = Record<string, string>;
@@ -30,6 +31,59 @@ function kernelWriter(): DisplayWriter | null {
   const loaded = require.cache[path]?.exports as { lastWriteDisplayData?: DisplayWriter | null } | undefined;
   return loaded?.lastWriteDisplayData ?? null;
 }
+
+const SERIALIZED = Symbol.for("ae-shared.serialized-sends");
+
+/**
+ * tslab publishes every output with zeromq's `send()` and never waits for it. zeromq.js 6 sends up to 512
+ * messages synchronously, then one asynchronously, and a `send()` while that one is pending throws "Socket is
+ * busy writing". In a long training with live outputs this happens sooner or later: the throw lands in a fit
+ * callback or in tslab's own status message, the cell dies without a word, and nbconvert moves on. So, in a
+ * kernel, messages the socket cannot take yet wait in a queue that is retried on the next turn of the event
+ * loop. Order is kept; nothing is dropped.
+ */
+function queueKernelSends(): void {
+  let zeromq: string;
+  try {
+    if (!require.cache[require.resolve("tslab/dist/jupyter")]) return; // not in a tslab kernel
+    zeromq = require.resolve("zeromq", { paths: [dirname(require.resolve("tslab/package.json"))] });
+  } catch {
+    return;
+  }
+  type Send = (this: object, message: unknown) => Promise<void>;
+  const publisher = (require.cache[zeromq]?.exports as { Publisher?: { prototype: object } } | undefined)
+    ?.Publisher?.prototype as ({ send: Send } & Record<symbol, unknown>) | undefined;
+  if (!publisher || publisher[SERIALIZED]) return;
+  const send = publisher.send;
+  // Native sockets take no new properties, so their queues live here.
+  const queues = new WeakMap<object, unknown[]>();
+  const flush = (socket: object, queue: unknown[]): void => {
+    while (queue.length > 0) {
+      try {
+        send.call(socket, queue[0]).catch(() => undefined); // tslab never looks at the result either
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EBUSY") throw error;
+        setImmediate(() => flush(socket, queue));
+        return;
+      }
+      queue.shift();
+    }
+  };
+  // The native `send` is inherited and read-only; an own property on Publisher.prototype shadows it.
+  Object.defineProperty(publisher, "send", {
+    configurable: true,
+    writable: true,
+    value(this: object, message: unknown): Promise<void> {
+      let queue = queues.get(this);
+      if (!queue) queues.set(this, (queue = []));
+      queue.push(message);
+      if (queue.length === 1) flush(this, queue);
+      return Promise.resolve();
+    },
+  });
+  publisher[SERIALIZED] = true;
+}
+queueKernelSends();
 
 /** True when running inside a tslab kernel (a notebook), false in a plain Node process. */
 export function inKernel(): boolean {
