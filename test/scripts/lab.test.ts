@@ -92,6 +92,8 @@ describe("npm start's JupyterLab", () => {
       await page.goto(`http://127.0.0.1:${url.port}/lab/tree/dist/lab-test/live.ipynb?reset&token=${token}`);
       await page.locator(".jp-Notebook").waitFor({ timeout: 60_000 });
       await page.locator(".jp-Notebook .jp-Cell").first().waitFor();
+      // Run All before the kernel is up opens a "Select Kernel" dialog instead: wait for it, as a person does.
+      await page.getByText("TypeScript | Idle").waitFor({ timeout: 120_000 });
       // Run > Run All Cells, as a teacher would.
       await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
       await page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click();
@@ -115,6 +117,7 @@ describe("npm start's JupyterLab", () => {
         if (state.done) break;
         await page.waitForTimeout(250);
       }
+      await page.screenshot({ path: join(ROOT, "test", ".output", "lab-live.png") }); // to look at if this fails
       const last = seen[seen.length - 1];
       assert.equal(last?.points, 40 * 32, "every batch of 40 epochs drawn at the end");
       const growing = [...new Set(seen.map((s) => s.points).filter((n) => n > 0 && n < 40 * 32))];
