@@ -131,3 +131,11 @@ export class LiveOutput {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/** A value as an error message shows what was found: strings quoted, numbers as written, else the kind. */
+export function describeValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean" || value == null) return String(value);
+  if (Array.isArray(value)) return "an array";
+  return typeof value;
+}

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs-node";
 import { IMAGE_SIZE, PIXELS } from "./data";
-import { LiveOutput, display, escapeHtml, inKernel } from "./display";
+import { LiveOutput, describeValue, display, escapeHtml, inKernel } from "./display";
 
 /** One labelled row of the grid. */
 export interface DigitRow {
@@ -55,18 +55,11 @@ interface Grid {
   clippedRows: string[];
 }
 
-function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean" || value == null) return String(value);
-  if (Array.isArray(value)) return "an array";
-  return typeof value;
-}
-
 const shapeText = (shape: readonly number[]) => `[${shape.join(", ")}]`;
 
 function checkWholeNumber(who: string, name: string, value: unknown): void {
   if (value !== undefined && !(typeof value === "number" && Number.isInteger(value) && value >= 1)) {
-    throw new RangeError(`${who}: ${name} must be a whole number >= 1, found ${describe(value)}`);
+    throw new RangeError(`${who}: ${name} must be a whole number >= 1, found ${describeValue(value)}`);
   }
 }
 
@@ -80,25 +73,25 @@ function isDigitShape(shape: readonly number[]): boolean {
 /** Checks the rows and options and returns the number of columns to show. */
 function checkRows(who: string, rows: readonly DigitRow[], options: DigitGridOptions): number {
   if (!Array.isArray(rows) || rows.length === 0) {
-    const found = Array.isArray(rows) ? "an empty array" : describe(rows);
+    const found = Array.isArray(rows) ? "an empty array" : describeValue(rows);
     throw new TypeError(`${who}: expected an array of rows like { label: "原图", images }, found ${found}`);
   }
   if (options === null || typeof options !== "object") {
-    throw new TypeError(`${who}: expected options like { columns: 8 }, found ${describe(options)}`);
+    throw new TypeError(`${who}: expected options like { columns: 8 }, found ${describeValue(options)}`);
   }
   checkWholeNumber(who, "columns", options.columns);
   checkWholeNumber(who, "scale", options.scale);
   rows.forEach((row, i) => {
     if (row === null || typeof row !== "object") {
-      throw new TypeError(`${who}: row ${i}: expected { label, images }, found ${describe(row)}`);
+      throw new TypeError(`${who}: row ${i}: expected { label, images }, found ${describeValue(row)}`);
     }
     if (typeof row.label !== "string") {
-      throw new TypeError(`${who}: row ${i}: label must be a string, found ${describe(row.label)}`);
+      throw new TypeError(`${who}: row ${i}: label must be a string, found ${describeValue(row.label)}`);
     }
     const name = `${who}: row ${i} (${JSON.stringify(row.label)})`;
     const images: unknown = row.images;
     if (!(images instanceof tf.Tensor)) {
-      throw new TypeError(`${name}: images must be a tf.Tensor, found ${describe(images)}`);
+      throw new TypeError(`${name}: images must be a tf.Tensor, found ${describeValue(images)}`);
     }
     if (images.isDisposed) throw new Error(`${name}: the images tensor was already disposed`);
     if (!isDigitShape(images.shape)) {
@@ -240,16 +233,16 @@ function htmlOf(grid: Grid, rows: readonly DigitRow[], caption: string, base64: 
 
 function checkShowOptions(options: ShowDigitsOptions): void {
   if (options === null || typeof options !== "object") {
-    throw new TypeError(`showDigits: expected options like { columns: 8 }, found ${describe(options)}`);
+    throw new TypeError(`showDigits: expected options like { columns: 8 }, found ${describeValue(options)}`);
   }
   if (options.caption !== undefined && typeof options.caption !== "string") {
-    throw new TypeError(`showDigits: caption must be a string, found ${describe(options.caption)}`);
+    throw new TypeError(`showDigits: caption must be a string, found ${describeValue(options.caption)}`);
   }
   if (options.outFile !== undefined && (typeof options.outFile !== "string" || options.outFile === "")) {
-    throw new TypeError(`showDigits: outFile must be a file path, found ${describe(options.outFile)}`);
+    throw new TypeError(`showDigits: outFile must be a file path, found ${describeValue(options.outFile)}`);
   }
   if (options.output !== undefined && !(options.output instanceof LiveOutput)) {
-    throw new TypeError(`showDigits: output must be a LiveOutput, found ${describe(options.output)}`);
+    throw new TypeError(`showDigits: output must be a LiveOutput, found ${describeValue(options.output)}`);
   }
 }
 

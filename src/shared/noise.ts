@@ -4,6 +4,7 @@
 // tfjs's internal detail. Our own generator makes "same seed, same noise" hold for every integer seed.
 import { randomBytes } from "node:crypto";
 import * as tf from "@tensorflow/tfjs-node";
+import { describeValue } from "./display";
 
 export interface NoiseOptions {
   /** Standard deviation of the noise (finite, >= 0). */
@@ -18,13 +19,6 @@ export interface NoiseOptions {
 
 const WHO = "addGaussianNoise";
 const TWO_32 = 2 ** 32;
-
-function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean" || value == null) return String(value);
-  if (Array.isArray(value)) return "an array";
-  return typeof value;
-}
 
 /** sfc32 (Small Fast Counter, 128-bit state): fast, good statistics, and simple to seed from two words. */
 function sfc32(lo: number, hi: number): () => number {
@@ -68,27 +62,27 @@ function gaussian(count: number, mean: number, stddev: number, seed: number): Fl
 
 function checkOptions(options: NoiseOptions): Required<Omit<NoiseOptions, "seed">> & { seed?: number } {
   if (options === null || typeof options !== "object") {
-    throw new TypeError(`${WHO}: expected options like { stddev: 0.5 }, found ${describe(options)}`);
+    throw new TypeError(`${WHO}: expected options like { stddev: 0.5 }, found ${describeValue(options)}`);
   }
   const { stddev, mean = 0, seed, clip = true } = options;
   if (typeof stddev !== "number" || !Number.isFinite(stddev) || stddev < 0) {
-    throw new RangeError(`${WHO}: stddev must be a finite number >= 0, found ${describe(stddev)}`);
+    throw new RangeError(`${WHO}: stddev must be a finite number >= 0, found ${describeValue(stddev)}`);
   }
   if (typeof mean !== "number" || !Number.isFinite(mean)) {
-    throw new RangeError(`${WHO}: mean must be a finite number, found ${describe(mean)}`);
+    throw new RangeError(`${WHO}: mean must be a finite number, found ${describeValue(mean)}`);
   }
   if (seed !== undefined && !Number.isSafeInteger(seed)) {
-    throw new RangeError(`${WHO}: seed must be an integer, found ${describe(seed)}`);
+    throw new RangeError(`${WHO}: seed must be an integer, found ${describeValue(seed)}`);
   }
   if (typeof clip !== "boolean") {
-    throw new TypeError(`${WHO}: clip must be true or false, found ${describe(clip)}`);
+    throw new TypeError(`${WHO}: clip must be true or false, found ${describeValue(clip)}`);
   }
   return { stddev, mean, seed, clip };
 }
 
 function checkTensor(x: tf.Tensor): void {
   if (!(x instanceof tf.Tensor)) {
-    throw new TypeError(`${WHO}: expected a tf.Tensor of images, found ${describe(x)}`);
+    throw new TypeError(`${WHO}: expected a tf.Tensor of images, found ${describeValue(x)}`);
   }
   if (x.isDisposed) throw new Error(`${WHO}: the input tensor was already disposed`);
   if (x.dtype === "string" || x.dtype === "complex64") {
