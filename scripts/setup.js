@@ -22,6 +22,7 @@ import { createRequire } from "node:module";
 import { arch, platform } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
+import { PLOTLY_BUNDLE } from "./build-plotly.js";
 import { JUPYTER_DATA, ROOT, VENV, VENV_BIN, jupyterEnv } from "./project.js";
 
 /** The wheel whose C library backs @tensorflow/tfjs-node (its own download host is unreachable here). */
@@ -487,12 +488,10 @@ function newestSharedSource() {
   const sources = readdirSync(SHARED)
     .filter((name) => name.endsWith(".ts") || name.endsWith(".json"))
     .map((name) => join(SHARED, name));
-  sources.push(join(ROOT, "tsconfig.json"));
+  sources.push(join(ROOT, "tsconfig.json"), join(ROOT, "scripts", "build-plotly.js"));
   return Math.max(...sources.map((file) => statSync(file).mtimeMs));
 }
 const SHARED_BUILD_INFO = join(SHARED, "dist", ".tsbuildinfo");
-/** plotly.js minified once here (4.8 MB instead of 10 MB), since every exported notebook carries a copy. */
-const PLOTLY_MIN = join(SHARED, "dist", "plotly.min.js");
 
 /** @type {Step} */
 const sharedLibrary = {
@@ -500,22 +499,16 @@ const sharedLibrary = {
   needs: [],
   time: "about 5 s",
   done: () =>
-    existsSync(PLOTLY_MIN) &&
+    existsSync(PLOTLY_BUNDLE) &&
     existsSync(SHARED_BUILD_INFO) &&
     statSync(SHARED_BUILD_INFO).mtimeMs >= newestSharedSource(),
-  async run(env) {
-    run(process.execPath, [join(NODE_MODULES, "typescript", "bin", "tsc"), "-b", SHARED], {
+  run(env) {
+    // The library's own build: compiled TypeScript and the minified plotly.js bundle (scripts/build-plotly.js).
+    run("npm", ["run", "build", "--silent", "--workspace", "ae-shared"], {
       env,
-      what: "tsc -b src/shared",
-      fix: "fix the TypeScript errors shown above in src/shared.",
+      what: "npm run build (src/shared)",
+      fix: "fix the errors shown above in src/shared.",
     });
-    const plotly = createRequire(join(SHARED, "package.json")).resolve("plotly.js-dist/plotly.js");
-    const source = readFileSync(plotly, "utf8");
-    const esbuild = await import("esbuild");
-    const { code } = await esbuild.transform(source, { minify: true, legalComments: "none" });
-    // Keep plotly's copyright and MIT licence header, which the minifier drops.
-    const header = source.slice(0, source.indexOf("*/") + 2);
-    writeFileSync(PLOTLY_MIN, `${header}\n${code}`);
   },
 };
 

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { Module, createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -14,13 +13,12 @@ import {
   loadMnist,
   showDigits,
   type DigitRow,
-  type MimeBundle,
-  type MimeMetadata,
   type ShowDigitsOptions,
 } from "ae-shared";
 import { executeNotebook, joinText, type Notebook, type Output } from "../scripts/notebook.js";
 import { ROOT, jupyterEnv, venvProgram } from "../scripts/project.js";
 import { launchChromium, openOffline } from "./support/browser.js";
+import { inFakeKernel } from "./support/kernel.js";
 import { pngSize } from "./support/png.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "ae-images-"));
@@ -406,34 +404,6 @@ describe("bad input is refused with what was expected and found, leaking nothing
   }
 });
 
-/**
- * Runs `body` as if in a tslab kernel: display.ts finds the kernel's sender in require.cache under
- * tslab/dist/jupyter, so a stand-in module there receives what a notebook would.
- */
-async function inFakeKernel(body: () => Promise<void>): Promise<{ message: FakeMessage; update: boolean }[]> {
-  const require = createRequire(import.meta.url);
-  const path = require.resolve("tslab/dist/jupyter");
-  assert.equal(require.cache[path], undefined, "the real tslab jupyter module is not loaded in tests");
-  const sent: { message: FakeMessage; update: boolean }[] = [];
-  const fake = new Module(path);
-  fake.exports = {
-    lastWriteDisplayData: (message: FakeMessage, update: boolean) => sent.push({ message, update }),
-  };
-  fake.loaded = true;
-  require.cache[path] = fake;
-  try {
-    await body();
-  } finally {
-    delete require.cache[path];
-  }
-  return sent;
-}
-interface FakeMessage {
-  data: MimeBundle;
-  metadata: MimeMetadata;
-  transient: { display_id?: string };
-}
-
 describe("showDigits in a kernel: one output with image/png, text/html and text/plain", () => {
   test("the bundle's parts", async () => {
     await leakFree(async (keep) => {
@@ -444,7 +414,7 @@ describe("showDigits in a kernel: one output with image/png, text/html and text/
         { label: "<b>原图</b> & co", images: original },
       ];
       const outFile = join(scratch, "kernel.png");
-      const sent = await inFakeKernel(() => showDigits(rows, { caption: "第 1 轮", outFile }));
+      const { sent } = await inFakeKernel(() => showDigits(rows, { caption: "第 1 轮", outFile }));
       assert.equal(sent.length, 1, "one output");
       const [{ message, update }] = sent as [(typeof sent)[0]];
       assert.equal(update, false);
@@ -484,7 +454,7 @@ describe("showDigits in a kernel: one output with image/png, text/html and text/
   test("the default caption states the grid and its colormap; no note when nothing is clipped", async () => {
     await leakFree(async (keep) => {
       const images = keep(digits(2, () => 1));
-      const sent = await inFakeKernel(() => showDigits([{ label: "原图", images }], { scale: 1 }));
+      const { sent } = await inFakeKernel(() => showDigits([{ label: "原图", images }], { scale: 1 }));
       assert.equal(
         sent[0]?.message.data["text/plain"],
         "MNIST digits: 1 rows × 2, 28×28 shown at 1× (gray: 0 black, 1 white)\nRows, top to bottom: 原图",
@@ -497,7 +467,7 @@ describe("showDigits in a kernel: one output with image/png, text/html and text/
     await leakFree(async (keep) => {
       const images = keep(digits(2));
       const output = new LiveOutput();
-      const sent = await inFakeKernel(async () => {
+      const { sent } = await inFakeKernel(async () => {
         await showDigits([{ label: "重建", images }], { output, caption: "epoch 1" });
         await showDigits([{ label: "重建", images }], { output, caption: "epoch 2" });
       });

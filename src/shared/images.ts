@@ -6,8 +6,10 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs-node";
+import { checkWholeNumber, describeValue } from "./checks";
 import { IMAGE_SIZE, PIXELS } from "./data";
-import { LiveOutput, describeValue, display, escapeHtml, inKernel } from "./display";
+import { LiveOutput, display, escapeHtml } from "./display";
+import { inKernel } from "./kernel";
 
 /** One labelled row of the grid. */
 export interface DigitRow {
@@ -57,12 +59,6 @@ interface Grid {
 
 const shapeText = (shape: readonly number[]) => `[${shape.join(", ")}]`;
 
-function checkWholeNumber(who: string, name: string, value: unknown): void {
-  if (value !== undefined && !(typeof value === "number" && Number.isInteger(value) && value >= 1)) {
-    throw new RangeError(`${who}: ${name} must be a whole number >= 1, found ${describeValue(value)}`);
-  }
-}
-
 function isDigitShape(shape: readonly number[]): boolean {
   const [, a, b, c] = shape;
   if (shape.length === 2) return a === PIXELS;
@@ -79,8 +75,8 @@ function checkRows(who: string, rows: readonly DigitRow[], options: DigitGridOpt
   if (options === null || typeof options !== "object") {
     throw new TypeError(`${who}: expected options like { columns: 8 }, found ${describeValue(options)}`);
   }
-  checkWholeNumber(who, "columns", options.columns);
-  checkWholeNumber(who, "scale", options.scale);
+  if (options.columns !== undefined) checkWholeNumber(`${who}: columns`, options.columns);
+  if (options.scale !== undefined) checkWholeNumber(`${who}: scale`, options.scale);
   rows.forEach((row, i) => {
     if (row === null || typeof row !== "object") {
       throw new TypeError(`${who}: row ${i}: expected { label, images }, found ${describeValue(row)}`);

@@ -1,10 +1,22 @@
 // The helpers every lesson imports: `import { loadMnist, ... } from "ae-shared";`
+import { queueKernelSends } from "./kernel";
+
 export * from "./backend";
+export * from "./checks";
 export * from "./data";
-export * from "./display";
-export * from "./plots";
-export * from "./progress";
-export * from "./memory";
 export * from "./params";
+export * from "./memory";
+export * from "./display";
+export { inKernel } from "./kernel";
+export * from "./plotly";
+export * from "./chart";
+export { browserCanOpen } from "./chartWindow";
+export * from "./lossPlot";
+export * from "./progressLine";
+export * from "./progress";
+export * from "./interrupt";
 export * from "./images";
 export * from "./noise";
+
+// In a notebook, tslab's output messages must never be lost to a busy socket (see kernel.ts).
+queueKernelSends();

@@ -4,7 +4,7 @@
 // first one sets `model.stopTraining`, so fit returns after the current batch and the cell ends normally.
 // The listeners we found (tslab's, or none in a plain script) get SIGINT back when the last guard ends.
 import type * as tf from "@tensorflow/tfjs-node";
-import { inKernel } from "./display";
+import { inKernel } from "./kernel";
 
 type SigintListener = (...args: unknown[]) => void;
 

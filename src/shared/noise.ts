@@ -4,7 +4,7 @@
 // tfjs's internal detail. Our own generator makes "same seed, same noise" hold for every integer seed.
 import { randomBytes } from "node:crypto";
 import * as tf from "@tensorflow/tfjs-node";
-import { describeValue } from "./display";
+import { describeValue } from "./checks";
 
 export interface NoiseOptions {
   /** Standard deviation of the noise (finite, >= 0). */

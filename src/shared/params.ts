@@ -1,5 +1,6 @@
 // Lesson parameters from the environment, so tests and teachers can shrink a run without editing cells:
 //   AE_EPOCHS=1 AE_TRAIN_SIZE=2048 npm start
+import { mustBe, wholeNumberRange } from "./checks";
 import { TRAIN_COUNT } from "./data";
 
 export interface LessonParams {
@@ -22,14 +23,15 @@ export class ParamError extends RangeError {
   }
 }
 
-function readWhole(name: keyof LessonParams, fallback: number, env: NodeJS.ProcessEnv): number {
+/** The parameter's environment variable as a whole number in range, or `fallback` when it is unset or empty. */
+function readEnvParam(name: keyof LessonParams, fallback: number, env: NodeJS.ProcessEnv): number {
   const { variable, min, max } = LIMITS[name];
   const raw = env[variable];
   if (raw === undefined || raw.trim() === "") return fallback;
   const value = Number(raw.trim());
   if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
     throw new ParamError(
-      `${variable} must be a whole number from ${min} to ${max}, found ${JSON.stringify(raw)}. ` +
+      `${mustBe(variable, wholeNumberRange(min, max), raw)}. ` +
         `Unset it to use the lesson's default (${fallback}).`,
     );
   }
@@ -47,7 +49,7 @@ export function lessonParams(
   const epochs = defaults.epochs ?? 5;
   const trainSize = defaults.trainSize ?? TRAIN_COUNT;
   return {
-    epochs: readWhole("epochs", epochs, env),
-    trainSize: readWhole("trainSize", trainSize, env),
+    epochs: readEnvParam("epochs", epochs, env),
+    trainSize: readEnvParam("trainSize", trainSize, env),
   };
 }

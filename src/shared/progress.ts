@@ -8,88 +8,11 @@
 // live line is rewritten with "\r" as Keras does. While training, SIGINT stops fit after the current batch
 // (see interrupt.ts): the cell ends normally and the model keeps what it learned.
 import * as tf from "@tensorflow/tfjs-node";
-import { LiveOutput, inKernel } from "./display";
+import { checkNonNegative } from "./checks";
+import { LiveOutput } from "./display";
 import { guardInterrupts, type InterruptGuard } from "./interrupt";
-
-// The interrupt guard is part of this module's API: a loss-plot callback can hold it too.
-export { guardInterrupts, type InterruptGuard } from "./interrupt";
-
-const BAR_WIDTH = 30;
-
-function checkSeconds(name: string, seconds: number): void {
-  if (!Number.isFinite(seconds) || seconds < 0) {
-    throw new RangeError(`${name}: expected a duration in seconds >= 0, found ${String(seconds)}`);
-  }
-}
-
-/** Keras's time per step: "3s/step" from 1 s, "12ms/step" from 1 ms, else "850us/step". */
-export function formatStepTime(seconds: number): string {
-  checkSeconds("formatStepTime", seconds);
-  if (seconds >= 1 || seconds === 0) return `${Math.round(seconds)}s/step`;
-  if (seconds >= 1e-3) return `${Math.round(seconds * 1e3)}ms/step`;
-  return `${Math.round(seconds * 1e6)}us/step`;
-}
-
-/** Keras's ETA: "42s" up to a minute, then "1:05", then "1:00:05" (whole seconds, rounded down). */
-export function formatEta(seconds: number): string {
-  checkSeconds("formatEta", seconds);
-  const whole = Math.floor(seconds);
-  const two = (n: number) => String(n).padStart(2, "0");
-  if (seconds > 3600)
-    return `${Math.floor(whole / 3600)}:${two(Math.floor((whole % 3600) / 60))}:${two(whole % 60)}`;
-  if (seconds > 60) return `${Math.floor(whole / 60)}:${two(whole % 60)}`;
-  return `${whole}s`;
-}
-
-/** Keras's metric value: 4 decimals ("0.0925"), or 4 significant decimals in exponent form near zero. */
-export function formatMetricValue(value: number): string {
-  if (Number.isNaN(value)) return "nan";
-  if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
-  if (Math.abs(value) > 1e-3) return value.toFixed(4);
-  // Python's %.4e writes at least two exponent digits: 1.2346e-05.
-  return value.toExponential(4).replace(/e([+-])(\d)$/, "e$10$2");
-}
-
-/** One progress line, as Keras's Progbar draws it. */
-export interface ProgressLine {
-  /** Batches done in this epoch so far. */
-  step: number;
-  /** Batches per epoch, or null when unknown (fitDataset without batchesPerEpoch). */
-  steps: number | null;
-  /** Seconds since the epoch began. */
-  elapsed: number;
-  /** Estimated seconds per batch. */
-  perStep: number;
-  /** The epoch's last line: total time and time per step instead of the ETA. */
-  final: boolean;
-  /** Names and values to show, in order, e.g. `[["loss", 0.0925], ["val_loss", 0.0914]]`. */
-  values: ReadonlyArray<readonly [string, number]>;
-}
-
-/**
- * Formats a progress line: ` 96/235 [===========>..................] - ETA: 2s - loss: 0.2713` while the
- * epoch runs, `235/235 [==============================] - 3s 12ms/step - loss: 0.0925` at its end.
- */
-export function formatProgressLine(line: ProgressLine): string {
-  const { step, steps, elapsed, perStep, final, values } = line;
-  if (!Number.isInteger(step) || step < 0) {
-    throw new RangeError(`formatProgressLine: step must be a whole number >= 0, found ${String(step)}`);
-  }
-  if (steps !== null && (!Number.isInteger(steps) || steps < 1 || step > steps)) {
-    throw new RangeError(
-      `formatProgressLine: steps must be null or a whole number from 1 and at least step (${step}), found ${String(steps)}`,
-    );
-  }
-  checkSeconds("formatProgressLine: elapsed", elapsed);
-  checkSeconds("formatProgressLine: perStep", perStep);
-  const shown = values.map(([name, value]) => ` - ${name}: ${formatMetricValue(value)}`).join("");
-  const timing = ` - ${Math.round(elapsed)}s ${formatStepTime(perStep)}`;
-  if (steps === null) return `${String(step).padStart(7)}/Unknown${timing}${shown}`;
-  const filled = Math.floor((BAR_WIDTH * step) / steps);
-  const head = filled === 0 ? "" : "=".repeat(filled - 1) + (step < steps ? ">" : "=");
-  const bar = `${String(step).padStart(String(steps).length)}/${steps} [${head}${".".repeat(BAR_WIDTH - filled)}]`;
-  return final ? `${bar}${timing}${shown}` : `${bar} - ETA: ${formatEta(perStep * (steps - step))}${shown}`;
-}
+import { inKernel } from "./kernel";
+import { formatProgressLine } from "./progressLine";
 
 export interface ProgressBarOptions {
   /** Least time between two redraws of the live line, in ms; each epoch's end is always drawn. Default 150. */
@@ -143,11 +66,7 @@ export class ProgressBar extends tf.Callback {
 
   constructor(options: ProgressBarOptions = {}) {
     super();
-    const every = options.updateEveryMs ?? 150;
-    if (typeof every !== "number" || !Number.isFinite(every) || every < 0) {
-      throw new RangeError(`progressBar: updateEveryMs must be a number of ms >= 0, found ${String(every)}`);
-    }
-    this.updateEveryMs = every;
+    this.updateEveryMs = checkNonNegative("progressBar: updateEveryMs", options.updateEveryMs ?? 150);
   }
 
   override async onTrainBegin(): Promise<void> {

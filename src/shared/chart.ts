@@ -1,0 +1,150 @@
+// Charts drawn with plotly.js, one spec for every place a chart is shown: in a notebook, inline HTML that
+// plotly draws plus a text summary for viewers that run no scripts; in a plain Node script, nodeplotlib's
+// browser window (chartWindow.ts) or, with no browser, a self-contained HTML page written to a file.
+import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { browserCanOpen, plotInWindow, streamInWindow, type WindowStream } from "./chartWindow";
+import { LiveOutput, display, escapeHtml } from "./display";
+import { inKernel } from "./kernel";
+import { plotlyScript, sendPlotlyToNotebook } from "./plotly";
+
+/** One line of a chart, in plotly's terms (the subset we use). */
+export interface Trace {
+  name: string;
+  x: number[];
+  y: number[];
+  mode: "lines" | "markers" | "lines+markers";
+  line?: { dash?: "solid" | "dash" | "dot"; width?: number; color?: string };
+}
+
+/** A chart: lines, axis titles, and the text that stands for it where scripts do not run. */
+export interface ChartSpec {
+  title: string;
+  xTitle: string;
+  yTitle: string;
+  traces: Trace[];
+  /** Fixed x range, so a live curve grows across the chart instead of rescaling it. */
+  xRange?: [number, number];
+  summary: string;
+}
+
+function checkSpec(spec: ChartSpec): void {
+  if (spec.traces.length === 0)
+    throw new RangeError(`chart "${spec.title}": expected at least one line, found none`);
+  for (const trace of spec.traces) {
+    if (trace.x.length !== trace.y.length) {
+      throw new RangeError(
+        `chart "${spec.title}", line "${trace.name}": expected as many x as y values, found ${trace.x.length} x and ${trace.y.length} y`,
+      );
+    }
+    const bad = trace.y.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new RangeError(
+        `chart "${spec.title}", line "${trace.name}": expected finite values, found ${trace.y[bad]} at point ${bad}`,
+      );
+    }
+  }
+}
+
+function layoutOf(spec: ChartSpec): Record<string, unknown> {
+  return {
+    title: { text: spec.title },
+    xaxis: { title: { text: spec.xTitle }, ...(spec.xRange ? { range: spec.xRange } : {}) },
+    yaxis: { title: { text: spec.yTitle } },
+    margin: { t: 48, r: 16, b: 48, l: 64 },
+    legend: { orientation: "h", y: -0.25 },
+  };
+}
+
+/** JSON for an inline <script>: no `</script>` or `<!--` can close the element early. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c");
+}
+
+/**
+ * The chart as HTML: a plot div drawn by `window.Plotly`, and the text summary beside it. If plotly is not
+ * in the page (a reloaded page whose kernel had already sent it), the div says how to get it back.
+ */
+export function chartHtml(spec: ChartSpec): string {
+  checkSpec(spec);
+  const id = `ae-chart-${randomBytes(6).toString("hex")}`;
+  const missing =
+    "plotly.js is not loaded in this page (it is sent once per kernel). Restart the kernel and run the notebook again.";
+  return [
+    `<div class="ae-chart" style="display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start">`,
+    `<div id="${id}" style="width:640px;max-width:100%;height:360px"></div>`,
+    `<pre class="ae-chart-summary" style="margin:0;font-size:12px">${escapeHtml(spec.summary)}</pre>`,
+    `<script type="text/javascript">(function () {`,
+    `var el = document.getElementById(${scriptJson(id)});`,
+    `if (!window.Plotly) { el.style.height = "auto"; el.textContent = ${scriptJson(missing)}; return; }`,
+    `window.Plotly.newPlot(el, ${scriptJson(spec.traces)}, ${scriptJson(layoutOf(spec))}, {displaylogo: false, responsive: true});`,
+    `})();</script>`,
+    `</div>`,
+  ].join("\n");
+}
+
+/** A standalone page with plotly.js inside: opens offline, from a file. */
+export function chartPage(spec: ChartSpec): string {
+  return [
+    "<!doctype html>",
+    `<html><head><meta charset="utf-8"><title>${escapeHtml(spec.title)}</title>`,
+    `<script type="text/javascript">${plotlyScript()}</script></head>`,
+    `<body style="font-family:sans-serif">${chartHtml(spec)}</body></html>`,
+  ].join("\n");
+}
+
+function bundleOf(spec: ChartSpec): { "text/html": string; "text/plain": string } {
+  return { "text/html": chartHtml(spec), "text/plain": `${spec.title}\n${spec.summary}` };
+}
+
+/** Writes the chart as a page to a new file in os.tmpdir() and says where, with the summary. */
+function writeChartFile(spec: ChartSpec): void {
+  const slug = spec.title.replace(/[^\w-]+/g, "-").replace(/^-+|-+$/g, "") || "chart";
+  const file = join(tmpdir(), `${slug}-${randomBytes(3).toString("hex")}.html`);
+  writeFileSync(file, chartPage(spec));
+  process.stdout.write(`${spec.title}\n${spec.summary}\n(no browser here: chart written to ${file})\n`);
+}
+
+/** Shows a finished chart: inline in a notebook; in a script, nodeplotlib or (no browser) an HTML file. */
+export function showChart(spec: ChartSpec): void {
+  checkSpec(spec);
+  if (inKernel()) {
+    sendPlotlyToNotebook();
+    display(bundleOf(spec));
+  } else if (browserCanOpen()) {
+    plotInWindow(spec.traces, layoutOf(spec));
+  } else {
+    writeChartFile(spec);
+  }
+}
+
+/**
+ * A chart that grows while something runs, like d2l.ai's Animator: `begin`, `update` as often as wanted,
+ * `end`. In a notebook it is one output redrawn in place; in a script with a browser, nodeplotlib's live
+ * window; with no browser, nothing until `end` writes the finished chart to a file.
+ */
+export class LiveChart {
+  private readonly output = new LiveOutput();
+  private stream: WindowStream<Trace[]> | undefined;
+
+  begin(spec: ChartSpec): void {
+    checkSpec(spec);
+    this.stream = undefined;
+    if (inKernel()) sendPlotlyToNotebook();
+    else if (browserCanOpen()) this.stream = streamInWindow(spec.traces, layoutOf(spec));
+    this.update(spec);
+  }
+
+  update(spec: ChartSpec): void {
+    if (inKernel()) this.output.update(bundleOf(spec));
+    else this.stream?.next(spec.traces);
+  }
+
+  end(spec: ChartSpec): void {
+    this.update(spec);
+    if (this.stream) this.stream = undefined;
+    else if (!inKernel()) writeChartFile(spec);
+  }
+}

@@ -1,0 +1,47 @@
+// plotly.js itself, from the npm package plotly.js-dist (never a CDN): inlined into chart pages, and sent to
+// a notebook once per kernel so that every chart after it can draw. The library's build minifies the
+// package's 10 MB file into dist/plotly.min.js (scripts/build-plotly.js), since every exported page carries it.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import plotlyPackage from "plotly.js-dist/package.json";
+import { display } from "./display";
+
+/** The minified plotly.js that `npm run build` (and so set-up) writes beside the compiled library. */
+export const PLOTLY_BUNDLE = join(__dirname, "plotly.min.js");
+
+/** Thrown when the minified plotly.js is missing: the library was compiled without its build step. */
+export class PlotlyBundleError extends Error {
+  constructor(file: string) {
+    super(
+      `plotly.js bundle not found at ${file}: the charts need it. ` +
+        "Run `npm run build` (or `npm run setup`) in the lesson pack's folder to make it.",
+    );
+    this.name = "PlotlyBundleError";
+  }
+}
+
+const sources = new Map<string, string>();
+let sentToNotebook = false;
+
+/** plotly.js's code, ready to inline in a <script> element. Throws PlotlyBundleError if the bundle is missing. */
+export function plotlyScript(file: string = PLOTLY_BUNDLE): string {
+  let source = sources.get(file);
+  if (source === undefined) {
+    if (!existsSync(file)) throw new PlotlyBundleError(file);
+    // `</script` inside the code would end the inline <script> element early.
+    source = readFileSync(file, "utf8").replace(/<\/script/gi, "<\\/script");
+    sources.set(file, source);
+  }
+  return source;
+}
+
+/** Sends plotly.js to the notebook page, unless this kernel did already. Charts after it can draw. */
+export function sendPlotlyToNotebook(): void {
+  if (sentToNotebook) return;
+  const note = `plotly.js ${plotlyPackage.version} loaded for the charts below`;
+  display({
+    "text/html": `<script type="text/javascript">${plotlyScript()}</script><small style="color:#888">${note}</small>`,
+    "text/plain": `(${note})`,
+  });
+  sentToNotebook = true;
+}

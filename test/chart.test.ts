@@ -1,0 +1,51 @@
+// chart.ts: a chart spec rendered as inline HTML and as a standalone page.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { chartHtml, chartPage, type ChartSpec } from "ae-shared";
+
+const spec = (overrides: Partial<ChartSpec> = {}): ChartSpec => ({
+  title: "t",
+  xTitle: "epoch",
+  yTitle: "loss",
+  traces: [{ name: "loss", x: [1, 2], y: [0.5, 0.25], mode: "lines" }],
+  summary: "epoch loss",
+  ...overrides,
+});
+
+describe("chart rendering", () => {
+  test("inline HTML: a plot div drawn by plotly, and the summary as text beside it", () => {
+    const html = chartHtml(spec({ summary: "epoch <loss>\n1 0.5" }));
+    const id = /<div id="(ae-chart-[0-9a-f]+)"/.exec(html)?.[1];
+    assert.ok(id, "a div with a generated id");
+    assert.match(html, new RegExp(`document.getElementById\\("${id}"\\)`));
+    assert.match(html, /window\.Plotly\.newPlot\(el, \[\{"name":"loss","x":\[1,2\],"y":\[0\.5,0\.25\]/);
+    assert.match(html, /<pre class="ae-chart-summary"[^>]*>epoch &#60;loss&#62;\n1 0\.5<\/pre>/);
+    assert.match(html, /if \(!window\.Plotly\) \{.*Restart the kernel and run the notebook again/);
+  });
+
+  test("data cannot close the script element early", () => {
+    const html = chartHtml(spec({ traces: [{ name: "</script><b>x", x: [1], y: [1], mode: "lines" }] }));
+    assert.equal(html.match(/<\/script>/g)?.length, 1, "only the real closing tag");
+    assert.match(html, /\\u003c\/script>\\u003cb>x/);
+  });
+
+  test("bad charts are refused with what was expected", () => {
+    assert.throws(() => chartHtml(spec({ traces: [] })), /chart "t": expected at least one line, found none/);
+    assert.throws(
+      () => chartHtml(spec({ traces: [{ name: "a", x: [1, 2], y: [1], mode: "lines" }] })),
+      /line "a": expected as many x as y values, found 2 x and 1 y/,
+    );
+    assert.throws(
+      () => chartHtml(spec({ traces: [{ name: "a", x: [1, 2], y: [1, Number.NaN], mode: "lines" }] })),
+      /line "a": expected finite values, found NaN at point 1/,
+    );
+  });
+
+  test("a standalone page carries plotly.js inside, so it opens offline", () => {
+    const page = chartPage(spec({ title: "a <page>" }));
+    assert.match(page, /^<!doctype html>/);
+    assert.match(page, /<title>a &#60;page&#62;<\/title>/);
+    assert.match(page, /<script type="text\/javascript">\/\*\*?[\s\S]*plotly\.js/i);
+    assert.ok(page.length > 1_000_000, `plotly.js is inlined (${page.length} characters)`);
+  });
+});

@@ -1,0 +1,104 @@
+// chartWindow.ts and charts in script mode: the same calls in a plain Node process, drawn by nodeplotlib
+// in a browser window, or written to self-contained HTML files where no browser can open.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { Browser } from "playwright-core";
+import { PLOTLY_BUNDLE, browserCanOpen } from "ae-shared";
+import { ROOT } from "../scripts/project.js";
+import { launchChromium, openOffline } from "./support/browser.js";
+import { freePort } from "./support/ports.js";
+
+test("where a browser can open", () => {
+  assert.equal(browserCanOpen({ CI: "true", DISPLAY: ":0" }), false);
+  assert.equal(browserCanOpen({ CI: "true", NODEPLOTLIB_PORT: "9000" }), true, "the user opens it");
+  if (process.platform === "linux") assert.equal(browserCanOpen({}), false, "no display, no window");
+});
+
+describe("script mode: the same calls in a plain node process", () => {
+  let browser: Browser;
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  /** Runs test/fixtures/plot-script.cjs; resolves with its output once it exits. */
+  function runScript(env: NodeJS.ProcessEnv, onOutput?: (text: string) => void) {
+    const child = spawn(process.execPath, [join(ROOT, "test", "fixtures", "plot-script.cjs")], {
+      cwd: ROOT,
+      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "2", ...env },
+    });
+    let output = "";
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      onOutput?.(output);
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    const exited = new Promise<{ code: number | null; output: string }>((resolve) => {
+      child.on("exit", (code) => resolve({ code, output }));
+    });
+    return { child, exited };
+  }
+
+  test("with no browser (CI) it does not wait: each chart goes to a self-contained HTML file that draws offline", async () => {
+    const { exited } = runScript({ CI: "true", DISPLAY: "" });
+    const { code, output } = await exited;
+    assert.equal(code, 0, output);
+    const files = [...output.matchAll(/chart written to (\S+\.html)/g)].map((m) => m[1] ?? "");
+    assert.equal(files.length, 2, output);
+    assert.match(output, /tensors left: 0/);
+    for (const file of files) {
+      const { page, blocked } = await openOffline(browser, `file://${file}`);
+      await page.locator(".ae-chart .main-svg").first().waitFor();
+      assert.ok((await page.locator(".ae-chart .main-svg").count()) > 0);
+      assert.deepEqual(blocked, [], "the page asks the network for nothing");
+      await page.context().close();
+    }
+  });
+
+  test("with a browser, nodeplotlib serves the live loss stream and the comparison; closing the page ends the script", async () => {
+    const port = await freePort();
+    const { child, exited } = runScript({ NODEPLOTLIB_PORT: String(port), CI: "" });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("nodeplotlib did not start within 60 s")), 60_000);
+        const poll = setInterval(async () => {
+          const ok = await fetch(`http://127.0.0.1:${port}`).then(
+            (r) => r.ok,
+            () => false,
+          );
+          if (ok) {
+            clearInterval(poll);
+            clearTimeout(timer);
+            resolve();
+          }
+        }, 200);
+      });
+      // nodeplotlib's page takes plotly from a CDN; here the test hands it the package's copy instead.
+      const plotly = readFileSync(PLOTLY_BUNDLE, "utf8");
+      const { page } = await openOffline(browser, `http://localhost:${port}`, {
+        allowed: (url) => url.startsWith(`http://localhost:${port}`),
+        serve: (url) => (/\/plotly-[\d.]+\.min\.js$/.test(url) ? plotly : undefined),
+      });
+      await assert.doesNotReject(
+        page.waitForFunction('document.querySelectorAll(".main-svg").length >= 6', undefined, {
+          timeout: 60_000,
+        }),
+        "both charts drawn (3 svg layers each)",
+      );
+      const titles = await page.locator(".gtitle").allTextContents();
+      assert.deepEqual(titles.sort(), ["script comparison", "script mode"]);
+      await page.context().close();
+      const { code, output } = await exited;
+      assert.equal(code, 0, output);
+      assert.match(output, /\[Nodeplotlib\] Server shutting down/);
+    } finally {
+      child.kill();
+    }
+  });
+});
