@@ -4,6 +4,7 @@
 // from a CDN) and dist/html/index.html linking them. Executed notebooks are kept in dist/executed/.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { executeNotebook, joinText } from "./notebook.js";
@@ -42,8 +43,9 @@ export function toHtml(executed, outDir) {
   return join(outDir, `${basename(executed, ".ipynb")}.html`);
 }
 
-/** @param {string} text */
-const escape = (text) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+// The library's own escaping; its display module alone, so the export does not load TensorFlow.
+/** @type {typeof import("ae-shared/dist/display.js")} */
+const { escapeHtml: escape } = createRequire(join(ROOT, "package.json"))("ae-shared/dist/display.js");
 
 /**
  * What the index says of a lesson: its title (first heading) and the final val_loss lines it printed.

@@ -4,11 +4,10 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
+import { describe, test } from "node:test";
 import { PLOTLY_BUNDLE, browserCanOpen } from "ae-shared";
 import { ROOT } from "../scripts/project.js";
-import { launchChromium, openOffline } from "./support/browser.js";
+import { openOffline, useChromium } from "./support/browser.js";
 import { freePort } from "./support/ports.js";
 
 test("where a browser can open", () => {
@@ -18,13 +17,7 @@ test("where a browser can open", () => {
 });
 
 describe("script mode: the same calls in a plain node process", () => {
-  let browser: Browser;
-  before(async () => {
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const browser = useChromium();
 
   /** Runs test/fixtures/plot-script.cjs; resolves with its output once it exits. */
   function runScript(env: NodeJS.ProcessEnv, onOutput?: (text: string) => void) {
@@ -53,7 +46,7 @@ describe("script mode: the same calls in a plain node process", () => {
     assert.equal(files.length, 2, output);
     assert.match(output, /tensors left: 0/);
     for (const file of files) {
-      const { page, blocked } = await openOffline(browser, `file://${file}`);
+      const { page, blocked } = await openOffline(browser(), `file://${file}`);
       await page.locator(".ae-chart .main-svg").first().waitFor();
       assert.ok((await page.locator(".ae-chart .main-svg").count()) > 0);
       assert.deepEqual(blocked, [], "the page asks the network for nothing");
@@ -81,7 +74,7 @@ describe("script mode: the same calls in a plain node process", () => {
       });
       // nodeplotlib's page takes plotly from a CDN; here the test hands it the package's copy instead.
       const plotly = readFileSync(PLOTLY_BUNDLE, "utf8");
-      const { page } = await openOffline(browser, `http://localhost:${port}`, {
+      const { page } = await openOffline(browser(), `http://localhost:${port}`, {
         allowed: (url) => url.startsWith(`http://localhost:${port}`),
         serve: (url) => (/\/plotly-[\d.]+\.min\.js$/.test(url) ? plotly : undefined),
       });

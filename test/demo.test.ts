@@ -4,12 +4,11 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
+import { before, describe, test } from "node:test";
 import { toHtml } from "../scripts/export.js";
 import { failedCell, joinText, type Notebook } from "../scripts/notebook.js";
 import { ROOT, VENV_BIN, jupyterEnv } from "../scripts/project.js";
-import { launchChromium, openOffline } from "./support/browser.js";
+import { openOffline, useChromium } from "./support/browser.js";
 import { pngSize } from "./support/png.js";
 
 interface DisplayMessage {
@@ -85,17 +84,11 @@ describe("the demo notebook, executed headless", () => {
   });
 
   describe("exported to HTML and opened in Chromium with no network", () => {
-    let browser: Browser;
-    before(async () => {
-      browser = await launchChromium();
-    });
-    after(async () => {
-      await browser?.close();
-    });
+    const browser = useChromium();
 
     test("plotly draws every chart from the page itself; nothing is fetched", async () => {
       const html = toHtml(executedPath, outDir);
-      const { page, blocked } = await openOffline(browser, `file://${html}`);
+      const { page, blocked } = await openOffline(browser(), `file://${html}`);
       await page.locator(".ae-chart .main-svg").first().waitFor({ timeout: 30_000 });
       assert.equal(await page.locator(".ae-chart").count(), 2, "the live chart and the comparison");
       for (const chart of await page.locator(".ae-chart").all()) {

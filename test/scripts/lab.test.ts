@@ -3,9 +3,8 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
 import { ROOT, VENV_BIN, jupyterEnv } from "../../scripts/project.js";
-import { launchChromium } from "../support/browser.js";
+import { useChromium } from "../support/browser.js";
 import { freePort } from "../support/ports.js";
 
 describe("npm start's JupyterLab", () => {
@@ -72,13 +71,7 @@ describe("npm start's JupyterLab", () => {
   });
 
   describe("in Chromium, as a teacher runs a notebook", () => {
-    let browser: Browser;
-    before(async () => {
-      browser = await launchChromium();
-    });
-    after(async () => {
-      await browser?.close();
-    });
+    const browser = useChromium();
 
     test("the loss chart and the progress line redraw in place while the model trains", async () => {
       const token = url.searchParams.get("token") ?? "";
@@ -88,7 +81,7 @@ describe("npm start's JupyterLab", () => {
         join(ROOT, "test", "fixtures", "live.ipynb"),
         join(ROOT, "dist", "lab-test", "live.ipynb"),
       );
-      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const page = await browser().newPage({ viewport: { width: 1400, height: 1000 } });
       await page.goto(`http://127.0.0.1:${url.port}/lab/tree/dist/lab-test/live.ipynb?reset&token=${token}`);
       await page.locator(".jp-Notebook").waitFor({ timeout: 60_000 });
       await page.locator(".jp-Notebook .jp-Cell").first().waitFor();

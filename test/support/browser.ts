@@ -1,5 +1,6 @@
 // A real headless Chromium (Debian's package) driven by playwright-core, for checks of what a viewer sees.
 import { existsSync } from "node:fs";
+import { after, before } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -24,6 +25,24 @@ export async function launchChromium(): Promise<Browser> {
       "--no-first-run",
     ],
   });
+}
+
+/**
+ * Starts Chromium before the tests of the enclosing `describe` and closes it after them. Returns a getter for
+ * the running browser (it starts in `before`, after the describe's body has run).
+ */
+export function useChromium(): () => Browser {
+  let browser: Browser | undefined;
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error("Chromium is not running: call the getter inside a test of its describe");
+    return browser;
+  };
 }
 
 /**
