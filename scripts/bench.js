@@ -1,9 +1,11 @@
 // @ts-check
 // `npm run bench`: how fast the parts a lesson waits on are on this machine. Prints numbers; asserts nothing.
 // Compare with the course's Keras run: the dense model's epoch took "3s 47us/step" (per sample) there.
+// The models are the notebooks' own (scripts/lessonCode.js), so the numbers are for what the lessons train.
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { lessonModelBuilder } from "./lessonCode.js";
 import { ROOT } from "./project.js";
 
 const require = createRequire(join(ROOT, "package.json"));
@@ -29,34 +31,6 @@ async function measure(name, work, detail) {
   return result;
 }
 
-/** @param {(input: import("@tensorflow/tfjs-node").SymbolicTensor) => import("@tensorflow/tfjs-node").SymbolicTensor} body */
-function model(body, shape = [784]) {
-  const input = tf.input({ shape });
-  const m = tf.model({ inputs: input, outputs: body(input) });
-  m.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
-  return m;
-}
-/** @param {number} units @param {string} activation */
-const dense = (units, activation) => (/** @type {any} */ x) =>
-  /** @type {import("@tensorflow/tfjs-node").SymbolicTensor} */ (
-    tf.layers.dense({ units, activation: /** @type {any} */ (activation) }).apply(x)
-  );
-/** @param {number} filters @param {string} activation */
-const conv = (filters, activation) => (/** @type {any} */ x) =>
-  /** @type {import("@tensorflow/tfjs-node").SymbolicTensor} */ (
-    tf.layers
-      .conv2d({ filters, kernelSize: 3, activation: /** @type {any} */ (activation), padding: "same" })
-      .apply(x)
-  );
-const pool = (/** @type {any} */ x) =>
-  /** @type {import("@tensorflow/tfjs-node").SymbolicTensor} */ (
-    tf.layers.maxPooling2d({ poolSize: 2, padding: "same" }).apply(x)
-  );
-const up = (/** @type {any} */ x) =>
-  /** @type {import("@tensorflow/tfjs-node").SymbolicTensor} */ (
-    tf.layers.upSampling2d({ size: [2, 2] }).apply(x)
-  );
-
 /**
  * One epoch of `m` on x -> x with validation, as the lessons train.
  * @param {import("@tensorflow/tfjs-node").LayersModel} m
@@ -79,40 +53,29 @@ async function main() {
   process.stdout.write(
     `bench: backend ${tf.getBackend()}, ${(await import("node:os")).cpus().length} cores\n`,
   );
-  await measure("set-up, already done", () =>
-    spawnSync(process.execPath, [join(ROOT, "scripts", "setup.js")], { cwd: ROOT, stdio: "ignore" }),
-  );
+  await measure("set-up, already done", () => {
+    const result = spawnSync(process.execPath, [join(ROOT, "scripts", "setup.js")], { cwd: ROOT });
+    if (result.status !== 0) throw new Error(`set-up failed (exit ${result.status}):\n${result.stderr}`);
+  });
+  // The lesson models, built by the notebooks' own functions; read here so that an epoch's time does not
+  // include reading the notebooks. 03-conv's function prints shapes: not here.
+  const quiet = { log() {} };
+  const build = {
+    dense: lessonModelBuilder("dense", { tf, console: quiet }),
+    deep: lessonModelBuilder("deep", { tf, console: quiet }),
+    conv: lessonModelBuilder("conv", { tf, console: quiet }),
+  };
   const flat = await measure("loadMnist, all 70,000 images (flat)", () => shared.loadMnist());
   const perStep = (/** @type {number} */ seconds, /** @type {number} */ samples) =>
     `${Math.round((seconds / samples) * 1e6)}us/sample`;
   await measure(
     "dense 784-32-784, 1 epoch on 60,000 + validation",
-    () =>
-      epoch(
-        model((x) => dense(784, "sigmoid")(dense(32, "relu")(x))),
-        flat.xTrain,
-        flat.xTest,
-      ),
+    () => epoch(build.dense(), flat.xTrain, flat.xTest),
     (s, valLoss) => `${perStep(s, 60000)}, val_loss ${valLoss.toFixed(4)}`,
   );
   await measure(
     "deep 128-64-32-64-128-784, 1 epoch on 60,000 + validation",
-    () =>
-      epoch(
-        model((x) =>
-          dense(
-            784,
-            "sigmoid",
-          )(
-            dense(
-              128,
-              "relu",
-            )(dense(64, "relu")(dense(32, "relu")(dense(64, "relu")(dense(128, "relu")(x))))),
-          ),
-        ),
-        flat.xTrain,
-        flat.xTest,
-      ),
+    () => epoch(build.deep(), flat.xTrain, flat.xTest),
     (s, valLoss) => `${perStep(s, 60000)}, val_loss ${valLoss.toFixed(4)}`,
   );
   tf.dispose([flat.xTrain, flat.xTest]);
@@ -120,19 +83,7 @@ async function main() {
   const images = shared.loadMnist({ layout: "image", trainSize: 6000, testSize: 1000 });
   await measure(
     "conv stack, 1 epoch on 6,000 + 1,000 validation",
-    () =>
-      epoch(
-        model(
-          (x) =>
-            conv(
-              1,
-              "sigmoid",
-            )(up(conv(32, "relu")(up(conv(32, "relu")(pool(conv(32, "relu")(pool(conv(32, "relu")(x))))))))),
-          [28, 28, 1],
-        ),
-        images.xTrain,
-        images.xTest,
-      ),
+    () => epoch(build.conv(), images.xTrain, images.xTest),
     (s) => `${perStep(s, 7000)}; a full epoch (60,000 + 10,000) takes about ${Math.round(s * 10)} s`,
   );
   const noisy = await measure("addGaussianNoise on 6,000 images", () =>
