@@ -229,6 +229,7 @@ function readSplit(
  */
 export function loadMnist(options?: LoadMnistOptions & { layout?: "flat" }): MnistData<tf.Tensor2D>;
 export function loadMnist(options: LoadMnistOptions & { layout: "image" }): MnistData<tf.Tensor4D>;
+export function loadMnist(options: LoadMnistOptions): MnistData<tf.Tensor2D> | MnistData<tf.Tensor4D>;
 export function loadMnist(options: LoadMnistOptions = {}): MnistData<tf.Tensor2D> | MnistData<tf.Tensor4D> {
   const layout = options.layout ?? "flat";
   if (layout !== "flat" && layout !== "image") {

@@ -1,4 +1,5 @@
 // The helpers every lesson imports: `import { loadMnist, ... } from "ae-shared";`
+import { setFastTraining } from "./fastTraining";
 import { queueKernelSends } from "./kernel";
 
 export * from "./backend";
@@ -17,6 +18,14 @@ export * from "./progress";
 export * from "./interrupt";
 export * from "./images";
 export * from "./noise";
+export {
+  FAST_TRAINING_LEVERS,
+  fastTrainingLevers,
+  setFastTraining,
+  type FastTrainingLever,
+} from "./fastTraining";
 
 // In a notebook, tslab's output messages must never be lost to a busy socket (see kernel.ts).
 queueKernelSends();
+// Training on TensorFlow's own kernels where tfjs would build them from many small ops (see fastTraining.ts).
+setFastTraining();
