@@ -1,106 +1,248 @@
 // @ts-check
-// `npm run bench`: how fast the parts a lesson waits on are on this machine. Prints numbers; asserts nothing.
-// Compare with the course's Keras run: the dense model's epoch took "3s 47us/step" (per sample) there.
-// The models are the notebooks' own (scripts/lessonCode.js), so the numbers are for what the lessons train.
-import { spawnSync } from "node:child_process";
+// `npm run bench [-- --epochs 3 --models dense,deep,conv,denoise --keras --levers]`: trains the lesson models
+// (the notebooks' own functions, see lessonCode.js) on the full MNIST training set and reports seconds per
+// epoch, ms per batch, losses, peak RSS and tensors left; with --keras, the course's own Keras code trains
+// the same model right after ours, in the same run, for the ratio. Prints tables; writes JSON under bench/runs/.
+// Prints numbers, asserts nothing: speed goals live here, never in tests.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
-import { lessonModelBuilder } from "./lessonCode.js";
+import { cpus, tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { runBenchProcess } from "./bench/benchProcess.js";
+import { ensureKerasVenv, runKerasModel } from "./bench/kerasVenv.js";
+import { LESSON_MODELS } from "./lessonCode.js";
 import { ROOT } from "./project.js";
 
-const require = createRequire(join(ROOT, "package.json"));
-/** @type {typeof import("@tensorflow/tfjs-node")} */
-const tf = require("@tensorflow/tfjs-node");
-/** @type {typeof import("ae-shared")} */
-const shared = require("ae-shared");
+export const RUNS_DIR = join(ROOT, "bench", "runs");
 
-/** @type {[string, string][]} */
-const rows = [];
 /**
- * @template T
- * @param {string} name
- * @param {() => Promise<T> | T} work
- * @param {(seconds: number, result: T) => string} [detail]
+ * Ways to run ours, each a set of environment variables for the child: the default, and with --levers the
+ * fast path switched off and then on one lever at a time (AE_FAST_TRAINING, see src/shared/fastTraining.ts).
+ * @typedef {{name: string, env: NodeJS.ProcessEnv}} Variant
  */
-async function measure(name, work, detail) {
-  const t0 = performance.now();
-  const result = await work();
-  const seconds = (performance.now() - t0) / 1000;
-  rows.push([name, `${seconds.toFixed(2)} s${detail ? `  ${detail(seconds, result)}` : ""}`]);
-  process.stdout.write(`  ${name}: ${rows[rows.length - 1]?.[1]}\n`);
-  return result;
+
+/**
+ * With --levers: ours with the fast path off, then with its levers switched on one by one, in the order
+ * the library lists them; the last row is the default (all on).
+ * @returns {Variant[]}
+ */
+export function leverVariants() {
+  /** @type {readonly string[]} */
+  const levers = createRequire(join(ROOT, "package.json"))("ae-shared").FAST_TRAINING_LEVERS;
+  return [
+    { name: "tfjs-node, fast path off", env: { AE_FAST_TRAINING: "0" } },
+    ...levers.map((lever, i) => ({
+      name: `tfjs-node, + ${lever}`,
+      env: { AE_FAST_TRAINING: levers.slice(0, i + 1).join(",") },
+    })),
+  ];
+}
+
+/** The CPU's model name, as /proc/cpuinfo gives it. */
+export function cpuModel() {
+  try {
+    return (
+      /^model name\s*:\s*(.+)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1]?.trim() ?? cpus()[0]?.model
+    );
+  } catch {
+    return cpus()[0]?.model ?? "unknown";
+  }
 }
 
 /**
- * One epoch of `m` on x -> x with validation, as the lessons train.
- * @param {import("@tensorflow/tfjs-node").LayersModel} m
- * @param {import("@tensorflow/tfjs-node").Tensor} x
- * @param {import("@tensorflow/tfjs-node").Tensor} val
+ * Seconds per epoch after the first (the first includes one-off start-up work), or the first if that is all.
+ * @param {number[]} seconds
  */
-async function epoch(m, x, val) {
-  const history = await m.fit(x, x, {
-    epochs: 1,
-    batchSize: 256,
-    shuffle: true,
-    validationData: [val, val],
-    verbose: 0,
+export function steadyEpochSeconds(seconds) {
+  const rest = seconds.length > 1 ? seconds.slice(1) : seconds;
+  return rest.reduce((a, b) => a + b, 0) / rest.length;
+}
+
+/**
+ * @param {string[]} header
+ * @param {string[][]} rows
+ */
+export function markdownTable(header, rows) {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] ?? "").length)));
+  const line = (/** @type {string[]} */ cells) =>
+    `| ${cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(" | ")} |`;
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+const f2 = (/** @type {number} */ n) => n.toFixed(2);
+const f4 = (/** @type {number | undefined} */ n) => (n === undefined ? "-" : n.toFixed(4));
+
+/**
+ * One row per run: everything it measured.
+ * @param {import("./bench/benchProcess.js").BenchResult[]} results
+ */
+export function runsTable(results) {
+  return markdownTable(
+    [
+      "model",
+      "impl",
+      "s/epoch, each",
+      "s/epoch after 1st",
+      "ms/batch",
+      "loss",
+      "val_loss",
+      "peak RSS MB",
+      "tensors",
+    ],
+    results.map((r) => [
+      r.model,
+      r.impl,
+      r.sec_per_epoch.map(f2).join(", "),
+      f2(steadyEpochSeconds(r.sec_per_epoch)),
+      f2(steadyEpochSeconds(r.ms_per_batch)),
+      r.median_batch_ms ? f2(steadyEpochSeconds(r.median_batch_ms)) : "-",
+      r.loss.map(f4).join(", "),
+      r.val_loss.map(f4).join(", "),
+      r.peak_rss_mb.toFixed(0),
+      r.tensors === null ? "-" : String(r.tensors),
+    ]),
+  );
+}
+
+/**
+ * Ours beside Keras, per model and way of running ours: the ratio of seconds per epoch after the first,
+ * and how far the last val_loss is from Keras's.
+ * @param {import("./bench/benchProcess.js").BenchResult[]} results
+ */
+export function ratioTable(results) {
+  const rows = [];
+  for (const keras of results.filter((r) => r.impl === "keras")) {
+    for (const ours of results.filter((r) => r.model === keras.model && r.impl !== "keras")) {
+      const oursSec = steadyEpochSeconds(ours.sec_per_epoch);
+      const kerasSec = steadyEpochSeconds(keras.sec_per_epoch);
+      const oursVal = ours.val_loss.at(-1) ?? NaN;
+      const kerasVal = keras.val_loss.at(-1) ?? NaN;
+      const oursBatch = ours.median_batch_ms ? steadyEpochSeconds(ours.median_batch_ms) : NaN;
+      const kerasBatch = keras.median_batch_ms ? steadyEpochSeconds(keras.median_batch_ms) : NaN;
+      rows.push([
+        ours.model,
+        ours.impl,
+        f2(oursSec),
+        f2(kerasSec),
+        `${(oursSec / kerasSec).toFixed(2)}x`,
+        Number.isNaN(oursBatch / kerasBatch) ? "-" : `${(oursBatch / kerasBatch).toFixed(2)}x`,
+        f4(oursVal),
+        f4(kerasVal),
+        `${(((oursVal - kerasVal) / kerasVal) * 100).toFixed(1)} %`,
+      ]);
+    }
+  }
+  return markdownTable(
+    [
+      "model",
+      "ours",
+      "ours s/epoch",
+      "Keras s/epoch",
+      "ratio",
+      "median batch ratio",
+      "ours val_loss",
+      "Keras val_loss",
+      "val_loss vs Keras",
+    ],
+    rows,
+  );
+}
+
+/**
+ * @param {string[]} argv
+ */
+export function parseBenchArgs(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      epochs: { type: "string", default: "3" },
+      models: { type: "string", default: Object.keys(LESSON_MODELS).join(",") },
+      "train-size": { type: "string", default: "60000" },
+      keras: { type: "boolean", default: false },
+      levers: { type: "boolean", default: false },
+    },
   });
-  m.dispose();
-  return Number(history.history.val_loss?.[0]);
+  const whole = (/** @type {string} */ name, /** @type {string} */ raw, max = Infinity) => {
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < 1 || n > max) {
+      throw new RangeError(`--${name} must be a whole number from 1 to ${max}, found ${JSON.stringify(raw)}`);
+    }
+    return n;
+  };
+  const models = values.models.split(",").map((m) => m.trim());
+  const unknown = models.filter((m) => !Object.hasOwn(LESSON_MODELS, m));
+  if (unknown.length > 0 || models.length === 0) {
+    throw new RangeError(
+      `--models must be a comma-separated list of ${Object.keys(LESSON_MODELS).join(", ")}, found ${JSON.stringify(values.models)}`,
+    );
+  }
+  return {
+    epochs: whole("epochs", values.epochs, 1000),
+    models: /** @type {(keyof typeof LESSON_MODELS)[]} */ (models),
+    trainSize: whole("train-size", values["train-size"], 60000),
+    keras: values.keras,
+    levers: values.levers,
+  };
 }
 
 async function main() {
-  process.stdout.write(
-    `bench: backend ${tf.getBackend()}, ${(await import("node:os")).cpus().length} cores\n`,
-  );
-  await measure("set-up, already done", () => {
-    const result = spawnSync(process.execPath, [join(ROOT, "scripts", "setup.js")], { cwd: ROOT });
-    if (result.status !== 0) throw new Error(`set-up failed (exit ${result.status}):\n${result.stderr}`);
-  });
-  // The lesson models, built by the notebooks' own functions; read here so that an epoch's time does not
-  // include reading the notebooks. 03-conv's function prints shapes: not here.
-  const quiet = { log() {} };
-  const build = {
-    dense: lessonModelBuilder("dense", { tf, console: quiet }),
-    deep: lessonModelBuilder("deep", { tf, console: quiet }),
-    conv: lessonModelBuilder("conv", { tf, console: quiet }),
+  const options = parseBenchArgs(process.argv.slice(2));
+  const machine = {
+    cpu: cpuModel(),
+    cores: cpus().length,
+    node: process.versions.node,
+    date: new Date().toISOString(),
   };
-  const flat = await measure("loadMnist, all 70,000 images (flat)", () => shared.loadMnist());
-  const perStep = (/** @type {number} */ seconds, /** @type {number} */ samples) =>
-    `${Math.round((seconds / samples) * 1e6)}us/sample`;
-  await measure(
-    "dense 784-32-784, 1 epoch on 60,000 + validation",
-    () => epoch(build.dense(), flat.xTrain, flat.xTest),
-    (s, valLoss) => `${perStep(s, 60000)}, val_loss ${valLoss.toFixed(4)}`,
+  process.stdout.write(
+    `bench: ${machine.cpu}, ${machine.cores} cores; ${options.epochs} epochs on ${options.trainSize} images\n`,
   );
-  await measure(
-    "deep 128-64-32-64-128-784, 1 epoch on 60,000 + validation",
-    () => epoch(build.deep(), flat.xTrain, flat.xTest),
-    (s, valLoss) => `${perStep(s, 60000)}, val_loss ${valLoss.toFixed(4)}`,
-  );
-  tf.dispose([flat.xTrain, flat.xTest]);
-
-  const images = shared.loadMnist({ layout: "image", trainSize: 6000, testSize: 1000 });
-  await measure(
-    "conv stack, 1 epoch on 6,000 + 1,000 validation",
-    () => epoch(build.conv(), images.xTrain, images.xTest),
-    (s) => `${perStep(s, 7000)}; a full epoch (60,000 + 10,000) takes about ${Math.round(s * 10)} s`,
-  );
-  const noisy = await measure("addGaussianNoise on 6,000 images", () =>
-    shared.addGaussianNoise(images.xTrain, { stddev: 0.5, seed: 1 }),
-  );
-  await measure("digitGridPng, 3 rows of 10", () =>
-    shared.digitGridPng([
-      { label: "a", images: images.xTest },
-      { label: "b", images: noisy },
-      { label: "c", images: images.xTrain },
-    ]),
-  );
-  tf.dispose([images.xTrain, images.xTest, noisy]);
-  process.stdout.write(`bench: tensors left ${tf.memory().numTensors}\n`);
+  const python = options.keras ? await ensureKerasVenv() : undefined;
+  const variants = options.levers ? leverVariants() : [{ name: "tfjs-node", env: {} }];
+  // The lesson's loss chart is written to a file in script mode; keep those files out of the way.
+  const scratch = mkdtempSync(join(tmpdir(), "ae-bench-"));
+  /** @type {import("./bench/benchProcess.js").BenchResult[]} */
+  const results = [];
+  const report = (/** @type {import("./bench/benchProcess.js").BenchResult} */ r) => {
+    results.push(r);
+    const sec = r.sec_per_epoch.map(f2).join(" ");
+    process.stdout.write(`  ${r.model} ${r.impl}: s/epoch ${sec}, val_loss ${f4(r.val_loss.at(-1))}\n`);
+  };
+  try {
+    // Interleaved, model by model: ours, then Keras, so both see the machine in the same state.
+    for (const model of options.models) {
+      for (const variant of variants) {
+        const args = [join(ROOT, "scripts", "bench", "trainTfjs.js"), "--model", model];
+        args.push("--epochs", String(options.epochs), "--train-size", String(options.trainSize));
+        const env = {
+          ...process.env,
+          ...variant.env,
+          CI: "true",
+          TMPDIR: scratch,
+          TF_CPP_MIN_LOG_LEVEL: "2",
+        };
+        const result = await runBenchProcess(`${variant.name} ${model}`, process.execPath, args, env);
+        report({ ...result, impl: variant.name });
+      }
+      if (python) {
+        report(await runKerasModel(python, { model, epochs: options.epochs, trainSize: options.trainSize }));
+      }
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  process.stdout.write(`\n${runsTable(results)}\n`);
+  if (options.keras) process.stdout.write(`\n${ratioTable(results)}\n`);
+  mkdirSync(RUNS_DIR, { recursive: true });
+  const file = join(RUNS_DIR, `${machine.date.slice(0, 16).replace(/[:T]/g, "-")}.json`);
+  writeFileSync(file, `${JSON.stringify({ machine, options, results }, null, 2)}\n`);
+  process.stdout.write(`\nbench: results written to ${relative(ROOT, file)}\n`);
 }
 
-main().catch((/** @type {unknown} */ error) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exitCode = 1;
-});
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main().catch((/** @type {unknown} */ error) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -54,7 +54,8 @@ const MIN_PYTHON = [3, 9];
 const NODE_MODULES = join(ROOT, "node_modules");
 const TFJS_NODE = join(NODE_MODULES, "@tensorflow", "tfjs-node");
 const TFJS_DEPS = join(TFJS_NODE, "deps");
-const WHEEL_CACHE = join(ROOT, ".cache", "wheels");
+/** Where set-up keeps the wheel, so that reinstalling node_modules (or the bench's Keras venv) needs no download. */
+export const WHEEL_CACHE = join(ROOT, ".cache", "wheels");
 const TSLAB_BIN = join(NODE_MODULES, ".bin", "tslab");
 const SHARED = join(ROOT, "src", "shared");
 const LAB_OVERRIDES = join(VENV, "share", "jupyter", "lab", "settings", "overrides.json");

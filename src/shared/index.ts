@@ -1,8 +1,10 @@
 // The helpers every lesson imports: `import { loadMnist, ... } from "ae-shared";`
+// backend.ts first: it loads @tensorflow/tfjs-node under its guard, so that a missing native library stops with
+// the fix before any other module loads tfjs-node (test/backend.test.ts).
+export * from "./backend";
 import { setFastTraining } from "./fastTraining";
 import { queueKernelSends } from "./kernel";
 
-export * from "./backend";
 export * from "./checks";
 export * from "./data";
 export * from "./params";

@@ -1,0 +1,64 @@
+// @ts-check
+// Running bench processes: each model trains in a child of its own (ours in Node, Keras's in Python), so that
+// its peak RSS is its own, and reports one line `BENCH_RESULT {json}` as its last line of stdout.
+import { spawn } from "node:child_process";
+import { ROOT } from "../project.js";
+
+/**
+ * What one bench process reports (scripts/bench/trainTfjs.js, scripts/bench/keras_course.py).
+ * @typedef {object} BenchResult
+ * @property {"dense" | "deep" | "conv" | "denoise"} model
+ * @property {string} impl "tfjs-node" or "keras"; a lever row adds its name, e.g. "tfjs-node (no fast path)"
+ * @property {number} epochs
+ * @property {number} n_train
+ * @property {number} batch_size
+ * @property {number[]} sec_per_epoch wall seconds from epoch begin to end, validation included
+ * @property {number[]} ms_per_batch training time of the epoch (up to its last batch) / batches
+ * @property {number[]} [median_batch_ms] the median of the batches' own times (begin to end), per epoch
+ * @property {number[]} loss
+ * @property {number[]} val_loss
+ * @property {number} peak_rss_mb
+ * @property {number | null} tensors tfjs tensors left after disposing everything (null for Keras)
+ * @property {Record<string, string>} versions
+ */
+
+/**
+ * Runs a program; resolves with its exit code and its output (stdout and stderr, interleaved as they came).
+ * @param {string} command
+ * @param {string[]} args
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {Promise<{code: number | null, error?: Error, stdout: string, output: string}>}
+ */
+export function exec(command, args, env = process.env) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let output = "";
+    child.stdout.on("data", (chunk) => ((stdout += chunk), (output += chunk)));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.on("error", (error) => resolve({ code: null, error, stdout, output }));
+    child.on("close", (code) => resolve({ code, stdout, output }));
+  });
+}
+
+/** The last lines of a program's output, indented for an error message. */
+export const tail = (/** @type {string} */ output, lines = 30) =>
+  output.trimEnd().split("\n").slice(-lines).join("\n    ");
+
+/**
+ * Runs one bench process and returns what it reported; rejects with its last lines when it fails.
+ * @param {string} what e.g. "Keras dense"
+ * @param {string} command
+ * @param {string[]} args
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {Promise<BenchResult>}
+ */
+export async function runBenchProcess(what, command, args, env) {
+  const result = await exec(command, args, env);
+  const last = result.stdout.trimEnd().split("\n").at(-1) ?? "";
+  if (result.code === 0 && last.startsWith("BENCH_RESULT "))
+    return JSON.parse(last.slice("BENCH_RESULT ".length));
+  const why =
+    result.error?.message ?? (result.code !== 0 ? `exit code ${result.code}` : "no BENCH_RESULT line");
+  throw new Error(`${what} run failed (${why}); the last lines of its output:\n    ${tail(result.output)}`);
+}

@@ -1,0 +1,130 @@
+// @ts-check
+// One bench run of ours, in a process of its own (so peak RSS is this model's): a lesson model, built by the
+// notebook's own function, trained on the full MNIST training set as the lesson trains it (fit with the
+// course's arguments and the lesson's callbacks, progressBar and lossPlot). Prints `BENCH_RESULT {json}` last.
+//   node scripts/bench/trainTfjs.js --model dense --epochs 3 [--train-size 60000] [--seed 1]
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { LESSON_MODELS, lessonModelBuilder } from "../lessonCode.js";
+import { ROOT } from "../project.js";
+
+const require = createRequire(join(ROOT, "package.json"));
+/** @type {typeof import("@tensorflow/tfjs-node")} */
+const tf = require("@tensorflow/tfjs-node");
+/** @type {typeof import("ae-shared")} */
+const shared = require("ae-shared");
+
+/** The denoising lesson's first noise level (04-denoise: σ = 0.5). */
+const NOISE_STDDEV = 0.5;
+
+const { values } = parseArgs({
+  options: {
+    model: { type: "string" },
+    epochs: { type: "string", default: "3" },
+    "train-size": { type: "string", default: String(shared.TRAIN_COUNT) },
+    seed: { type: "string", default: "1" },
+  },
+});
+const key = /** @type {import("../lessonCode.js").LessonModelKey} */ (values.model ?? "");
+if (!Object.hasOwn(LESSON_MODELS, key)) {
+  throw new Error(`--model must be one of ${Object.keys(LESSON_MODELS).join(", ")}, found ${values.model}`);
+}
+const epochs = shared.checkWholeNumber("--epochs", Number(values.epochs), 1, 1000);
+const trainSize = shared.checkWholeNumber(
+  "--train-size",
+  Number(values["train-size"]),
+  1,
+  shared.TRAIN_COUNT,
+);
+const seed = shared.checkWholeNumber("--seed", Number(values.seed), 0);
+
+/** The middle value (the mean of the two middle ones for an even count). */
+const median = (/** @type {number[]} */ values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+};
+
+/**
+ * Times each epoch as Keras's bench callback does: wall seconds from its start to its end (validation
+ * included), ms per training batch up to the last batch's end, and the median of the batches' own times
+ * (begin to end: the kernels, without pauses between batches). Put last: it must not be the first
+ * callback (progressBar must be, see progress.ts).
+ */
+function epochTimer() {
+  /** @type {{sec: number[], msPerBatch: number[], medianBatchMs: number[]}} */
+  const times = { sec: [], msPerBatch: [], medianBatchMs: [] };
+  let start = 0;
+  let batchStart = 0;
+  let lastBatchEnd = 0;
+  /** @type {number[]} */
+  let batchMs = [];
+  const callback = new tf.CustomCallback({
+    onEpochBegin: async () => {
+      start = performance.now();
+      batchMs = [];
+    },
+    onBatchBegin: async () => {
+      batchStart = performance.now();
+    },
+    onBatchEnd: async () => {
+      lastBatchEnd = performance.now();
+      batchMs.push(lastBatchEnd - batchStart);
+    },
+    onEpochEnd: async () => {
+      times.sec.push((performance.now() - start) / 1000);
+      times.msPerBatch.push((lastBatchEnd - start) / batchMs.length);
+      times.medianBatchMs.push(median(batchMs));
+    },
+  });
+  return { callback, times };
+}
+
+async function main() {
+  const { layout } = LESSON_MODELS[key];
+  const build = lessonModelBuilder(key, { tf, console: { log() {} } });
+  const data = shared.loadMnist({ layout, trainSize });
+  // 04-denoise trains noisy -> clean; the others clean -> clean.
+  const noisy =
+    key === "denoise"
+      ? {
+          train: shared.addGaussianNoise(data.xTrain, { stddev: NOISE_STDDEV, seed }),
+          test: shared.addGaussianNoise(data.xTest, { stddev: NOISE_STDDEV, seed: seed + 100 }),
+        }
+      : undefined;
+  const model = build();
+  const timer = epochTimer();
+  const history = await model.fit(noisy?.train ?? data.xTrain, data.xTrain, {
+    epochs: epochs,
+    batchSize: 256,
+    shuffle: true,
+    validationData: [noisy?.test ?? data.xTest, data.xTest],
+    verbose: 0,
+    callbacks: [shared.progressBar(), shared.lossPlot({ title: key }), timer.callback],
+  });
+  model.dispose();
+  tf.dispose([data.xTrain, data.xTest, ...(noisy ? [noisy.train, noisy.test] : [])]);
+  const result = {
+    model: key,
+    impl: "tfjs-node",
+    epochs,
+    n_train: trainSize,
+    batch_size: 256,
+    sec_per_epoch: timer.times.sec,
+    ms_per_batch: timer.times.msPerBatch,
+    median_batch_ms: timer.times.medianBatchMs,
+    loss: /** @type {number[]} */ (history.history.loss),
+    val_loss: /** @type {number[]} */ (history.history.val_loss),
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 102.4) / 10,
+    tensors: tf.memory().numTensors,
+    fast_training: shared.fastTrainingLevers(),
+    versions: { "tfjs-node": tf.version["tfjs-node"], node: process.versions.node },
+  };
+  process.stdout.write(`\nBENCH_RESULT ${JSON.stringify(result)}\n`);
+}
+
+main().catch((/** @type {unknown} */ error) => {
+  process.stderr.write(`bench run failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,142 @@
+// scripts/bench.js and its tfjs-node runner: arguments, the tables, and one real (small) run of ours.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import {
+  leverVariants,
+  markdownTable,
+  parseBenchArgs,
+  ratioTable,
+  runsTable,
+  steadyEpochSeconds,
+} from "../../scripts/bench.js";
+import { runBenchProcess, type BenchResult } from "../../scripts/bench/benchProcess.js";
+import { ROOT } from "../../scripts/project.js";
+
+const result = (overrides: Partial<BenchResult>): BenchResult => ({
+  median_batch_ms: [10, 8, 8],
+  model: "dense",
+  impl: "tfjs-node",
+  epochs: 3,
+  n_train: 60000,
+  batch_size: 256,
+  sec_per_epoch: [3, 2, 2.5],
+  ms_per_batch: [12, 8, 10],
+  loss: [0.3, 0.2, 0.15],
+  val_loss: [0.2, 0.16, 0.14],
+  peak_rss_mb: 1049.6,
+  tensors: 0,
+  versions: {},
+  ...overrides,
+});
+
+describe("bench arguments", () => {
+  test("defaults: 3 epochs of all four lesson models on 60,000 images, ours only", () => {
+    assert.deepEqual(parseBenchArgs([]), {
+      epochs: 3,
+      models: ["dense", "deep", "conv", "denoise"],
+      trainSize: 60000,
+      keras: false,
+      levers: false,
+    });
+    assert.deepEqual(parseBenchArgs(["--epochs", "5", "--models", "conv, dense", "--keras"]).models, [
+      "conv",
+      "dense",
+    ]);
+  });
+
+  test("bad values say what was expected and found", () => {
+    assert.throws(
+      () => parseBenchArgs(["--epochs", "2.5"]),
+      /--epochs must be a whole number from 1 to 1000, found "2.5"/,
+    );
+    assert.throws(
+      () => parseBenchArgs(["--models", "dense,vae"]),
+      /--models must be a comma-separated list of dense, deep, conv, denoise, found "dense,vae"/,
+    );
+    assert.throws(
+      () => parseBenchArgs(["--train-size", "0"]),
+      /--train-size must be a whole number from 1 to 60000/,
+    );
+  });
+
+  test("--levers: the fast path off, then its levers added one by one", () => {
+    assert.deepEqual(
+      leverVariants().map((v) => [v.name, v.env.AE_FAST_TRAINING]),
+      [
+        ["tfjs-node, fast path off", "0"],
+        ["tfjs-node, + gradients", "gradients"],
+        ["tfjs-node, + loss", "gradients,loss"],
+        ["tfjs-node, + adam", "gradients,loss,adam"],
+      ],
+    );
+  });
+});
+
+describe("bench tables", () => {
+  test("seconds per epoch leave the first epoch out, unless it is the only one", () => {
+    assert.equal(steadyEpochSeconds([3, 2, 2.5]), 2.25);
+    assert.equal(steadyEpochSeconds([4]), 4);
+  });
+
+  test("a markdown table pads its columns", () => {
+    assert.equal(markdownTable(["a", "bb"], [["xyz", "1"]]), "| a   | bb |\n| --- | -- |\n| xyz | 1  |");
+  });
+
+  test("runs, and ours beside Keras with the ratio and the val_loss difference", () => {
+    const runs = runsTable([result({})]);
+    assert.match(
+      runs,
+      /\| dense \| tfjs-node \| 3\.00, 2\.00, 2\.50 \| 2\.25 +\| 9\.00 +\| 8\.00 +\| 0\.3000, 0\.2000, 0\.1500 \|/,
+    );
+    const keras = result({
+      impl: "keras",
+      median_batch_ms: [5, 4, 4],
+      sec_per_epoch: [2, 1.5, 1.5],
+      val_loss: [0.2, 0.15, 0.1372],
+      tensors: null,
+    });
+    const ratio = ratioTable([result({}), keras]);
+    assert.match(
+      ratio,
+      /\| dense \| tfjs-node \| 2\.25 +\| 1\.50 +\| 1\.50x \| 2\.00x +\| 0\.1400 +\| 0\.1372 +\| 2\.0 % +\|/,
+    );
+  });
+});
+
+test("a real run of ours: one epoch of the dense lesson model on 512 images, everything reported", async () => {
+  const run = await runBenchProcess(
+    "tfjs-node dense",
+    process.execPath,
+    [
+      join(ROOT, "scripts", "bench", "trainTfjs.js"),
+      "--model",
+      "dense",
+      "--epochs",
+      "2",
+      "--train-size",
+      "512",
+    ],
+    { ...process.env, CI: "true", TF_CPP_MIN_LOG_LEVEL: "2" },
+  );
+  assert.equal(run.model, "dense");
+  assert.equal(run.n_train, 512);
+  assert.equal(run.sec_per_epoch.length, 2);
+  assert.equal(run.ms_per_batch.length, 2);
+  assert.ok(run.loss[1]! < run.loss[0]!, `loss falls: ${run.loss}`);
+  assert.equal(run.val_loss.length, 2);
+  assert.ok(run.peak_rss_mb > 100, `peak RSS ${run.peak_rss_mb} MB`);
+  assert.equal(run.tensors, 0, "nothing left behind");
+});
+
+test("a run that fails reports its last lines", async () => {
+  await assert.rejects(
+    runBenchProcess(
+      "tfjs-node vae",
+      process.execPath,
+      [join(ROOT, "scripts", "bench", "trainTfjs.js"), "--model", "vae"],
+      process.env,
+    ),
+    /tfjs-node vae run failed \(exit code 1\); the last lines of its output:[\s\S]*--model must be one of dense, deep, conv, denoise, found vae/,
+  );
+});
