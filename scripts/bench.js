@@ -15,6 +15,10 @@ import { ensureKerasVenv, runKerasModel } from "./bench/kerasVenv.js";
 import { LESSON_MODELS } from "./lessonCode.js";
 import { ROOT } from "./project.js";
 
+// The library's wording for bad values; its checks module alone, so the bench's parent does not load TensorFlow.
+/** @type {typeof import("ae-shared/dist/checks.js")} */
+const { mustBe, wholeNumberRange } = createRequire(join(ROOT, "package.json"))("ae-shared/dist/checks.js");
+
 export const RUNS_DIR = join(ROOT, "bench", "runs");
 
 /**
@@ -166,17 +170,15 @@ export function parseBenchArgs(argv) {
   });
   const whole = (/** @type {string} */ name, /** @type {string} */ raw, max = Infinity) => {
     const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < 1 || n > max) {
-      throw new RangeError(`--${name} must be a whole number from 1 to ${max}, found ${JSON.stringify(raw)}`);
-    }
+    if (!/^\d+$/.test(raw) || n < 1 || n > max)
+      throw new RangeError(mustBe(`--${name}`, wholeNumberRange(1, max), raw));
     return n;
   };
   const models = values.models.split(",").map((m) => m.trim());
   const unknown = models.filter((m) => !Object.hasOwn(LESSON_MODELS, m));
   if (unknown.length > 0 || models.length === 0) {
-    throw new RangeError(
-      `--models must be a comma-separated list of ${Object.keys(LESSON_MODELS).join(", ")}, found ${JSON.stringify(values.models)}`,
-    );
+    const expected = `a comma-separated list of ${Object.keys(LESSON_MODELS).join(", ")}`;
+    throw new RangeError(mustBe("--models", expected, values.models));
   }
   return {
     epochs: whole("epochs", values.epochs, 1000),
