@@ -21,26 +21,34 @@ const { mustBe, wholeNumberRange } = createRequire(join(ROOT, "package.json"))("
 
 export const RUNS_DIR = join(ROOT, "bench", "runs");
 
+// The environment the bench was started with. Loading ae-shared (for --levers) sets TF_ENABLE_ONEDNN_OPTS in
+// this process; the runs get this copy, so that Keras runs with TensorFlow's default unless the user set one.
+const STARTING_ENV = { ...process.env };
+
 /**
  * Ways to run ours, each a set of environment variables for the child: the default, and with --levers the
- * fast path switched off and then on one lever at a time (AE_FAST_TRAINING, see src/shared/fastTraining.ts).
+ * fast path switched off and then on one lever at a time (AE_FAST_TRAINING, see src/shared/fastTraining.ts),
+ * then TensorFlow's oneDNN kernels (TF_ENABLE_ONEDNN_OPTS, which ae-shared turns on; see backend.ts).
  * @typedef {{name: string, env: NodeJS.ProcessEnv}} Variant
  */
 
 /**
- * With --levers: ours with the fast path off, then with its levers switched on one by one, in the order
- * the library lists them; the last row is the default (all on).
+ * With --levers: ours as tfjs comes (fast path off, TensorFlow's default kernels), then with the fast path's
+ * levers switched on one by one, in the order the library lists them, then oneDNN; the last row is the
+ * default (all on).
  * @returns {Variant[]}
  */
 export function leverVariants() {
   /** @type {readonly string[]} */
   const levers = createRequire(join(ROOT, "package.json"))("ae-shared").FAST_TRAINING_LEVERS;
+  const defaultKernels = { TF_ENABLE_ONEDNN_OPTS: "0" };
   return [
-    { name: "tfjs-node, fast path off", env: { AE_FAST_TRAINING: "0" } },
+    { name: "tfjs-node, fast path off", env: { AE_FAST_TRAINING: "0", ...defaultKernels } },
     ...levers.map((lever, i) => ({
       name: `tfjs-node, + ${lever}`,
-      env: { AE_FAST_TRAINING: levers.slice(0, i + 1).join(",") },
+      env: { AE_FAST_TRAINING: levers.slice(0, i + 1).join(","), ...defaultKernels },
     })),
+    { name: "tfjs-node, + oneDNN", env: { AE_FAST_TRAINING: "1", TF_ENABLE_ONEDNN_OPTS: "1" } },
   ];
 }
 
@@ -218,7 +226,7 @@ async function main() {
         const args = [join(ROOT, "scripts", "bench", "trainTfjs.js"), "--model", model];
         args.push("--epochs", String(options.epochs), "--train-size", String(options.trainSize));
         const env = {
-          ...process.env,
+          ...STARTING_ENV,
           ...variant.env,
           CI: "true",
           TMPDIR: scratch,
@@ -228,7 +236,8 @@ async function main() {
         report({ ...result, impl: variant.name });
       }
       if (python) {
-        report(await runKerasModel(python, { model, epochs: options.epochs, trainSize: options.trainSize }));
+        const run = { model, epochs: options.epochs, trainSize: options.trainSize, env: STARTING_ENV };
+        report(await runKerasModel(python, run));
       }
     }
   } finally {

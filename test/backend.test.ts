@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { BACKEND, requireNativeBackend } from "ae-shared";
+import { BACKEND, preferOneDnn, requireNativeBackend } from "ae-shared";
 import { ROOT } from "../scripts/project.js";
 
 test("the shared library runs on native TensorFlow", () => {
@@ -49,4 +49,28 @@ test("a non-native backend is refused, never used silently", () => {
     result.stderr,
     /Native TensorFlow is not available: expected backend "tensorflow", found "cpu"\./,
   );
+});
+
+test("preferOneDnn asks for TensorFlow's oneDNN kernels unless the environment already says", () => {
+  const unset: NodeJS.ProcessEnv = {};
+  preferOneDnn(unset);
+  assert.equal(unset.TF_ENABLE_ONEDNN_OPTS, "1");
+  const off: NodeJS.ProcessEnv = { TF_ENABLE_ONEDNN_OPTS: "0" };
+  preferOneDnn(off);
+  assert.equal(off.TF_ENABLE_ONEDNN_OPTS, "0");
+});
+
+test("importing ae-shared loads TensorFlow with oneDNN on; TF_ENABLE_ONEDNN_OPTS=0 still turns it off", () => {
+  // TensorFlow logs which it uses as its library loads (at log level 0).
+  const load = (extra: NodeJS.ProcessEnv) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, TF_CPP_MIN_LOG_LEVEL: "0", ...extra };
+    if (!("TF_ENABLE_ONEDNN_OPTS" in extra)) delete env.TF_ENABLE_ONEDNN_OPTS;
+    return spawnSync(process.execPath, ["-e", 'require("ae-shared")'], { cwd: ROOT, encoding: "utf8", env });
+  };
+  const on = load({});
+  assert.equal(on.status, 0, on.stderr);
+  assert.match(on.stderr, /oneDNN custom operations are on/);
+  const off = load({ TF_ENABLE_ONEDNN_OPTS: "0" });
+  assert.equal(off.status, 0, off.stderr);
+  assert.doesNotMatch(off.stderr, /oneDNN custom operations are on/);
 });

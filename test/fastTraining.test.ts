@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { afterEach, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs-node";
 import { FAST_TRAINING_LEVERS, fastTrainingLevers, setFastTraining, type FastTrainingLever } from "ae-shared";
-import { binaryCrossentropyFast } from "ae-shared/dist/fastLoss.js";
+import { binaryCrossentropyFast, binaryCrossentropyFromLogits } from "ae-shared/dist/fastLoss.js";
 
 /** Runs `f` with exactly these levers on; all of them on again afterwards, as importing the library leaves them. */
 function withLevers<T>(levers: FastTrainingLever[], f: () => T): T {
@@ -143,6 +143,59 @@ describe("loss: binary cross-entropy with its gradient written out", () => {
     assert.ok(maxRelativeDifference(foundGrad, expectedGrad) < 1e-4, `${foundGrad} vs ${expectedGrad}`);
     assert.equal(foundGrad.dataSync()[0], 0, "no gradient where p was clipped");
     tf.dispose([p, t, expected, expectedGrad, found, foundGrad]);
+  });
+
+  test("from a sigmoid's logits: tfjs's value and gradient where tfjs does not clip, Keras's where it does", () => {
+    // Row 1 stays inside tfjs's clipping; row 2 has outputs far past it, right (z = -30, t = 0) and wrong.
+    const z = tf.tensor2d([
+      [-3, -0.5, 0.2, 4],
+      [-30, 30, -30, 30],
+    ]);
+    const t = tf.tensor2d([
+      [0, 1, 0.4, 0.9],
+      [0, 1, 1, 0],
+    ]);
+    const p = tf.sigmoid(z);
+    const viaTfjs = (v: tf.Tensor) => tf.mean(tf.metrics.binaryCrossentropy(t, tf.sigmoid(v)));
+    const fromLogits = (v: tf.Tensor) => tf.mean(binaryCrossentropyFromLogits(t, v, p));
+    const [expected, found] = [tf.metrics.binaryCrossentropy(t, p), binaryCrossentropyFromLogits(t, z, p)];
+    const [expectedGrad, foundGrad] = [tf.grad(viaTfjs)(z), tf.grad(fromLogits)(z)];
+    const row = (x: tf.Tensor, i: number) => x.slice(i, 1);
+    assert.ok(maxRelativeDifference(row(found, 0), row(expected, 0)) < 1e-5, `${found} vs ${expected}`);
+    assert.ok(
+      maxRelativeDifference(row(foundGrad, 0), row(expectedGrad, 0)) < 1e-4,
+      `${foundGrad} vs ${expectedGrad}`,
+    );
+    // Keras: the loss of a wrong output grows with |z| (about 30) and its gradient is (σ(z) - t) / n / batch.
+    assert.ok(Math.abs(found.dataSync()[1]! - 60 / 4) < 1e-3, `loss of row 2: ${found.dataSync()[1]}`);
+    const keras = [0, 0, -1, 1].map((g) => g / 4 / 2);
+    const grad = Array.from(foundGrad.dataSync().slice(4));
+    grad.forEach((g, i) => assert.ok(Math.abs(g - keras[i]!) < 1e-6, `gradient ${grad} vs ${keras}`));
+    // tfjs's clipped loss gives the two wrong outputs no gradient at all.
+    assert.deepEqual(Array.from(expectedGrad.dataSync().slice(4)), [0, 0, 0, 0]);
+    tf.dispose([z, t, p, expected, found, expectedGrad, foundGrad]);
+  });
+
+  test("training a sigmoid output takes the loss from its logits, with nothing left over; other outputs do not", async () => {
+    const model = (activation: "sigmoid" | "linear") => {
+      const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 4, activation })] });
+      m.compile({ optimizer: "sgd", loss: "binaryCrossentropy" });
+      return m;
+    };
+    const [sigmoid, linear] = [model("sigmoid"), model("linear")];
+    const x = tf.randomUniform([8, 4], 0.1, 0.9);
+    const step = (m: tf.LayersModel) => tensorflowOpsOf(() => m.trainOnBatch(x, x));
+    await step(sigmoid);
+    const before = tf.memory().numTensors;
+    const ops = await step(sigmoid);
+    assert.ok(ops.includes("Softplus") && !ops.includes("SigmoidGrad"), ops.join(" "));
+    assert.equal(tf.memory().numTensors, before, "tensors after a training step");
+    // Predictions and evaluation record no gradients: nothing is kept for a loss.
+    tf.dispose([sigmoid.predict(x) as tf.Tensor, sigmoid.evaluate(x, x) as tf.Scalar]);
+    assert.equal(tf.memory().numTensors, before, "tensors after predict and evaluate");
+    assert.ok(!(await step(linear)).includes("Softplus"), "a linear output: the loss from probabilities");
+    tf.dispose([x]);
+    [sigmoid, linear].forEach((m) => m.dispose());
   });
 
   test("models compiled with binaryCrossentropy use it on this backend; other losses and backends do not", async () => {

@@ -64,6 +64,16 @@ describe("the committed notebooks", () => {
   const denseUnits = (code: string) =>
     [...code.matchAll(/tf\.layers\.dense\(\{ units: (\w+)/g)].map((m) => m[1]);
 
+  test("every lesson names Keras's default initializer, glorot_uniform, in each Dense and Conv2D", () => {
+    for (const lesson of LESSONS) {
+      const code = codeOf(read(lesson));
+      assert.match(code, /^const kernelInitializer = "glorotUniform";$/m, lesson);
+      const layers = [...code.matchAll(/tf\.layers\.(?:dense|conv2d)\(\{[^}]*\}/g)].map((m) => m[0]);
+      assert.ok(layers.length >= 2, `${lesson}: ${layers.length} layers`);
+      for (const layer of layers) assert.match(layer, /, kernelInitializer \}$/, `${lesson}: ${layer}`);
+    }
+  });
+
   test("01: 784 -> Dense 32 relu -> Dense 784 sigmoid", () => {
     const code = codeOf(read("01-dense"));
     assert.match(code, /const encodingDim = 32;/);
@@ -87,7 +97,7 @@ describe("the committed notebooks", () => {
         (m) => `${m[1]}(${(m[2] ?? "").trim()})`,
       );
       const conv = (filters: number, activation: string) =>
-        `conv2d(filters: ${filters}, kernelSize: [3, 3], activation: "${activation}", padding: "same")`;
+        `conv2d(filters: ${filters}, kernelSize: [3, 3], activation: "${activation}", padding: "same", kernelInitializer)`;
       const pool = 'maxPooling2d(poolSize: [2, 2], padding: "same")';
       const up = "upSampling2d(size: [2, 2])";
       assert.deepEqual(layers, [

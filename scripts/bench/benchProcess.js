@@ -20,6 +20,7 @@ import { ROOT } from "../project.js";
  * @property {number} peak_rss_mb
  * @property {number | null} tensors tfjs tensors left after disposing everything (null for Keras)
  * @property {Record<string, string>} versions
+ * @property {string | null} [onednn] TF_ENABLE_ONEDNN_OPTS as the run had it (null: TensorFlow's default)
  */
 
 /**

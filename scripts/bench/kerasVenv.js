@@ -73,10 +73,10 @@ print(json.dumps({"tensorflow": t.__version__, "keras": k.__version__, "python":
 /**
  * Trains one of the course's Keras models (keras_course.py) in a child process; its progress output is collected.
  * @param {string} python from ensureKerasVenv
- * @param {{model: import("./benchProcess.js").BenchResult["model"], epochs?: number, trainSize?: number, seed?: number, noiseStddev?: number}} options
+ * @param {{model: import("./benchProcess.js").BenchResult["model"], epochs?: number, trainSize?: number, seed?: number, noiseStddev?: number, env?: NodeJS.ProcessEnv}} options
  * @returns {Promise<import("./benchProcess.js").BenchResult>}
  */
-export function runKerasModel(python, { model, epochs, trainSize, seed, noiseStddev }) {
+export function runKerasModel(python, { model, epochs, trainSize, seed, noiseStddev, env = process.env }) {
   const args = [COURSE_SCRIPT, "--model", model, "--mnist-dir", MNIST_DIR];
   const flags = {
     "--epochs": epochs,
@@ -85,5 +85,5 @@ export function runKerasModel(python, { model, epochs, trainSize, seed, noiseStd
     "--noise-stddev": noiseStddev,
   };
   for (const [flag, value] of Object.entries(flags)) if (value !== undefined) args.push(flag, String(value));
-  return runBenchProcess(`Keras ${model}`, python, args, { ...process.env, TF_CPP_MIN_LOG_LEVEL: "2" });
+  return runBenchProcess(`Keras ${model}`, python, args, { ...env, TF_CPP_MIN_LOG_LEVEL: "2" });
 }

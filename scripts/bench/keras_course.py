@@ -223,6 +223,8 @@ def main():
                      "python": platform.python_version(), "numpy": np.__version__},
         "threads": {"intra_op": tf.config.threading.get_intra_op_parallelism_threads(),
                     "inter_op": tf.config.threading.get_inter_op_parallelism_threads()},
+        # Changed (bench): TensorFlow's oneDNN setting as given (unset: its default, off on CPUs without AVX-512).
+        "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
     }
     sys.stdout.flush()
     sys.stderr.flush()

@@ -119,6 +119,7 @@ async function main() {
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 102.4) / 10,
     tensors: tf.memory().numTensors,
     fast_training: shared.fastTrainingLevers(),
+    onednn: process.env.TF_ENABLE_ONEDNN_OPTS ?? null,
     versions: { "tfjs-node": tf.version["tfjs-node"], node: process.versions.node },
   };
   process.stdout.write(`\nBENCH_RESULT ${JSON.stringify(result)}\n`);

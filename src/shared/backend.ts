@@ -14,9 +14,20 @@ export class NativeBackendError extends Error {
   }
 }
 
+/**
+ * TensorFlow's oneDNN kernels, unless the environment says otherwise (TF_ENABLE_ONEDNN_OPTS=0). TensorFlow turns
+ * them on by itself only on CPUs with AVX-512 and newer; here they train the conv lessons about 1.7 times as
+ * fast as its default kernels (bench/RESULTS.md). TensorFlow reads the setting once, as its library loads: so
+ * this must run before the first require of @tensorflow/tfjs-node, and the lessons import ae-shared first.
+ */
+export function preferOneDnn(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.TF_ENABLE_ONEDNN_OPTS === undefined) env.TF_ENABLE_ONEDNN_OPTS = "1";
+}
+
 /** Loads @tensorflow/tfjs-node and checks that its backend is native TensorFlow. Returns the backend name. */
 export function requireNativeBackend(): string {
   let tf: typeof tfNode;
+  preferOneDnn();
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a guarded load, to replace tfjs's own advice
     tf = require("@tensorflow/tfjs-node") as typeof tfNode;

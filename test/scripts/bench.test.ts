@@ -62,12 +62,13 @@ describe("bench arguments", () => {
 
   test("--levers: the fast path off, then its levers added one by one", () => {
     assert.deepEqual(
-      leverVariants().map((v) => [v.name, v.env.AE_FAST_TRAINING]),
+      leverVariants().map((v) => [v.name, v.env.AE_FAST_TRAINING, v.env.TF_ENABLE_ONEDNN_OPTS]),
       [
-        ["tfjs-node, fast path off", "0"],
-        ["tfjs-node, + gradients", "gradients"],
-        ["tfjs-node, + loss", "gradients,loss"],
-        ["tfjs-node, + adam", "gradients,loss,adam"],
+        ["tfjs-node, fast path off", "0", "0"],
+        ["tfjs-node, + gradients", "gradients", "0"],
+        ["tfjs-node, + loss", "gradients,loss", "0"],
+        ["tfjs-node, + adam", "gradients,loss,adam", "0"],
+        ["tfjs-node, + oneDNN", "1", "1"],
       ],
     );
   });
