@@ -74,3 +74,22 @@ test("importing ae-shared loads TensorFlow with oneDNN on; TF_ENABLE_ONEDNN_OPTS
   assert.equal(off.status, 0, off.stderr);
   assert.doesNotMatch(off.stderr, /oneDNN custom operations are on/);
 });
+
+test("tfjs-node loaded before ae-shared: a warning says oneDNN is off and how to fix it; a set variable keeps it quiet", () => {
+  const load = (extra: NodeJS.ProcessEnv) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+    if (!("TF_ENABLE_ONEDNN_OPTS" in extra)) delete env.TF_ENABLE_ONEDNN_OPTS;
+    const code = 'require("@tensorflow/tfjs-node"); require("ae-shared")';
+    return spawnSync(process.execPath, ["-e", code], { cwd: ROOT, encoding: "utf8", env });
+  };
+  const late = load({});
+  assert.equal(late.status, 0, late.stderr);
+  assert.match(
+    late.stderr,
+    /\[AE_ONEDNN_TOO_LATE\] Warning: @tensorflow\/tfjs-node was loaded before ae-shared, so TensorFlow already runs without its oneDNN kernels .* Import ae-shared first, or set TF_ENABLE_ONEDNN_OPTS=1/,
+  );
+  for (const value of ["0", "1"]) {
+    const quiet = load({ TF_ENABLE_ONEDNN_OPTS: value });
+    assert.doesNotMatch(quiet.stderr, /AE_ONEDNN_TOO_LATE/, `TF_ENABLE_ONEDNN_OPTS=${value}`);
+  }
+});

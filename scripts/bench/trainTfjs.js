@@ -10,10 +10,11 @@ import { LESSON_MODELS, lessonModelBuilder } from "../lessonCode.js";
 import { ROOT } from "../project.js";
 
 const require = createRequire(join(ROOT, "package.json"));
-/** @type {typeof import("@tensorflow/tfjs-node")} */
-const tf = require("@tensorflow/tfjs-node");
+// ae-shared first, as the lessons import it: it picks TensorFlow's kernels before TensorFlow loads (backend.ts).
 /** @type {typeof import("ae-shared")} */
 const shared = require("ae-shared");
+/** @type {typeof import("@tensorflow/tfjs-node")} */
+const tf = require("@tensorflow/tfjs-node");
 
 /** The denoising lesson's first noise level (04-denoise: σ = 0.5). */
 const NOISE_STDDEV = 0.5;

@@ -21,7 +21,16 @@ export class NativeBackendError extends Error {
  * this must run before the first require of @tensorflow/tfjs-node, and the lessons import ae-shared first.
  */
 export function preferOneDnn(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.TF_ENABLE_ONEDNN_OPTS === undefined) env.TF_ENABLE_ONEDNN_OPTS = "1";
+  if (env.TF_ENABLE_ONEDNN_OPTS !== undefined) return;
+  env.TF_ENABLE_ONEDNN_OPTS = "1";
+  if (require.resolve("@tensorflow/tfjs-node") in require.cache) {
+    process.emitWarning(
+      "@tensorflow/tfjs-node was loaded before ae-shared, so TensorFlow already runs without its oneDNN " +
+        "kernels (the conv lessons train about 1.7 times slower). Import ae-shared first, or set " +
+        "TF_ENABLE_ONEDNN_OPTS=1 (or 0, to keep TensorFlow's default quietly).",
+      { code: "AE_ONEDNN_TOO_LATE" },
+    );
+  }
 }
 
 /** Loads @tensorflow/tfjs-node and checks that its backend is native TensorFlow. Returns the backend name. */
