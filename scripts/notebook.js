@@ -57,6 +57,25 @@ export function describeFailure(name, failure) {
 }
 
 /**
+ * Numbers the code cells that ran, 1, 2, 3..., as JupyterLab shows them after Run All on a fresh kernel: nbconvert
+ * takes the numbers from the kernel's `execute_input` messages, which tslab never sends, so they came back empty
+ * and exported pages showed "In [ ]:" everywhere. Empty cells are not sent to the kernel, and the cells after a
+ * failed one are aborted by tslab: those keep no number. Returns the notebook, changed in place.
+ * @param {Notebook} notebook
+ * @returns {Notebook}
+ */
+export function numberExecutedCells(notebook) {
+  const failed = failedCell(notebook)?.index ?? Infinity;
+  let count = 0;
+  for (const [index, cell] of notebook.cells.entries()) {
+    if (cell.cell_type !== "code") continue;
+    const ran = index <= failed && joinText(cell.source).trim() !== "";
+    cell.execution_count = ran ? ++count : null;
+  }
+  return notebook;
+}
+
+/**
  * Executes `input` and writes the executed notebook to `output` (.ipynb). Resolves with it parsed.
  * Rejects if nbconvert fails or a cell failed, with that cell's source and stderr in the message.
  * @param {string} input
@@ -123,7 +142,9 @@ export function executeNotebookAllowingErrors(
         );
         return;
       }
-      resolvePromise(JSON.parse(readFileSync(target, "utf8")));
+      const notebook = numberExecutedCells(JSON.parse(readFileSync(target, "utf8")));
+      writeFileSync(target, `${JSON.stringify(notebook, null, 1)}\n`);
+      resolvePromise(notebook);
     });
   });
 }

@@ -49,4 +49,7 @@ test("an exported page loads no script from elsewhere: no require.js, no MathJax
   assert.deepEqual(html.match(/<script[^>]+src=/g) ?? [], []);
   assert.match(html, /<img [^>]*src="data:image\/png;base64,/, "the PNG output is inside the page");
   assert.match(html, /backend: tensorflow/);
+  // Cells numbered as in JupyterLab, not "In [ ]:" before every cell (the template puts no-break spaces in).
+  assert.match(html, /jp-InputArea-prompt">In\u00a0\[1\]:</);
+  assert.doesNotMatch(html, /jp-InputArea-prompt">In\u00a0\[\u00a0\]:</);
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import {
@@ -6,6 +7,7 @@ import {
   executeNotebookAllowingErrors,
   failedCell,
   joinText,
+  numberExecutedCells,
   type Notebook,
 } from "../../scripts/notebook.js";
 import { ROOT } from "../../scripts/project.js";
@@ -39,6 +41,36 @@ describe("a smoke notebook, executed headless by jupyter nbconvert in the venv",
       height: 28,
     });
     assert.match(text, /tensors left: 0/);
+    // Numbered as JupyterLab numbers them, in the file as well: tslab sends no execute_input for nbconvert to use.
+    const counts = (nb: Notebook) =>
+      nb.cells.filter((c) => c.cell_type === "code").map((c) => c.execution_count);
+    const expected = notebook.cells.filter((c) => c.cell_type === "code").map((_, i) => i + 1);
+    assert.deepEqual(counts(notebook), expected);
+    assert.deepEqual(counts(JSON.parse(readFileSync(outputOf("smoke.ipynb"), "utf8")) as Notebook), expected);
+  });
+});
+
+describe("numberExecutedCells", () => {
+  const code = (source: string, stderr?: string) => ({
+    cell_type: "code",
+    source,
+    outputs: stderr ? [{ output_type: "stream", name: "stderr", text: stderr }] : [],
+  });
+  test("counts the code cells that ran from 1; empty cells and cells after a failed one get none", () => {
+    const notebook: Notebook = {
+      cells: [
+        { cell_type: "markdown", source: "# title" },
+        code("const a = 1;"),
+        code("  \n"),
+        code("throw new Error('x');", "Error: x"),
+        code("console.log(a);"),
+      ],
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+    };
+    const counts = numberExecutedCells(notebook).cells.map((c) => c.execution_count);
+    assert.deepEqual(counts, [undefined, 1, null, 2, null]);
   });
 });
 
@@ -51,6 +83,12 @@ describe("a failing cell is reported with its source and stderr", () => {
     assert.match(failure?.stderr ?? "", /Error: broken on purpose \(answer 42\)/);
     assert.match(stdoutOf(notebook), /first cell ran/);
     assert.doesNotMatch(stdoutOf(notebook), /never runs/);
+    const counts = notebook.cells.filter((c) => c.cell_type === "code").map((c) => c.execution_count);
+    assert.deepEqual(counts.slice(0, 2), [1, 2]);
+    assert.ok(
+      counts.slice(2).every((count) => count === null),
+      `after the failed cell: ${counts}`,
+    );
   });
 
   test("executeNotebook rejects with that report", async () => {
