@@ -265,13 +265,22 @@ const VENV_PYTHON = join(VENV_BIN, "python");
 const REQUIREMENTS = join(ROOT, "requirements.txt");
 const VENV_STAMP = join(VENV, ".ae-requirements.sha256");
 const requirementsHash = () => sha256Text(readFileSync(REQUIREMENTS, "utf8"));
+// Node takes a .js file's module type from the nearest package.json: inside the venv that was the checkout's
+// ("type": "module"), so JupyterLab's own yarn.js, which jupyter_builder runs as JupyterLab starts, failed as
+// ES module code and printed a screen of minified JavaScript and a stack trace. This one keeps the venv's
+// JavaScript as its authors wrote it, CommonJS.
+const VENV_PACKAGE_JSON = join(VENV, "package.json");
+const VENV_PACKAGE = `${JSON.stringify({ private: true, type: "commonjs" }, null, 2)}\n`;
 
 /** @type {Step} */
 const pythonVenv = {
   name: "Python venv (JupyterLab, nbconvert)",
   needs: ["python", "venv"],
   time: "about 25 s",
-  done: () => readIfExists(VENV_STAMP) === requirementsHash() && canRun(VENV_PYTHON, process.env),
+  done: () =>
+    readIfExists(VENV_STAMP) === requirementsHash() &&
+    readIfExists(VENV_PACKAGE_JSON) === VENV_PACKAGE &&
+    canRun(VENV_PYTHON, process.env),
   run(env) {
     if (!canRun(VENV_PYTHON, env)) {
       rmSync(VENV, { recursive: true, force: true });
@@ -291,6 +300,7 @@ const pythonVenv = {
         fix: "check that pip can reach your package index (pip config list); the pinned versions are in requirements.txt.",
       },
     );
+    writeFileSync(VENV_PACKAGE_JSON, VENV_PACKAGE);
     writeFileSync(VENV_STAMP, requirementsHash());
   },
 };

@@ -70,6 +70,17 @@ describe("npm start's JupyterLab", () => {
     assert.match(result.stdout, /backend=tensorflow/);
   });
 
+  test("starts quietly: nothing before the URL looks like a crash", () => {
+    // The root package.json's "type": "module" once made JupyterLab's own yarn.js fail at start (see setup.js).
+    const start = log.slice(0, log.indexOf(url.href.split("?")[0] ?? "") + 1);
+    assert.doesNotMatch(start, /error|exception|traceback/i, start);
+    assert.doesNotMatch(start, /^\s+at /m, "no stack trace");
+    assert.ok(
+      start.split("\n").every((line) => line.length < 300),
+      "no screen-wide lines (minified code)",
+    );
+  });
+
   describe("in Chromium, as a teacher runs a notebook", () => {
     const browser = useChromium();
 
