@@ -7,9 +7,11 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
+  cpSync,
   createReadStream,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readFileSync,
   readdirSync,
   renameSync,
@@ -19,7 +21,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
-import { arch, platform } from "node:os";
+import { arch, platform, tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PLOTLY_BUNDLE } from "./build-plotly.js";
@@ -424,6 +426,61 @@ export function backendInFreshProcess(env = process.env) {
   }).trim();
 }
 
+/**
+ * Where to compile tfjs-node's addon. gyp splits paths at spaces, so under a checkout path with a space the
+ * compiler never finds TensorFlow's headers. Then the addon is compiled in a copy of its sources under a
+ * temporary folder whose path has none, with deps/ linked in: `finish` copies the result back, `remove` removes
+ * the copy (call it in any case).
+ * @returns {{cwd: string, finish: () => void, remove: () => void}}
+ */
+export function addonBuildPlace(tfjsNode = TFJS_NODE, temp = tmpdir()) {
+  if (!/\s/.test(tfjsNode)) return { cwd: tfjsNode, finish() {}, remove() {} };
+  const base = [temp, "/tmp"].find((dir) => !/\s/.test(dir) && existsSync(dir));
+  if (!base) {
+    throw new SetupError(
+      `the checkout's path has a space (${tfjsNode}), and so has the temporary folder (${temp}): gyp, which compiles tfjs-node's addon, cannot work under either.`,
+      "set TMPDIR to a folder whose path has no space, or move the checkout to one.",
+    );
+  }
+  const cwd = mkdtempSync(join(base, "ae-tfjs-node-"));
+  for (const name of ["package.json", "binding.gyp", "binding"]) {
+    cpSync(join(tfjsNode, name), join(cwd, name), { recursive: true });
+  }
+  symlinkSync(join(tfjsNode, "deps"), join(cwd, "deps"));
+  return {
+    cwd,
+    finish: () => cpSync(join(cwd, "lib"), join(tfjsNode, "lib"), { recursive: true }),
+    remove: () => rmSync(cwd, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * Compiles tfjs-node's addon against the TensorFlow in its deps/ (into its lib/napi-v*), from source.
+ * @param {NodeJS.ProcessEnv} env
+ */
+export function compileTfjsAddon(env, tfjsNode = TFJS_NODE) {
+  const nodePreGyp = createRequire(join(TFJS_NODE, "package.json")).resolve(
+    "@mapbox/node-pre-gyp/bin/node-pre-gyp",
+  );
+  // --build-from-source: never try tfjs's prebuilt-addon host. npm_config_nodedir: use local Node headers.
+  const place = addonBuildPlace(tfjsNode);
+  try {
+    run(
+      process.execPath,
+      [nodePreGyp, "rebuild", "--build-from-source", "--build-latest-napi-version-only"],
+      {
+        cwd: place.cwd,
+        env: { ...env, npm_config_nodedir: nodeHeadersDir(env) },
+        what: "building tfjs-node's addon",
+        fix: "check the compiler output above; g++, make and Node's headers are needed.",
+      },
+    );
+    place.finish();
+  } finally {
+    place.remove();
+  }
+}
+
 /** @type {Step} */
 const nativeTensorflow = {
   name: "native TensorFlow for tfjs-node",
@@ -440,20 +497,7 @@ const nativeTensorflow = {
     renameSync(partial, TFJS_DEPS);
 
     log("    compiling the tfjs-node addon");
-    const nodePreGyp = createRequire(join(TFJS_NODE, "package.json")).resolve(
-      "@mapbox/node-pre-gyp/bin/node-pre-gyp",
-    );
-    // --build-from-source: never try tfjs's prebuilt-addon host. npm_config_nodedir: use local Node headers.
-    run(
-      process.execPath,
-      [nodePreGyp, "rebuild", "--build-from-source", "--build-latest-napi-version-only"],
-      {
-        cwd: TFJS_NODE,
-        env: { ...env, npm_config_nodedir: nodeHeadersDir(env) },
-        what: "building tfjs-node's addon",
-        fix: "check the compiler output above; g++, make and Node's headers are needed.",
-      },
-    );
+    compileTfjsAddon(env);
 
     const backend = backendInFreshProcess(env);
     if (backend !== "tensorflow") {

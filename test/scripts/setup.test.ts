@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -9,7 +19,9 @@ import {
   CHECKS,
   STEPS,
   SetupError,
+  addonBuildPlace,
   backendInFreshProcess,
+  compileTfjsAddon,
   setup,
   sha256File,
   verifyWheel,
@@ -175,5 +187,38 @@ describe("the set-up this checkout has", () => {
     assert.equal(specs.tslab.resource_dir, join(JUPYTER_DATA, "kernels", "tslab"));
     assert.equal(specs.tslab.spec.display_name, "TypeScript");
     assert.equal(specs.tslab.spec.argv[0], join(ROOT, "node_modules", ".bin", "tslab"));
+  });
+});
+
+describe("a checkout path with a space and Chinese characters", () => {
+  const tfjsNode = join(ROOT, "node_modules", "@tensorflow", "tfjs-node");
+  const parent = mkdtempSync(join(tmpdir(), "ae 课程 "));
+  after(() => rmSync(parent, { recursive: true, force: true }));
+
+  test("a path without spaces is built in place, with no copy", () => {
+    const place = addonBuildPlace("/opt/lessons/node_modules/@tensorflow/tfjs-node");
+    assert.equal(place.cwd, "/opt/lessons/node_modules/@tensorflow/tfjs-node");
+  });
+
+  test("tfjs-node's addon compiles (gyp cannot work under a space) and loads from there", () => {
+    // tfjs-node's sources under a path like "My Lessons/课程 ae", its TensorFlow (deps/) linked in.
+    const copy = join(parent, "node_modules", "tfjs-node");
+    mkdirSync(copy, { recursive: true });
+    for (const name of ["package.json", "binding.gyp", "binding"]) {
+      cpSync(join(tfjsNode, name), join(copy, name), { recursive: true });
+    }
+    symlinkSync(join(tfjsNode, "deps"), join(copy, "deps"));
+    const place = addonBuildPlace(copy);
+    assert.doesNotMatch(place.cwd, /\s/, "compiled where the path has no space");
+    place.remove();
+    compileTfjsAddon(process.env, copy);
+    const addon = join(copy, "lib", "napi-v8", "tfjs_binding.node");
+    assert.ok(existsSync(addon), `${addon} built`);
+    const load = spawnSync(
+      process.execPath,
+      ["-e", `console.log(typeof require(${JSON.stringify(addon)}).executeOp)`],
+      { encoding: "utf8" },
+    );
+    assert.equal(load.stdout.trim(), "function", load.stderr);
   });
 });
