@@ -4,6 +4,7 @@
 export * from "./backend";
 import { setFastTraining } from "./fastTraining";
 import { queueKernelSends } from "./kernel";
+import { reportErrorsReadably } from "./errorReport";
 
 export * from "./checks";
 export * from "./data";
@@ -11,6 +12,7 @@ export * from "./params";
 export * from "./memory";
 export * from "./display";
 export { inKernel } from "./kernel";
+export { formatError } from "./errorReport";
 export * from "./plotly";
 export * from "./chart";
 export { browserCanOpen } from "./chartWindow";
@@ -29,5 +31,7 @@ export {
 
 // In a notebook, tslab's output messages must never be lost to a busy socket (see kernel.ts).
 queueKernelSends();
+// In a notebook, a failing cell's error reads message first, without tslab's frames (see errorReport.ts).
+reportErrorsReadably();
 // Training on TensorFlow's own kernels where tfjs would build them from many small ops (see fastTraining.ts).
 setFastTraining();
