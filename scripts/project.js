@@ -41,3 +41,31 @@ export function venvProgram(name) {
   }
   return path;
 }
+
+/** Where set-up unpacks the Chromium that the npm package @sparticuz/chromium ships, on machines without one. */
+export const BUNDLED_CHROMIUM = join(ROOT, ".cache", "chromium");
+/** Debian's Chromium, used when the machine has it. */
+export const SYSTEM_CHROMIUM = "/usr/bin/chromium";
+
+/**
+ * The headless Chromium the browser checks drive: CHROMIUM_PATH if set, else Debian's, else the one set-up
+ * unpacked from @sparticuz/chromium (with the NSS libraries and fonts it ships beside it).
+ * @param {NodeJS.ProcessEnv} [env]
+ * @param {string[]} [systemPaths] where to look for a system Chromium
+ * @returns {{path: string, env: Record<string, string>, source: string}}
+ */
+export function chromiumForChecks(env = process.env, systemPaths = [SYSTEM_CHROMIUM]) {
+  if (env.CHROMIUM_PATH) return { path: env.CHROMIUM_PATH, env: {}, source: "CHROMIUM_PATH" };
+  const system = systemPaths.find((path) => existsSync(path));
+  if (system) return { path: system, env: {}, source: "the system's Chromium" };
+  return {
+    path: join(BUNDLED_CHROMIUM, "chromium"),
+    env: {
+      LD_LIBRARY_PATH: [join(BUNDLED_CHROMIUM, "al2023", "lib"), env.LD_LIBRARY_PATH]
+        .filter(Boolean)
+        .join(":"),
+      FONTCONFIG_PATH: join(BUNDLED_CHROMIUM, "fonts"),
+    },
+    source: "@sparticuz/chromium",
+  };
+}

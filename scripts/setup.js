@@ -25,7 +25,15 @@ import { arch, platform, tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PLOTLY_BUNDLE } from "./build-plotly.js";
-import { JUPYTER_DATA, ROOT, VENV, VENV_BIN, jupyterEnv } from "./project.js";
+import {
+  BUNDLED_CHROMIUM,
+  JUPYTER_DATA,
+  ROOT,
+  VENV,
+  VENV_BIN,
+  chromiumForChecks,
+  jupyterEnv,
+} from "./project.js";
 
 /** The wheel whose C library backs @tensorflow/tfjs-node (its own download host is unreachable here). */
 export const TENSORFLOW_WHEEL = {
@@ -567,7 +575,59 @@ const sharedLibrary = {
   },
 };
 
-export const STEPS = [nodeModules, pythonVenv, nativeTensorflow, tslabKernel, sharedLibrary];
+const CHROMIUM_STAMP = join(BUNDLED_CHROMIUM, ".ae-sparticuz-chromium-version");
+const sparticuzVersion = () =>
+  JSON.parse(readFileSync(join(NODE_MODULES, "@sparticuz", "chromium", "package.json"), "utf8")).version;
+
+/** @type {Step} */
+const headlessChromium = {
+  name: "headless Chromium (for the browser tests)",
+  needs: [],
+  time: "about 3 s",
+  done: () =>
+    chromiumForChecks().source !== "@sparticuz/chromium" ||
+    readIfExists(CHROMIUM_STAMP) === sparticuzVersion(),
+  run(env) {
+    log(
+      "    no Chromium here (CHROMIUM_PATH unset, no /usr/bin/chromium): unpacking the one @sparticuz/chromium ships",
+    );
+    unpackBundledChromium(env);
+    writeFileSync(CHROMIUM_STAMP, sparticuzVersion());
+  },
+};
+
+/**
+ * Unpacks the Chromium that @sparticuz/chromium ships (inside its npm tarball, brotli-compressed) into `target`:
+ * the browser, its fonts and software GL, and the NSS libraries a machine without a Chromium lacks.
+ * @param {NodeJS.ProcessEnv} env
+ */
+export function unpackBundledChromium(env, target = BUNDLED_CHROMIUM) {
+  const partial = `${target}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  // The package unpacks into the temporary folder; it adds the NSS libraries only where it believes it runs
+  // on Amazon Linux 2023, which AWS_LAMBDA_JS_RUNTIME tells it.
+  run(
+    process.execPath,
+    ["--input-type=module", "-e", 'await (await import("@sparticuz/chromium")).default.executablePath();'],
+    {
+      env: { ...env, TMPDIR: partial, AWS_LAMBDA_JS_RUNTIME: "nodejs22.x" },
+      what: "unpacking @sparticuz/chromium",
+      fix: "re-run set-up; if it repeats, remove node_modules and re-run, or set CHROMIUM_PATH to a Chromium.",
+    },
+  );
+  rmSync(target, { recursive: true, force: true });
+  renameSync(partial, target);
+}
+
+export const STEPS = [
+  nodeModules,
+  pythonVenv,
+  nativeTensorflow,
+  tslabKernel,
+  sharedLibrary,
+  headlessChromium,
+];
 
 // ---------------------------------------------------------------------------------------------------------
 

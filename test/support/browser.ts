@@ -1,29 +1,36 @@
-// A real headless Chromium (Debian's package) driven by playwright-core, for checks of what a viewer sees.
+// A real headless Chromium driven by playwright-core, for checks of what a viewer sees: the system's (Debian's
+// chromium) where there is one, else the one set-up unpacks from @sparticuz/chromium (scripts/project.js).
 import { existsSync } from "node:fs";
 import { after, before } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { chromiumForChecks } from "../../scripts/project.js";
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const CHROMIUM = chromiumForChecks();
 
-/** Starts Chromium; a missing browser is an error that says how to install it, never a skipped test. */
+/** The flags every check starts Chromium with. */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  // Without the background-networking flags Chromium keeps calling home, which a closed network refuses.
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+/** Starts Chromium; a missing browser is an error that says how to get one, never a skipped test. */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
+  if (!existsSync(CHROMIUM.path)) {
     throw new Error(
-      `Chromium not found at ${CHROMIUM}: browser checks need it (Debian: apt-get install chromium; .ci/run installs it), or set CHROMIUM_PATH.`,
+      `Chromium not found at ${CHROMIUM.path} (${CHROMIUM.source}): run \`npm run setup\` (it unpacks the one ` +
+        "@sparticuz/chromium ships when the machine has none), or set CHROMIUM_PATH.",
     );
   }
   return chromium.launch({
-    executablePath: CHROMIUM,
-    // Without the background-networking flags Chromium keeps calling home, which a closed network refuses.
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
+    executablePath: CHROMIUM.path,
+    env: { ...process.env, ...CHROMIUM.env },
+    args: CHROMIUM_ARGS,
   });
 }
 
