@@ -1,6 +1,6 @@
 // @ts-check
 // Where things live in a checkout, and the environment Jupyter runs in. Shared by every script.
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -42,6 +42,19 @@ export function venvProgram(name) {
   return path;
 }
 
+/**
+ * Whether `path` is a file someone may run (not a directory, device or missing).
+ * @param {string} path
+ */
+function isExecutableFile(path) {
+  try {
+    const stat = statSync(path);
+    return stat.isFile() && (stat.mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
 /** Where set-up unpacks the Chromium that the npm package @sparticuz/chromium ships, on machines without one. */
 export const BUNDLED_CHROMIUM = join(ROOT, ".cache", "chromium");
 /** Debian's Chromium, used when the machine has it. */
@@ -56,7 +69,7 @@ export const SYSTEM_CHROMIUM = "/usr/bin/chromium";
  */
 export function chromiumForChecks(env = process.env, systemPaths = [SYSTEM_CHROMIUM]) {
   if (env.CHROMIUM_PATH) return { path: env.CHROMIUM_PATH, env: {}, source: "CHROMIUM_PATH" };
-  const system = systemPaths.find((path) => existsSync(path));
+  const system = systemPaths.find(isExecutableFile);
   if (system) return { path: system, env: {}, source: "the system's Chromium" };
   return {
     path: join(BUNDLED_CHROMIUM, "chromium"),

@@ -16,6 +16,11 @@ test("CHROMIUM_PATH first, then the system's, then the one set-up unpacks, with 
     "/opt/chrome",
   );
   assert.equal(chromiumForChecks({}, [process.execPath]).path, process.execPath);
+  assert.equal(
+    chromiumForChecks({}, ["/dev/null", ROOT]).source,
+    "@sparticuz/chromium",
+    "not a device or a folder",
+  );
   const bundled = chromiumForChecks({}, ["/no/such/chromium"]);
   assert.equal(bundled.source, "@sparticuz/chromium");
   assert.equal(bundled.path, join(BUNDLED_CHROMIUM, "chromium"));
