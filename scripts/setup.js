@@ -576,8 +576,11 @@ const sharedLibrary = {
 };
 
 const CHROMIUM_STAMP = join(BUNDLED_CHROMIUM, ".ae-sparticuz-chromium-version");
-const sparticuzVersion = () =>
-  JSON.parse(readFileSync(join(NODE_MODULES, "@sparticuz", "chromium", "package.json"), "utf8")).version;
+/** The installed @sparticuz/chromium's version; undefined before npm has installed it (set-up plans first). */
+const sparticuzVersion = () => {
+  const text = readIfExists(join(NODE_MODULES, "@sparticuz", "chromium", "package.json"));
+  return text === undefined ? undefined : String(JSON.parse(text).version);
+};
 
 /** @type {Step} */
 const headlessChromium = {
@@ -586,13 +589,13 @@ const headlessChromium = {
   time: "about 3 s",
   done: () =>
     chromiumForChecks().source !== "@sparticuz/chromium" ||
-    readIfExists(CHROMIUM_STAMP) === sparticuzVersion(),
+    (sparticuzVersion() !== undefined && readIfExists(CHROMIUM_STAMP) === sparticuzVersion()),
   run(env) {
     log(
       "    no Chromium here (CHROMIUM_PATH unset, no /usr/bin/chromium): unpacking the one @sparticuz/chromium ships",
     );
     unpackBundledChromium(env);
-    writeFileSync(CHROMIUM_STAMP, sparticuzVersion());
+    writeFileSync(CHROMIUM_STAMP, sparticuzVersion() ?? "");
   },
 };
 
