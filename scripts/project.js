@@ -71,14 +71,22 @@ export function chromiumForChecks(env = process.env, systemPaths = [SYSTEM_CHROM
   if (env.CHROMIUM_PATH) return { path: env.CHROMIUM_PATH, env: {}, source: "CHROMIUM_PATH" };
   const system = systemPaths.find(isExecutableFile);
   if (system) return { path: system, env: {}, source: "the system's Chromium" };
+  return { ...unpackedChromium(BUNDLED_CHROMIUM, env), source: "@sparticuz/chromium" };
+}
+
+/**
+ * The browser that @sparticuz/chromium unpacked into `dir`, and the environment it runs in: the NSS libraries
+ * and fonts the package ships beside it.
+ * @param {string} dir
+ * @param {NodeJS.ProcessEnv} [env]
+ * @returns {{path: string, env: Record<string, string>}}
+ */
+export function unpackedChromium(dir, env = process.env) {
   return {
-    path: join(BUNDLED_CHROMIUM, "chromium"),
+    path: join(dir, "chromium"),
     env: {
-      LD_LIBRARY_PATH: [join(BUNDLED_CHROMIUM, "al2023", "lib"), env.LD_LIBRARY_PATH]
-        .filter(Boolean)
-        .join(":"),
-      FONTCONFIG_PATH: join(BUNDLED_CHROMIUM, "fonts"),
+      LD_LIBRARY_PATH: [join(dir, "al2023", "lib"), env.LD_LIBRARY_PATH].filter(Boolean).join(":"),
+      FONTCONFIG_PATH: join(dir, "fonts"),
     },
-    source: "@sparticuz/chromium",
   };
 }

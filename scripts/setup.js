@@ -587,9 +587,11 @@ const headlessChromium = {
   name: "headless Chromium (for the browser tests)",
   needs: [],
   time: "about 3 s",
-  done: () =>
-    chromiumForChecks().source !== "@sparticuz/chromium" ||
-    (sparticuzVersion() !== undefined && readIfExists(CHROMIUM_STAMP) === sparticuzVersion()),
+  done() {
+    if (chromiumForChecks().source !== "@sparticuz/chromium") return true;
+    const version = sparticuzVersion();
+    return version !== undefined && readIfExists(CHROMIUM_STAMP) === version;
+  },
   run(env) {
     log(
       "    no Chromium here (CHROMIUM_PATH unset, no /usr/bin/chromium): unpacking the one @sparticuz/chromium ships",

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { BUNDLED_CHROMIUM, ROOT, chromiumForChecks } from "../../scripts/project.js";
+import { BUNDLED_CHROMIUM, ROOT, chromiumForChecks, unpackedChromium } from "../../scripts/project.js";
 import { unpackBundledChromium } from "../../scripts/setup.js";
 import { CHROMIUM_ARGS } from "../support/browser.js";
 
@@ -32,16 +32,16 @@ after(() => rmSync(join(target, ".."), { recursive: true, force: true }));
 
 test("on a machine with no Chromium and no NSS libraries, the unpacked one renders a page", () => {
   unpackBundledChromium(process.env, target);
-  assert.ok(existsSync(join(target, "chromium")), "the browser");
+  const unpacked = unpackedChromium(target, {});
+  assert.ok(existsSync(unpacked.path), "the browser");
   assert.ok(existsSync(join(target, "al2023", "lib", "libnss3.so")), "its NSS libraries");
   // A small playwright run in a child, as the browser tests launch it.
   const script = `
     const { chromium } = require("playwright-core");
     (async () => {
       const browser = await chromium.launch({
-        executablePath: ${JSON.stringify(join(target, "chromium"))},
-        env: { ...process.env, LD_LIBRARY_PATH: ${JSON.stringify(join(target, "al2023", "lib"))},
-               FONTCONFIG_PATH: ${JSON.stringify(join(target, "fonts"))} },
+        executablePath: ${JSON.stringify(unpacked.path)},
+        env: { ...process.env, ...${JSON.stringify(unpacked.env)} },
         args: ${JSON.stringify(CHROMIUM_ARGS)},
       });
       const page = await browser.newPage();
