@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { chartHtml, chartPage, type ChartSpec } from "ae-shared";
+import { inLanguage } from "./support/language.js";
 
 const spec = (overrides: Partial<ChartSpec> = {}): ChartSpec => ({
   title: "t",
@@ -39,6 +40,18 @@ describe("chart rendering", () => {
       () => chartHtml(spec({ traces: [{ name: "a", x: [1, 2], y: [1, Number.NaN], mode: "lines" }] })),
       /line "a": expected finite values, found NaN at point 1/,
     );
+  });
+
+  test("in Chinese, the same refusals", async () => {
+    await inLanguage("zh", () => {
+      assert.throws(() => chartHtml(spec({ traces: [] })), {
+        message: '图表 "t": 至少需要一条曲线,实际一条也没有',
+      });
+      assert.throws(() => chartHtml(spec({ traces: [{ name: "a", x: [1, 2], y: [1], mode: "lines" }] })), {
+        message: '图表 "t" 的曲线 "a": x 与 y 的个数应相同,实际为 2 个 x、1 个 y',
+      });
+      assert.match(chartHtml(spec({})), /这个页面没有载入 plotly\.js/, "the note for a page without plotly");
+    });
   });
 
   test("a standalone page carries plotly.js inside, so it opens offline", () => {

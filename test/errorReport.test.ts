@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { inspect } from "node:util";
 import { formatError } from "ae-shared";
+import { inLanguage } from "./support/language.js";
 import { reportErrorsReadably } from "ae-shared/dist/errorReport.js";
 import { executeNotebookAllowingErrors, failedCell } from "../scripts/notebook.js";
 import { NOTEBOOKS, ROOT } from "../scripts/project.js";
@@ -64,7 +65,7 @@ test("in a kernel every error is inspected as formatError writes it; in a plain 
   }
 });
 
-test("a lesson run with AE_EPOCHS=abc: the first line the student reads is the message", async () => {
+test("a lesson run with AE_EPOCHS=abc: the first line the student reads is the message, in Chinese", async () => {
   const notebook = await executeNotebookAllowingErrors(
     join(NOTEBOOKS, "01-dense.ipynb"),
     join(ROOT, "test", ".output", "01-dense-bad-epochs.ipynb"),
@@ -73,7 +74,13 @@ test("a lesson run with AE_EPOCHS=abc: the first line the student reads is the m
   const stderr = failedCell(notebook)?.stderr ?? "";
   assert.equal(
     stderr.split("\n")[0],
-    'ParamError: AE_EPOCHS must be a whole number from 1 to 1000, found "abc". Unset it to use the lesson\'s default (5).',
+    'ParamError: AE_EPOCHS 应为 1 到 1000 之间的整数,实际为 "abc"。删去这个环境变量即可使用本课的默认值(5)。',
   );
   assert.doesNotMatch(stderr, /node_modules[\\/]tslab|node:vm/, "no frames of tslab or Node's vm");
+});
+
+test("in Chinese, a cause is introduced in Chinese; the messages are the errors' own", async () => {
+  const wrapped = new Error("loadMnist failed", { cause: new TypeError("bad file") });
+  const text = await inLanguage("zh", () => formatError(wrapped));
+  assert.match(text, /\n起因: TypeError: bad file\n/);
 });

@@ -19,6 +19,7 @@ import { executeNotebook, joinText, type Notebook, type Output } from "../script
 import { ROOT, jupyterEnv, venvProgram } from "../scripts/project.js";
 import { launchChromium, openOffline } from "./support/browser.js";
 import { inFakeKernel } from "./support/kernel.js";
+import { inLanguage } from "./support/language.js";
 import { pngSize } from "./support/png.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "ae-images-"));
@@ -478,6 +479,38 @@ describe("showDigits in a kernel: one output with image/png, text/html and text/
       const ids = sent.map(({ message }) => message.transient.display_id);
       assert.ok(ids[0] && ids[0] === ids[1], `one display id: ${ids}`);
       assert.match(sent[1]?.message.data["text/plain"] ?? "", /^epoch 2/);
+    });
+  });
+
+  test("in Chinese: the default caption, the clipping note and the rows line", async () => {
+    await leakFree(async (keep) => {
+      const images = keep(digits(2, () => 1.5));
+      const { sent } = await inFakeKernel(() =>
+        inLanguage("zh", () => showDigits([{ label: "重建", images }], { scale: 1 })),
+      );
+      assert.equal(
+        sent[0]?.message.data["text/plain"],
+        [
+          "MNIST 手写数字:1 行 × 2 张,28×28 放大 1 倍显示(灰度:0 为黑,1 为白)",
+          '超出 [0, 1] 的值在显示时被截断到 [0, 1](行 "重建"):最小值 1.5,最大值 1.5。',
+          "从上到下各行:重建",
+        ].join("\n"),
+      );
+      assert.match(sent[0]?.message.data["text/html"] ?? "", /<figcaption[^>]*>MNIST 手写数字:1 行/);
+    });
+  });
+
+  test("in Chinese: errors name the row as a reader counts it", async () => {
+    await leakFree(async (keep) => {
+      const single = keep(tf.zeros([784]));
+      await inLanguage("zh", () =>
+        assert.rejects(showDigits([{ label: "原图", images: single }]), {
+          name: "RangeError",
+          message:
+            'showDigits: 第 1 行("原图"): images 的形状应为 [n, 784]、[n, 28, 28, 1] 或 [n, 28, 28],实际为 [784]' +
+            "(只有一张图片?用 images.expandDims(0) 加上第一个维度)",
+        }),
+      );
     });
   });
 });

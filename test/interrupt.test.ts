@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs-node";
 import { guardInterrupts, progressBar } from "ae-shared";
 import { ROOT, jupyterEnv, venvProgram } from "../scripts/project.js";
 import { captureStdout } from "./support/kernel.js";
+import { inLanguage } from "./support/language.js";
 import { afterBatch, tinySetup } from "./support/training.js";
 
 const sigint = () => process.emit("SIGINT", "SIGINT");
@@ -42,6 +43,32 @@ describe("SIGINT during fit in a plain Node process", () => {
       const loss = model.evaluate(x, x) as tf.Scalar;
       assert.ok(Number.isFinite((await loss.data())[0]));
       loss.dispose();
+    } finally {
+      dispose();
+    }
+  });
+
+  test("in Chinese, the note says where training stopped: inside an epoch, or after a whole one", async () => {
+    const { model, x, dispose } = tinySetup();
+    try {
+      const stopAt = (stopEpoch: number, stopBatch: number) =>
+        captureStdout(() =>
+          inLanguage("zh", () =>
+            model.fit(x, x, {
+              epochs: 5,
+              batchSize: 16,
+              verbose: 0,
+              callbacks: [
+                progressBar(),
+                afterBatch((epoch, batch) => void (epoch === stopEpoch && batch === stopBatch && sigint())),
+              ],
+            }),
+          ),
+        );
+      const inside = await stopAt(1, 1);
+      assert.match(inside.text, /\n训练被中断,停在第 2\/5 轮的第 2\/4 批之后:模型保留已经学到的内容。\n$/);
+      const whole = await stopAt(0, 3);
+      assert.match(whole.text, /\n训练被中断,停在第 1\/5 轮结束后:模型保留已经学到的内容。\n$/);
     } finally {
       dispose();
     }

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs-node";
 import { LossPlot, compareLosses, lossPlot, lossSummary } from "ae-shared";
+import { inLanguage } from "./support/language.js";
 
 describe("loss histories", () => {
   test("the loss table lines up runs by epoch", () => {
@@ -94,5 +95,36 @@ describe("the live loss plot as a fit callback, outside a kernel", () => {
     const file = /chart written to (\S+\.html)/.exec(written.join(""))?.[1];
     assert.ok(file, `a file was written: ${written.join("")}`);
     assert.match(readFileSync(file, "utf8"), /in process/);
+  });
+});
+
+describe("in Chinese", () => {
+  test("the live chart's title, legends and axes; the metric names stay as the history spells them", async () => {
+    await inLanguage("zh", () => {
+      const plot = lossPlot();
+      let spec = plot.spec();
+      assert.equal(spec.title, "训练损失");
+      assert.deepEqual([spec.xTitle, spec.yTitle], ["轮次(epoch)", "损失(loss)"]);
+      assert.deepEqual(
+        spec.traces.map((trace) => trace.name),
+        ["loss(每一批)"],
+      );
+      assert.equal(spec.summary, "epoch  loss  val_loss\n(训练中...)");
+      plot.history.loss.push(0.3);
+      plot.history.val_loss.push(0.2);
+      spec = plot.spec();
+      assert.deepEqual(
+        spec.traces.map((trace) => trace.name),
+        ["loss(每一批)", "val_loss(每轮结束时)"],
+      );
+      assert.equal(
+        lossPlot({ title: "784-32-784 自编码器" }).title,
+        "784-32-784 自编码器",
+        "a lesson's title stays",
+      );
+      assert.throws(() => compareLosses([]), {
+        message: "compareLosses: 至少需要一次训练的记录,实际一个也没有",
+      });
+    });
   });
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs-node";
 import { addGaussianNoise, type NoiseOptions } from "ae-shared";
+import { inLanguage } from "./support/language.js";
 
 /** Mean, standard deviation, min and max of a tensor's values. */
 function stats(t: tf.Tensor): { mean: number; std: number; min: number; max: number } {
@@ -211,4 +212,23 @@ describe("addGaussianNoise", () => {
       assert.equal(tf.memory().numTensors, before);
     });
   });
+});
+
+test("in Chinese, bad options are refused in Chinese", async () => {
+  const x = tf.zeros([2, 784]);
+  try {
+    await inLanguage("zh", () => {
+      assert.throws(() => addGaussianNoise(x, { stddev: -1 }), {
+        message: "addGaussianNoise: stddev 应为不小于 0 的有限数,实际为 -1",
+      });
+      assert.throws(() => addGaussianNoise(x, { stddev: 1, clip: "no" as unknown as boolean }), {
+        message: 'addGaussianNoise: clip 应为 true 或 false,实际为 "no"',
+      });
+      assert.throws(() => addGaussianNoise(x, null as unknown as NoiseOptions), {
+        message: "addGaussianNoise: 选项应形如 { stddev: 0.5 },实际为 null",
+      });
+    });
+  } finally {
+    x.dispose();
+  }
 });

@@ -188,11 +188,12 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
 
       // Live loss charts, drawn once per kernel with plotly sent once, and a loss that fell while training.
       const charts = outputs.filter((o) => dataOf(o, "text/html").includes('class="ae-chart"'));
-      const live = charts.filter((o) => dataOf(o, "text/html").includes("loss (each batch)"));
+      // The lessons speak Chinese (useLanguage("zh")): legends, progress lines and notes included.
+      const live = charts.filter((o) => dataOf(o, "text/html").includes("loss(每一批)"));
       assert.equal(live.length, expectedFits[lesson], "a live chart per fit");
       const comparisons = lesson === "02-deep" || lesson === "04-denoise" ? 1 : 0;
       assert.equal(charts.length - live.length, comparisons, "comparison charts");
-      const plotly = outputs.filter((o) => /^\(plotly\.js [\d.]+ loaded/.test(dataOf(o, "text/plain")));
+      const plotly = outputs.filter((o) => /^\(已载入 plotly\.js [\d.]+,/.test(dataOf(o, "text/plain")));
       assert.equal(plotly.length, 1, "plotly.js sent to the page once");
       for (const chart of live) {
         const losses = chartBatchLosses(chart);
@@ -201,10 +202,10 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
       }
 
       // Progress: one output per fit with the epoch's final Keras-style line.
-      const progress = outputs.filter((o) => /^Epoch 1\/1\n8\/8 \[=+\] - /.test(dataOf(o, "text/plain")));
+      const progress = outputs.filter((o) => /^第 1\/1 轮\n8\/8 \[=+\] - /.test(dataOf(o, "text/plain")));
       assert.equal(progress.length, expectedFits[lesson]);
       for (const line of progress)
-        assert.match(dataOf(line, "text/plain"), /s\/step - loss: \d\.\d{4} - val_loss: \d\.\d{4}$/);
+        assert.match(dataOf(line, "text/plain"), /s\/批 - loss: \d\.\d{4} - val_loss: \d\.\d{4}$/);
 
       // Digit grids: PNGs of 10 digits a row.
       const grids = outputs.filter((o) => o.data?.["image/png"]);
@@ -224,7 +225,7 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
         assert.match(text, /σ=3\.0: 最终 val_loss = 0\.\d{4}/);
         assert.match(
           dataOf(grids[0]!, "text/plain"),
-          /clipped/,
+          /超出 \[0, 1\] 的值在显示时被截断/,
           "the unclipped course display is said to be clipped",
         );
       }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ParamError, lessonParams } from "ae-shared";
+import { inLanguage } from "./support/language.js";
 
 test("defaults are the course's: 5 epochs on all 60,000 images", () => {
   assert.deepEqual(lessonParams({}, {}), { epochs: 5, trainSize: 60000 });
@@ -32,4 +33,14 @@ test("a value that is not a whole number in range stops with what was expected a
       JSON.stringify(env),
     );
   }
+});
+
+test("in Chinese, the message says the same: what was expected, what was found, how to get the default", async () => {
+  await inLanguage("zh", () => {
+    assert.throws(() => lessonParams({ epochs: 5 }, { AE_TRAIN_SIZE: "6万" }), {
+      name: "ParamError",
+      message:
+        'AE_TRAIN_SIZE 应为 1 到 60000 之间的整数,实际为 "6万"。删去这个环境变量即可使用本课的默认值(60000)。',
+    });
+  });
 });

@@ -4,6 +4,7 @@ import { describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs-node";
 import { progressBar } from "ae-shared";
 import { captureStdout, inFakeKernel, type SentOutput } from "./support/kernel.js";
+import { inLanguage } from "./support/language.js";
 import { tinySetup } from "./support/training.js";
 
 const LIVE = String.raw`\r ?\d/4 \[[=>.]{30}\] - ETA: \d+s - loss: \d\.\d{4} *`;
@@ -165,4 +166,26 @@ describe("progressBar in a notebook: one output updated in place", () => {
       dispose();
     }
   });
+});
+
+test("in Chinese: the epoch header and the time per batch, in a notebook", async () => {
+  const { model, x, dispose } = tinySetup();
+  try {
+    const { sent } = await inFakeKernel(() =>
+      inLanguage("zh", () =>
+        model.fit(x, x, {
+          epochs: 2,
+          batchSize: 16,
+          verbose: 0,
+          callbacks: [progressBar({ updateEveryMs: 1e9 })],
+        }),
+      ),
+    );
+    const messages = textsOf(sent);
+    assert.equal(messages[0]?.text, "第 1/2 轮");
+    const final = String.raw`4/4 \[={30}\] - \d+s \d+(s|ms|us)/批 - loss: \d\.\d{4}`;
+    assert.match(messages.at(-1)?.text ?? "", new RegExp(`^第 1/2 轮\\n${final}\\n第 2/2 轮\\n${final}$`));
+  } finally {
+    dispose();
+  }
 });

@@ -1,7 +1,8 @@
 // progressLine.ts: Keras's progress line, formatted as its Progbar draws it.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { formatEta, formatMetricValue, formatProgressLine, formatStepTime } from "ae-shared";
+import { formatEta, formatMetricValue, formatProgressLine, formatStepTime, terminalWidth } from "ae-shared";
+import { inLanguage } from "./support/language.js";
 
 describe("formatting, as Keras's Progbar", () => {
   test("live line: bar with a '>' head, ETA and values", () => {
@@ -95,5 +96,40 @@ describe("formatting, as Keras's Progbar", () => {
       () => formatProgressLine({ ...line, step: 1.5, steps: 4 }),
       /formatProgressLine: step must be a whole number >= 0, found 1.5/,
     );
+  });
+});
+
+describe("in Chinese", () => {
+  test("the words change, the bar, numbers and metric names stay", async () => {
+    await inLanguage("zh", () => {
+      const base = {
+        step: 96,
+        steps: 235,
+        elapsed: 2.9,
+        perStep: 0.0125,
+        values: [["loss", 0.27134]] as const,
+      };
+      assert.equal(
+        formatProgressLine({ ...base, final: false }),
+        " 96/235 [===========>..................] - 剩余 1s - loss: 0.2713",
+      );
+      assert.equal(
+        formatProgressLine({ ...base, step: 235, final: true }),
+        "235/235 [==============================] - 3s 13ms/批 - loss: 0.2713",
+      );
+      assert.equal(
+        formatProgressLine({ ...base, steps: null, final: false }),
+        "     96/未知 - 3s 13ms/批 - loss: 0.2713",
+      );
+      assert.throws(() => formatProgressLine({ ...base, steps: 4, final: false }), {
+        message: "formatProgressLine: steps 应为 null 或不小于 96 的整数,实际为 4",
+      });
+    });
+  });
+
+  test("a line's width in a terminal counts Chinese characters as two columns", () => {
+    assert.equal(terminalWidth("loss: 0.1"), 9);
+    assert.equal(terminalWidth("第 1/5 轮"), 9);
+    assert.equal(terminalWidth("剩余 1s,批"), 10);
   });
 });

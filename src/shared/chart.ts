@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { browserCanOpen, plotInWindow, streamInWindow, type WindowStream } from "./chartWindow";
 import { LiveOutput, display, escapeHtml } from "./display";
 import { inKernel } from "./kernel";
+import { localize } from "./language";
 import { plotlyScript, sendPlotlyToNotebook } from "./plotly";
 
 /** One line of a chart, in plotly's terms (the subset we use). */
@@ -31,18 +32,34 @@ export interface ChartSpec {
 }
 
 function checkSpec(spec: ChartSpec): void {
-  if (spec.traces.length === 0)
-    throw new RangeError(`chart "${spec.title}": expected at least one line, found none`);
+  const chart = localize({ en: `chart "${spec.title}"`, zh: `图表 "${spec.title}"` });
+  if (spec.traces.length === 0) {
+    throw new RangeError(
+      localize({
+        en: `${chart}: expected at least one line, found none`,
+        zh: `${chart}: 至少需要一条曲线,实际一条也没有`,
+      }),
+    );
+  }
   for (const trace of spec.traces) {
-    if (trace.x.length !== trace.y.length) {
+    const line = localize({ en: `${chart}, line "${trace.name}"`, zh: `${chart} 的曲线 "${trace.name}"` });
+    const [xs, ys] = [trace.x.length, trace.y.length];
+    if (xs !== ys) {
       throw new RangeError(
-        `chart "${spec.title}", line "${trace.name}": expected as many x as y values, found ${trace.x.length} x and ${trace.y.length} y`,
+        localize({
+          en: `${line}: expected as many x as y values, found ${xs} x and ${ys} y`,
+          zh: `${line}: x 与 y 的个数应相同,实际为 ${xs} 个 x、${ys} 个 y`,
+        }),
       );
     }
     const bad = trace.y.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) {
+      const found = trace.y[bad];
       throw new RangeError(
-        `chart "${spec.title}", line "${trace.name}": expected finite values, found ${trace.y[bad]} at point ${bad}`,
+        localize({
+          en: `${line}: expected finite values, found ${found} at point ${bad}`,
+          zh: `${line}: 值应为有限数,第 ${bad} 个点(从 0 数起)实际为 ${found}`,
+        }),
       );
     }
   }
@@ -70,8 +87,10 @@ function scriptJson(value: unknown): string {
 export function chartHtml(spec: ChartSpec): string {
   checkSpec(spec);
   const id = `ae-chart-${randomBytes(6).toString("hex")}`;
-  const missing =
-    "plotly.js is not loaded in this page (it is sent once per kernel). Restart the kernel and run the notebook again.";
+  const missing = localize({
+    en: "plotly.js is not loaded in this page (it is sent once per kernel). Restart the kernel and run the notebook again.",
+    zh: "这个页面没有载入 plotly.js(每个内核只发送一次)。请重启内核,再重新运行整个笔记本。",
+  });
   return [
     `<div class="ae-chart" style="display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start">`,
     `<div id="${id}" style="width:640px;max-width:100%;height:360px"></div>`,
@@ -104,7 +123,11 @@ function writeChartFile(spec: ChartSpec): void {
   const slug = spec.title.replace(/[^\w-]+/g, "-").replace(/^-+|-+$/g, "") || "chart";
   const file = join(tmpdir(), `${slug}-${randomBytes(3).toString("hex")}.html`);
   writeFileSync(file, chartPage(spec));
-  process.stdout.write(`${spec.title}\n${spec.summary}\n(no browser here: chart written to ${file})\n`);
+  const note = localize({
+    en: `(no browser here: chart written to ${file})`,
+    zh: `(这里没有浏览器:图表已写入 ${file})`,
+  });
+  process.stdout.write(`${spec.title}\n${spec.summary}\n${note}\n`);
 }
 
 /** Shows a finished chart: inline in a notebook; in a script, nodeplotlib or (no browser) an HTML file. */

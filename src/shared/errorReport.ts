@@ -4,6 +4,7 @@
 // comes first, followed by the frames that are not tslab's or Node's own.
 import { inspect } from "node:util";
 import { inKernel } from "./kernel";
+import { localize } from "./language";
 
 /** Stack frames of the machinery that runs a cell, which say nothing about the lesson. */
 const MACHINERY = /[\\/]node_modules[\\/]tslab[\\/]|\(node:|^\s*at node:|at (?:new )?Promise \(<anonymous>\)/;
@@ -14,11 +15,12 @@ export function formatError(error: Error): string {
   const frames = (error.stack ?? "")
     .split("\n")
     .filter((line) => /^\s+at /.test(line) && !MACHINERY.test(line));
+  const causedBy = localize({ en: "Caused by:", zh: "起因:" });
   const cause =
     error.cause instanceof Error
-      ? [`Caused by: ${formatError(error.cause)}`]
+      ? [`${causedBy} ${formatError(error.cause)}`]
       : error.cause !== undefined
-        ? [`Caused by: ${String(error.cause)}`]
+        ? [`${causedBy} ${String(error.cause)}`]
         : [];
   return [head, ...frames, ...cause].join("\n");
 }

@@ -6,10 +6,11 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs-node";
-import { checkWholeNumber, describeValue } from "./checks";
+import { checkWholeNumber, describeValue, mustBe } from "./checks";
 import { IMAGE_SIZE, PIXELS } from "./data";
 import { LiveOutput, display, escapeHtml } from "./display";
 import { inKernel } from "./kernel";
+import { localize, type Localized } from "./language";
 
 /** One labelled row of the grid. */
 export interface DigitRow {
@@ -59,6 +60,13 @@ interface Grid {
 
 const shapeText = (shape: readonly number[]) => `[${shape.join(", ")}]`;
 
+/** How errors name a row: `showDigits: row 0 ("原图")`, in Chinese counted from 1 as a reader counts rows. */
+const rowName = (who: string, index: number, label: string) =>
+  localize({
+    en: `${who}: row ${index} (${JSON.stringify(label)})`,
+    zh: `${who}: 第 ${index + 1} 行(${JSON.stringify(label)})`,
+  });
+
 function isDigitShape(shape: readonly number[]): boolean {
   const [, a, b, c] = shape;
   if (shape.length === 2) return a === PIXELS;
@@ -66,45 +74,111 @@ function isDigitShape(shape: readonly number[]): boolean {
   return shape.length === 4 && a === IMAGE_SIZE && b === IMAGE_SIZE && c === 1;
 }
 
+function optionsError(who: string, options: unknown): TypeError {
+  const found = describeValue(options);
+  return new TypeError(
+    localize({
+      en: `${who}: expected options like { columns: 8 }, found ${found}`,
+      zh: `${who}: 选项应形如 { columns: 8 },实际为 ${found}`,
+    }),
+  );
+}
+
 /** Checks the rows and options and returns the number of columns to show. */
 function checkRows(who: string, rows: readonly DigitRow[], options: DigitGridOptions): number {
   if (!Array.isArray(rows) || rows.length === 0) {
-    const found = Array.isArray(rows) ? "an empty array" : describeValue(rows);
-    throw new TypeError(`${who}: expected an array of rows like { label: "原图", images }, found ${found}`);
+    const found = Array.isArray(rows)
+      ? localize({ en: "an empty array", zh: "空数组" })
+      : describeValue(rows);
+    throw new TypeError(
+      localize({
+        en: `${who}: expected an array of rows like { label: "原图", images }, found ${found}`,
+        zh: `${who}: 应为由若干行组成的数组,每行形如 { label: "原图", images },实际为 ${found}`,
+      }),
+    );
   }
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`${who}: expected options like { columns: 8 }, found ${describeValue(options)}`);
-  }
+  if (options === null || typeof options !== "object") throw optionsError(who, options);
   if (options.columns !== undefined) checkWholeNumber(`${who}: columns`, options.columns);
   if (options.scale !== undefined) checkWholeNumber(`${who}: scale`, options.scale);
   rows.forEach((row, i) => {
     if (row === null || typeof row !== "object") {
-      throw new TypeError(`${who}: row ${i}: expected { label, images }, found ${describeValue(row)}`);
+      const found = describeValue(row);
+      throw new TypeError(
+        localize({
+          en: `${who}: row ${i}: expected { label, images }, found ${found}`,
+          zh: `${who}: 第 ${i + 1} 行应形如 { label, images },实际为 ${found}`,
+        }),
+      );
     }
     if (typeof row.label !== "string") {
-      throw new TypeError(`${who}: row ${i}: label must be a string, found ${describeValue(row.label)}`);
+      const found = describeValue(row.label);
+      throw new TypeError(
+        localize({
+          en: `${who}: row ${i}: label must be a string, found ${found}`,
+          zh: `${who}: 第 ${i + 1} 行的 label 应为字符串,实际为 ${found}`,
+        }),
+      );
     }
-    const name = `${who}: row ${i} (${JSON.stringify(row.label)})`;
+    const name = rowName(who, i, row.label);
     const images: unknown = row.images;
     if (!(images instanceof tf.Tensor)) {
-      throw new TypeError(`${name}: images must be a tf.Tensor, found ${describeValue(images)}`);
+      const found = describeValue(images);
+      throw new TypeError(
+        localize({
+          en: `${name}: images must be a tf.Tensor, found ${found}`,
+          zh: `${name}: images 应为 tf.Tensor,实际为 ${found}`,
+        }),
+      );
     }
-    if (images.isDisposed) throw new Error(`${name}: the images tensor was already disposed`);
+    if (images.isDisposed) {
+      throw new Error(
+        localize({
+          en: `${name}: the images tensor was already disposed`,
+          zh: `${name}: images 张量已经被释放(dispose)`,
+        }),
+      );
+    }
     if (!isDigitShape(images.shape)) {
+      const shape = shapeText(images.shape);
       // A single digit is a common slip: say how to make it a batch of one.
-      const single = images.size === PIXELS ? " (one image? add a first axis: images.expandDims(0))" : "";
+      const single = images.size === PIXELS;
       throw new RangeError(
-        `${name}: expected images of shape [n, 784], [n, 28, 28, 1] or [n, 28, 28], found ${shapeText(images.shape)}${single}`,
+        localize({
+          en:
+            `${name}: expected images of shape [n, 784], [n, 28, 28, 1] or [n, 28, 28], found ${shape}` +
+            (single ? " (one image? add a first axis: images.expandDims(0))" : ""),
+          zh:
+            `${name}: images 的形状应为 [n, 784]、[n, 28, 28, 1] 或 [n, 28, 28],实际为 ${shape}` +
+            (single ? "(只有一张图片?用 images.expandDims(0) 加上第一个维度)" : ""),
+        }),
       );
     }
     if (images.dtype === "string" || images.dtype === "complex64") {
-      throw new TypeError(`${name}: expected numeric images, found dtype ${images.dtype}`);
+      throw new TypeError(
+        localize({
+          en: `${name}: expected numeric images, found dtype ${images.dtype}`,
+          zh: `${name}: images 应为数值类型,实际的 dtype 为 ${images.dtype}`,
+        }),
+      );
     }
     const n = images.shape[0] ?? 0;
-    if (n === 0)
-      throw new RangeError(`${name}: expected at least one image, found shape ${shapeText(images.shape)}`);
+    if (n === 0) {
+      const shape = shapeText(images.shape);
+      throw new RangeError(
+        localize({
+          en: `${name}: expected at least one image, found shape ${shape}`,
+          zh: `${name}: 至少需要一张图片,实际形状为 ${shape}`,
+        }),
+      );
+    }
     if (options.columns !== undefined && n < options.columns) {
-      throw new RangeError(`${name}: expected at least columns = ${options.columns} images, found ${n}`);
+      const columns = options.columns;
+      throw new RangeError(
+        localize({
+          en: `${name}: expected at least columns = ${columns} images, found ${n}`,
+          zh: `${name}: 至少需要 columns = ${columns} 张图片,实际只有 ${n} 张`,
+        }),
+      );
     }
   });
   const fewest = Math.min(...rows.map((row) => row.images.shape[0] ?? 0));
@@ -143,9 +217,18 @@ async function renderGrid(who: string, rows: readonly DigitRow[], options: Digit
       if (v > rowMax) rowMax = v;
     }
     if (nonFinite > 0) {
+      const name = rowName(who, r, row.label);
+      const first = values[firstBad];
+      const image = Math.floor(firstBad / PIXELS);
       throw new RangeError(
-        `${who}: row ${r} (${JSON.stringify(row.label)}): expected finite values, found ${nonFinite} NaN or Infinity ` +
-          `among the ${columns} images shown (first: ${values[firstBad]} in image ${Math.floor(firstBad / PIXELS)})`,
+        localize({
+          en:
+            `${name}: expected finite values, found ${nonFinite} NaN or Infinity ` +
+            `among the ${columns} images shown (first: ${first} in image ${image})`,
+          zh:
+            `${name}: 值应为有限数,显示的 ${columns} 张图片中实际有 ${nonFinite} 个 NaN 或 Infinity` +
+            `(第一个是第 ${image + 1} 张图片中的 ${first})`,
+        }),
       );
     }
     if (rowMin < 0 || rowMax > 1) {
@@ -193,15 +276,20 @@ export async function digitGridPng(rows: DigitRow[], options: DigitGridOptions =
 const round = (n: number) => String(Number(n.toPrecision(3)));
 
 function captionOf(grid: Grid, caption: string | undefined): string {
+  const { rows, columns, scale } = grid;
   const text =
     caption ??
-    `MNIST digits: ${grid.rows} rows × ${grid.columns}, 28×28 shown at ${grid.scale}× (gray: 0 black, 1 white)`;
+    localize({
+      en: `MNIST digits: ${rows} rows × ${columns}, 28×28 shown at ${scale}× (gray: 0 black, 1 white)`,
+      zh: `MNIST 手写数字:${rows} 行 × ${columns} 张,28×28 放大 ${scale} 倍显示(灰度:0 为黑,1 为白)`,
+    });
   if (grid.clippedRows.length === 0) return text;
   const which = grid.clippedRows.map((label) => JSON.stringify(label)).join(", ");
-  return (
-    `${text}\nValues outside [0, 1] were clipped for display (rows ${which}): ` +
-    `found min ${round(grid.min)}, max ${round(grid.max)}.`
-  );
+  const [min, max] = [round(grid.min), round(grid.max)];
+  return localize({
+    en: `${text}\nValues outside [0, 1] were clipped for display (rows ${which}): found min ${min}, max ${max}.`,
+    zh: `${text}\n超出 [0, 1] 的值在显示时被截断到 [0, 1](行 ${which}):最小值 ${min},最大值 ${max}。`,
+  });
 }
 
 function htmlOf(grid: Grid, rows: readonly DigitRow[], caption: string, base64: string): string {
@@ -228,17 +316,17 @@ function htmlOf(grid: Grid, rows: readonly DigitRow[], caption: string, base64: 
 }
 
 function checkShowOptions(options: ShowDigitsOptions): void {
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`showDigits: expected options like { columns: 8 }, found ${describeValue(options)}`);
-  }
+  if (options === null || typeof options !== "object") throw optionsError("showDigits", options);
+  const expect = (name: string, expected: Localized, found: unknown) =>
+    new TypeError(mustBe(`showDigits: ${name}`, localize(expected), found));
   if (options.caption !== undefined && typeof options.caption !== "string") {
-    throw new TypeError(`showDigits: caption must be a string, found ${describeValue(options.caption)}`);
+    throw expect("caption", { en: "a string", zh: "字符串" }, options.caption);
   }
   if (options.outFile !== undefined && (typeof options.outFile !== "string" || options.outFile === "")) {
-    throw new TypeError(`showDigits: outFile must be a file path, found ${describeValue(options.outFile)}`);
+    throw expect("outFile", { en: "a file path", zh: "文件路径" }, options.outFile);
   }
   if (options.output !== undefined && !(options.output instanceof LiveOutput)) {
-    throw new TypeError(`showDigits: output must be a LiveOutput, found ${describeValue(options.output)}`);
+    throw expect("output", { en: "a LiveOutput", zh: "LiveOutput" }, options.output);
   }
 }
 
@@ -259,7 +347,8 @@ export async function showDigits(rows: DigitRow[], options: ShowDigitsOptions = 
   const grid = await renderGrid("showDigits", rows, options);
   const caption = captionOf(grid, options.caption);
   const base64 = Buffer.from(grid.png).toString("base64");
-  const plain = `${caption}\nRows, top to bottom: ${rows.map((row) => row.label).join(" | ")}`;
+  const labels = rows.map((row) => row.label).join(" | ");
+  const plain = `${caption}\n${localize({ en: `Rows, top to bottom: ${labels}`, zh: `从上到下各行:${labels}` })}`;
   const kernel = inKernel();
   let file: string | undefined;
   if (options.outFile !== undefined || !kernel) {
@@ -269,11 +358,19 @@ export async function showDigits(rows: DigitRow[], options: ShowDigitsOptions = 
       writeFileSync(file, grid.png);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      throw new Error(`showDigits: cannot write the PNG to ${file} (${code})`);
+      throw new Error(
+        localize({
+          en: `showDigits: cannot write the PNG to ${file} (${code})`,
+          zh: `showDigits: 无法把 PNG 写入 ${file}(${code})`,
+        }),
+      );
     }
   }
   if (!kernel) {
-    display({ "text/plain": `${plain}\nPNG ${grid.width}x${grid.height} written to ${file}` });
+    const png = `PNG ${grid.width}x${grid.height}`;
+    display({
+      "text/plain": `${plain}\n${localize({ en: `${png} written to ${file}`, zh: `${png} 已写入 ${file}` })}`,
+    });
     return;
   }
   const bundle = {

@@ -6,6 +6,7 @@ import { setFastTraining } from "./fastTraining";
 import { queueKernelSends } from "./kernel";
 import { reportErrorsReadably } from "./errorReport";
 
+export * from "./language";
 export * from "./checks";
 export * from "./data";
 export * from "./params";

@@ -5,6 +5,7 @@
 // The listeners we found (tslab's, or none in a plain script) get SIGINT back when the last guard ends.
 import type * as tf from "@tensorflow/tfjs-node";
 import { inKernel } from "./kernel";
+import { localize } from "./language";
 
 type SigintListener = (...args: unknown[]) => void;
 
@@ -154,15 +155,29 @@ export function guardInterrupts(model: tf.LayersModel): InterruptGuard {
   const trainable = model as unknown;
   // `in`, not a read: stopTraining is undefined until fit's first batch, and tf.Sequential's getter throws early.
   if (trainable === null || typeof trainable !== "object" || !("stopTraining" in trainable)) {
+    const found =
+      trainable === null || typeof trainable !== "object"
+        ? String(trainable)
+        : localize({ en: "an object without stopTraining", zh: "没有 stopTraining 的对象" });
     throw new TypeError(
-      "guardInterrupts: expected the tf.LayersModel being trained (a callback's this.model, set when fit " +
-        `starts), found ${trainable === null || typeof trainable !== "object" ? String(trainable) : "an object without stopTraining"}`,
+      localize({
+        en:
+          "guardInterrupts: expected the tf.LayersModel being trained (a callback's this.model, set when fit " +
+          `starts), found ${found}`,
+        zh: `guardInterrupts: 应为正在训练的 tf.LayersModel(回调的 this.model,fit 开始时设置),实际为 ${found}`,
+      }),
     );
   }
   if (inKernel() && inCellSynchronousPart()) {
     throw new Error(
-      "guardInterrupts: call it from a fit callback (onTrainBegin) or after an `await` in the cell, not in " +
-        "the cell's synchronous code: a SIGINT listener added there would make the next interrupt kill the kernel",
+      localize({
+        en:
+          "guardInterrupts: call it from a fit callback (onTrainBegin) or after an `await` in the cell, not in " +
+          "the cell's synchronous code: a SIGINT listener added there would make the next interrupt kill the kernel",
+        zh:
+          "guardInterrupts: 请在 fit 的回调(onTrainBegin)里或单元中的 `await` 之后调用它,不要在单元的同步代码里调用:" +
+          "在那里添加的 SIGINT 监听器会让下一次中断直接结束内核",
+      }),
     );
   }
   let hold = store[HOLD_KEY];

@@ -4,6 +4,7 @@ import * as tf from "@tensorflow/tfjs-node";
 import { LiveChart, showChart, type ChartSpec, type Trace } from "./chart";
 import { checkNonNegative, checkWholeNumber } from "./checks";
 import { guardInterrupts, type InterruptGuard } from "./interrupt";
+import { localize } from "./language";
 
 /** Losses per epoch, as `model.fit` returns them in `history.history`. */
 export interface LossHistory {
@@ -26,15 +27,26 @@ function lossesOf(run: NamedHistory): { loss: number[]; valLoss: number[] } {
     const values = source[key] ?? [];
     return values.map((value, i) => {
       if (typeof value !== "number" || !Number.isFinite(value)) {
+        const found = String(value);
         throw new RangeError(
-          `run "${run.name}": expected ${key} to be finite numbers, found ${String(value)} at epoch ${i + 1}`,
+          localize({
+            en: `run "${run.name}": expected ${key} to be finite numbers, found ${found} at epoch ${i + 1}`,
+            zh: `"${run.name}": ${key} 应为有限数,第 ${i + 1} 轮实际为 ${found}`,
+          }),
         );
       }
       return value;
     });
   };
   const loss = numbers("loss");
-  if (loss.length === 0) throw new RangeError(`run "${run.name}": expected a loss per epoch, found none`);
+  if (loss.length === 0) {
+    throw new RangeError(
+      localize({
+        en: `run "${run.name}": expected a loss per epoch, found none`,
+        zh: `"${run.name}": 应有每一轮的 loss,实际一个也没有`,
+      }),
+    );
+  }
   return { loss, valLoss: numbers("val_loss") };
 }
 
@@ -42,6 +54,12 @@ function lossesOf(run: NamedHistory): { loss: number[]; valLoss: number[] } {
 const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
 
 const fmt = (value: number | undefined): string => (value === undefined ? "-" : value.toFixed(4));
+
+/** Axis titles of a loss chart; the metric names stay as Keras's history spells them. */
+const lossAxes = () => ({
+  xTitle: localize({ en: "epoch", zh: "轮次(epoch)" }),
+  yTitle: localize({ en: "loss", zh: "损失(loss)" }),
+});
 
 /** The text table of losses per epoch, one column pair per run. */
 export function lossSummary(runs: { name: string; loss: number[]; valLoss: number[] }[]): string {
@@ -65,7 +83,14 @@ export function lossSummary(runs: { name: string; loss: number[]; valLoss: numbe
  * training loss dashed, by epoch; and the per-epoch table beside it.
  */
 export function compareLosses(runs: NamedHistory[], options: { title?: string } = {}): void {
-  if (runs.length === 0) throw new RangeError("compareLosses: expected at least one run, found none");
+  if (runs.length === 0) {
+    throw new RangeError(
+      localize({
+        en: "compareLosses: expected at least one run, found none",
+        zh: "compareLosses: 至少需要一次训练的记录,实际一个也没有",
+      }),
+    );
+  }
   const data = runs.map((run) => ({ name: run.name, ...lossesOf(run) }));
   const epochAxis = (values: number[]) => values.map((_, i) => i + 1);
   // One colour per run; its val_loss solid, its training loss dashed.
@@ -93,9 +118,8 @@ export function compareLosses(runs: NamedHistory[], options: { title?: string } 
     return [...valLoss, loss];
   });
   showChart({
-    title: options.title ?? "Loss by epoch",
-    xTitle: "epoch",
-    yTitle: "loss",
+    title: options.title ?? localize({ en: "Loss by epoch", zh: "每轮的损失" }),
+    ...lossAxes(),
     traces,
     summary: lossSummary(data),
   });
@@ -143,7 +167,7 @@ export class LossPlot extends tf.Callback {
 
   constructor(options: LossPlotOptions = {}) {
     super();
-    this.title = options.title ?? "Training loss";
+    this.title = options.title ?? localize({ en: "Training loss", zh: "训练损失" });
     this.everyBatches = checkWholeNumber("lossPlot: everyBatches", options.everyBatches ?? 5);
     this.minIntervalMs = checkNonNegative("lossPlot: minIntervalMs", options.minIntervalMs ?? 250);
   }
@@ -202,7 +226,7 @@ export class LossPlot extends tf.Callback {
     const valLoss = this.history.val_loss;
     const traces: Trace[] = [
       {
-        name: "loss (each batch)",
+        name: localize({ en: "loss (each batch)", zh: "loss(每一批)" }),
         x: [...this.batchX],
         y: [...this.batchLoss],
         mode: "lines",
@@ -211,7 +235,7 @@ export class LossPlot extends tf.Callback {
     ];
     if (valLoss.length > 0) {
       traces.push({
-        name: "val_loss (each epoch)",
+        name: localize({ en: "val_loss (each epoch)", zh: "val_loss(每轮结束时)" }),
         x: valLoss.map((_, i) => i + 1),
         y: [...valLoss],
         mode: "lines+markers",
@@ -220,8 +244,8 @@ export class LossPlot extends tf.Callback {
     const summary =
       this.history.loss.length > 0
         ? lossSummary([{ name: this.title, loss: this.history.loss, valLoss }])
-        : "epoch  loss  val_loss\n(training...)";
-    return { title: this.title, xTitle: "epoch", yTitle: "loss", traces, xRange: [0, this.epochs], summary };
+        : `epoch  loss  val_loss\n${localize({ en: "(training...)", zh: "(训练中...)" })}`;
+    return { title: this.title, ...lossAxes(), traces, xRange: [0, this.epochs], summary };
   }
 
   private drawn(): void {

@@ -1,6 +1,7 @@
 // Notebook cells get re-run. A cell that makes tensors or a model would leave the previous run's copies
 // behind in native memory each time; `keep` frees them.
 import * as tf from "@tensorflow/tfjs-node";
+import { localize } from "./language";
 
 const kept = new Map<string, object>();
 
@@ -29,7 +30,13 @@ function release(value: unknown): void {
  */
 export function keep<T extends object>(name: string, value: T): T {
   if (typeof name !== "string" || name === "") {
-    throw new TypeError(`keep: expected a non-empty name, found ${JSON.stringify(name)}`);
+    const found = JSON.stringify(name);
+    throw new TypeError(
+      localize({
+        en: `keep: expected a non-empty name, found ${found}`,
+        zh: `keep: 名字不能为空,实际为 ${found}`,
+      }),
+    );
   }
   const previous = kept.get(name);
   if (previous !== undefined && previous !== value) release(previous);

@@ -4,7 +4,8 @@
 // tfjs's internal detail. Our own generator makes "same seed, same noise" hold for every integer seed.
 import { randomBytes } from "node:crypto";
 import * as tf from "@tensorflow/tfjs-node";
-import { describeValue } from "./checks";
+import { checkNonNegative, describeValue, mustBe } from "./checks";
+import { localize } from "./language";
 
 export interface NoiseOptions {
   /** Standard deviation of the noise (finite, >= 0). */
@@ -62,38 +63,71 @@ function gaussian(count: number, mean: number, stddev: number, seed: number): Fl
 
 function checkOptions(options: NoiseOptions): Required<Omit<NoiseOptions, "seed">> & { seed?: number } {
   if (options === null || typeof options !== "object") {
-    throw new TypeError(`${WHO}: expected options like { stddev: 0.5 }, found ${describeValue(options)}`);
+    const found = describeValue(options);
+    throw new TypeError(
+      localize({
+        en: `${WHO}: expected options like { stddev: 0.5 }, found ${found}`,
+        zh: `${WHO}: 选项应形如 { stddev: 0.5 },实际为 ${found}`,
+      }),
+    );
   }
   const { stddev, mean = 0, seed, clip = true } = options;
-  if (typeof stddev !== "number" || !Number.isFinite(stddev) || stddev < 0) {
-    throw new RangeError(`${WHO}: stddev must be a finite number >= 0, found ${describeValue(stddev)}`);
-  }
+  checkNonNegative(`${WHO}: stddev`, stddev);
   if (typeof mean !== "number" || !Number.isFinite(mean)) {
-    throw new RangeError(`${WHO}: mean must be a finite number, found ${describeValue(mean)}`);
+    throw new RangeError(mustBe(`${WHO}: mean`, localize({ en: "a finite number", zh: "有限数" }), mean));
   }
   if (seed !== undefined && !Number.isSafeInteger(seed)) {
-    throw new RangeError(`${WHO}: seed must be an integer, found ${describeValue(seed)}`);
+    throw new RangeError(mustBe(`${WHO}: seed`, localize({ en: "an integer", zh: "整数" }), seed));
   }
   if (typeof clip !== "boolean") {
-    throw new TypeError(`${WHO}: clip must be true or false, found ${describeValue(clip)}`);
+    throw new TypeError(mustBe(`${WHO}: clip`, localize({ en: "true or false", zh: "true 或 false" }), clip));
   }
   return { stddev, mean, seed, clip };
 }
 
 function checkTensor(x: tf.Tensor): void {
   if (!(x instanceof tf.Tensor)) {
-    throw new TypeError(`${WHO}: expected a tf.Tensor of images, found ${describeValue(x)}`);
+    const found = describeValue(x);
+    throw new TypeError(
+      localize({
+        en: `${WHO}: expected a tf.Tensor of images, found ${found}`,
+        zh: `${WHO}: 应为图片的 tf.Tensor,实际为 ${found}`,
+      }),
+    );
   }
-  if (x.isDisposed) throw new Error(`${WHO}: the input tensor was already disposed`);
+  if (x.isDisposed) {
+    throw new Error(
+      localize({
+        en: `${WHO}: the input tensor was already disposed`,
+        zh: `${WHO}: 输入的张量已经被释放(dispose)`,
+      }),
+    );
+  }
   if (x.dtype === "string" || x.dtype === "complex64") {
-    throw new TypeError(`${WHO}: expected a numeric tensor, found dtype ${x.dtype}`);
+    throw new TypeError(
+      localize({
+        en: `${WHO}: expected a numeric tensor, found dtype ${x.dtype}`,
+        zh: `${WHO}: 应为数值类型的张量,实际的 dtype 为 ${x.dtype}`,
+      }),
+    );
   }
   if (x.size === 0) {
-    throw new RangeError(`${WHO}: expected a non-empty tensor, found shape [${x.shape.join(", ")}]`);
+    const shape = `[${x.shape.join(", ")}]`;
+    throw new RangeError(
+      localize({
+        en: `${WHO}: expected a non-empty tensor, found shape ${shape}`,
+        zh: `${WHO}: 张量不能为空,实际形状为 ${shape}`,
+      }),
+    );
   }
   const bad = tf.tidy(() => tf.logicalNot(tf.isFinite(x.toFloat())).sum().dataSync()[0] ?? 0);
   if (bad > 0) {
-    throw new RangeError(`${WHO}: expected finite values in x, found ${bad} NaN or Infinity`);
+    throw new RangeError(
+      localize({
+        en: `${WHO}: expected finite values in x, found ${bad} NaN or Infinity`,
+        zh: `${WHO}: x 的值应为有限数,实际有 ${bad} 个 NaN 或 Infinity`,
+      }),
+    );
   }
 }
 

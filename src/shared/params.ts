@@ -2,6 +2,7 @@
 //   AE_EPOCHS=1 AE_TRAIN_SIZE=2048 npm start
 import { mustBe, wholeNumberRange } from "./checks";
 import { TRAIN_COUNT } from "./data";
+import { localize } from "./language";
 
 export interface LessonParams {
   /** Training epochs (AE_EPOCHS). */
@@ -30,9 +31,12 @@ function readEnvParam(name: keyof LessonParams, fallback: number, env: NodeJS.Pr
   if (raw === undefined || raw.trim() === "") return fallback;
   const value = Number(raw.trim());
   if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+    const problem = mustBe(variable, wholeNumberRange(min, max), raw);
     throw new ParamError(
-      `${mustBe(variable, wholeNumberRange(min, max), raw)}. ` +
-        `Unset it to use the lesson's default (${fallback}).`,
+      localize({
+        en: `${problem}. Unset it to use the lesson's default (${fallback}).`,
+        zh: `${problem}。删去这个环境变量即可使用本课的默认值(${fallback})。`,
+      }),
     );
   }
   return value;

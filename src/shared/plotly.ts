@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import plotlyPackage from "plotly.js-dist/package.json";
 import { display } from "./display";
+import { localize } from "./language";
 
 /** The minified plotly.js that `npm run build` (and so set-up) writes beside the compiled library. */
 export const PLOTLY_BUNDLE = join(__dirname, "plotly.min.js");
@@ -13,8 +14,12 @@ export const PLOTLY_BUNDLE = join(__dirname, "plotly.min.js");
 export class PlotlyBundleError extends Error {
   constructor(file: string) {
     super(
-      `plotly.js bundle not found at ${file}: the charts need it. ` +
-        "Run `npm run build` (or `npm run setup`) in the lesson pack's folder to make it.",
+      localize({
+        en:
+          `plotly.js bundle not found at ${file}: the charts need it. ` +
+          "Run `npm run build` (or `npm run setup`) in the lesson pack's folder to make it.",
+        zh: `找不到 plotly.js 文件 ${file},画图表需要它。请在课程包的文件夹里运行 \`npm run build\`(或 \`npm run setup\`)生成它。`,
+      }),
     );
     this.name = "PlotlyBundleError";
   }
@@ -38,7 +43,11 @@ export function plotlyScript(file: string = PLOTLY_BUNDLE): string {
 /** Sends plotly.js to the notebook page, unless this kernel did already. Charts after it can draw. */
 export function sendPlotlyToNotebook(): void {
   if (sentToNotebook) return;
-  const note = `plotly.js ${plotlyPackage.version} loaded for the charts below`;
+  const plotly = `plotly.js ${plotlyPackage.version}`;
+  const note = localize({
+    en: `${plotly} loaded for the charts below`,
+    zh: `已载入 ${plotly},用于绘制下面的图表`,
+  });
   display({
     "text/html": `<script type="text/javascript">${plotlyScript()}</script><small style="color:#888">${note}</small>`,
     "text/plain": `(${note})`,

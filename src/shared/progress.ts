@@ -12,7 +12,8 @@ import { checkNonNegative } from "./checks";
 import { LiveOutput } from "./display";
 import { guardInterrupts, type InterruptGuard } from "./interrupt";
 import { inKernel } from "./kernel";
-import { formatProgressLine } from "./progressLine";
+import { localize } from "./language";
+import { formatProgressLine, terminalWidth } from "./progressLine";
 
 export interface ProgressBarOptions {
   /** Least time between two redraws of the live line, in ms; each epoch's end is always drawn. Default 150. */
@@ -73,8 +74,14 @@ export class ProgressBar extends tf.Callback {
     if (!(this instanceof ProgressBar)) {
       // tfjs wrapped us as a plain-object callback, so setParams/setModel never reached us.
       throw new TypeError(
-        "progressBar: fit treated it as a plain-object callback because the first item of `callbacks` is one. " +
-          "Put progressBar() first, or wrap plain objects in new tf.CustomCallback({...}).",
+        localize({
+          en:
+            "progressBar: fit treated it as a plain-object callback because the first item of `callbacks` is one. " +
+            "Put progressBar() first, or wrap plain objects in new tf.CustomCallback({...}).",
+          zh:
+            "progressBar: fit 把它当成了普通对象形式的回调,因为 `callbacks` 的第一项是普通对象。" +
+            "请把 progressBar() 放在第一位,或者把普通对象包成 new tf.CustomCallback({...})。",
+        }),
       );
     }
     const number = (name: string): number | null => {
@@ -91,12 +98,17 @@ export class ProgressBar extends tf.Callback {
     this.lastDraw = Number.NEGATIVE_INFINITY;
     this.live = inKernel() ? new LiveOutput() : null;
     if (this.params["verbose"] !== 0) {
-      this.print("(fit was called without verbose: 0, so tfjs prints its own progress as well)");
+      this.print(
+        localize({
+          en: "(fit was called without verbose: 0, so tfjs prints its own progress as well)",
+          zh: "(调用 fit 时没有写 verbose: 0,所以 tfjs 也会打印它自己的进度)",
+        }),
+      );
     }
     this.guard = guardInterrupts(this.model);
     // Claim the output now, so the progress stays above outputs other callbacks create (the loss chart).
     if (this.live) {
-      this.live.update({ "text/plain": this.epochs === null ? "Epoch 1" : `Epoch 1/${this.epochs}` });
+      this.live.update({ "text/plain": this.epochHeader(0) });
       this.lastDraw = now();
     }
   }
@@ -108,7 +120,7 @@ export class ProgressBar extends tf.Callback {
     this.epochStart = now();
     this.firstStepEnd = null;
     this.shownWidth = 0;
-    this.header = this.epochs === null ? `Epoch ${epoch + 1}` : `Epoch ${epoch + 1}/${this.epochs}`;
+    this.header = this.epochHeader(epoch);
     this.epochOpen = true;
     if (this.live) {
       if (this.due()) this.drawNotebook(null);
@@ -156,13 +168,30 @@ export class ProgressBar extends tf.Callback {
     this.guard = null;
     guard?.release();
     const complete = this.epochs !== null && this.epoch + 1 >= this.epochs && this.step === this.steps;
-    if (guard?.interrupted && !complete) {
-      const where =
-        this.steps !== null && this.step === this.steps
-          ? `epoch ${this.epoch + 1}${this.epochs === null ? "" : ` of ${this.epochs}`}`
-          : `epoch ${this.epoch + 1}, batch ${this.step}${this.steps === null ? "" : `/${this.steps}`}`;
-      this.print(`Training stopped by interrupt after ${where}: the model keeps what it learned.`);
-    }
+    if (guard?.interrupted && !complete) this.print(this.interruptNote());
+  }
+
+  /** "Epoch 2/5" as Keras heads an epoch; "第 2/5 轮" in Chinese. */
+  private epochHeader(epoch: number): string {
+    const of = this.epochs === null ? "" : `/${this.epochs}`;
+    return localize({ en: `Epoch ${epoch + 1}${of}`, zh: `第 ${epoch + 1}${of} 轮` });
+  }
+
+  /** Where training stopped: after a whole epoch, or inside one after a batch. */
+  private interruptNote(): string {
+    const epoch = this.epoch + 1;
+    const wholeEpoch = this.steps !== null && this.step === this.steps;
+    const ofEpochs = this.epochs === null ? "" : `/${this.epochs}`;
+    const ofSteps = this.steps === null ? "" : `/${this.steps}`;
+    return wholeEpoch
+      ? localize({
+          en: `Training stopped by interrupt after epoch ${epoch}${this.epochs === null ? "" : ` of ${this.epochs}`}: the model keeps what it learned.`,
+          zh: `训练被中断,停在第 ${epoch}${ofEpochs} 轮结束后:模型保留已经学到的内容。`,
+        })
+      : localize({
+          en: `Training stopped by interrupt after epoch ${epoch}, batch ${this.step}${ofSteps}: the model keeps what it learned.`,
+          zh: `训练被中断,停在第 ${epoch}${ofEpochs} 轮的第 ${this.step}${ofSteps} 批之后:模型保留已经学到的内容。`,
+        });
   }
 
   /** A line that stays: added to the notebook output, or printed on its own line in a script. */
@@ -214,8 +243,9 @@ export class ProgressBar extends tf.Callback {
 
   /** Rewrites the live line in place as Keras does: "\r", the line, and spaces over a longer previous one. */
   private writeScript(line: string, end: string): void {
-    const pad = " ".repeat(Math.max(0, this.shownWidth - line.length));
-    this.shownWidth = line.length;
+    const width = terminalWidth(line);
+    const pad = " ".repeat(Math.max(0, this.shownWidth - width));
+    this.shownWidth = width;
     process.stdout.write(`\r${line}${pad}${end}`);
     this.lastDraw = now();
   }

@@ -2,16 +2,19 @@
 //
 //    96/235 [===========>..................] - ETA: 2s - loss: 0.2713
 //   235/235 [==============================] - 3s 12ms/step - loss: 0.0925 - val_loss: 0.0914
+// In Chinese the words change ("剩余 2s", "12ms/批", "/未知"); the metric names stay as the history spells them.
 import { checkNonNegative, checkWholeNumber, mustBe, wholeNumberRange } from "./checks";
+import { localize } from "./language";
 
 const BAR_WIDTH = 30;
 
 /** Keras's time per step: "3s/step" from 1 s, "12ms/step" from 1 ms, else "850us/step". */
 export function formatStepTime(seconds: number): string {
   checkNonNegative("formatStepTime: seconds", seconds);
-  if (seconds >= 1 || seconds === 0) return `${Math.round(seconds)}s/step`;
-  if (seconds >= 1e-3) return `${Math.round(seconds * 1e3)}ms/step`;
-  return `${Math.round(seconds * 1e6)}us/step`;
+  const step = localize({ en: "step", zh: "批" });
+  if (seconds >= 1 || seconds === 0) return `${Math.round(seconds)}s/${step}`;
+  if (seconds >= 1e-3) return `${Math.round(seconds * 1e3)}ms/${step}`;
+  return `${Math.round(seconds * 1e6)}us/${step}`;
 }
 
 /** Keras's ETA: "42s" up to a minute, then "1:05", then "1:00:05" (whole seconds, rounded down). */
@@ -59,16 +62,35 @@ export function formatProgressLine(line: ProgressLine): string {
   checkWholeNumber("formatProgressLine: step", step, 0);
   if (steps !== null && (!Number.isInteger(steps) || steps < 1 || step > steps)) {
     throw new RangeError(
-      mustBe("formatProgressLine: steps", `null or ${wholeNumberRange(Math.max(1, step))}`, steps),
+      mustBe(
+        "formatProgressLine: steps",
+        localize({ en: "null or ", zh: "null 或" }) + wholeNumberRange(Math.max(1, step)),
+        steps,
+      ),
     );
   }
   checkNonNegative("formatProgressLine: elapsed", elapsed);
   checkNonNegative("formatProgressLine: perStep", perStep);
   const shown = values.map(([name, value]) => ` - ${name}: ${formatMetricValue(value)}`).join("");
   const timing = ` - ${Math.round(elapsed)}s ${formatStepTime(perStep)}`;
-  if (steps === null) return `${String(step).padStart(7)}/Unknown${timing}${shown}`;
+  if (steps === null)
+    return `${String(step).padStart(7)}/${localize({ en: "Unknown", zh: "未知" })}${timing}${shown}`;
   const filled = Math.floor((BAR_WIDTH * step) / steps);
   const head = filled === 0 ? "" : "=".repeat(filled - 1) + (step < steps ? ">" : "=");
   const bar = `${String(step).padStart(String(steps).length)}/${steps} [${head}${".".repeat(BAR_WIDTH - filled)}]`;
-  return final ? `${bar}${timing}${shown}` : `${bar} - ETA: ${formatEta(perStep * (steps - step))}${shown}`;
+  const eta = `${localize({ en: "ETA:", zh: "剩余" })} ${formatEta(perStep * (steps - step))}`;
+  return final ? `${bar}${timing}${shown}` : `${bar} - ${eta}${shown}`;
+}
+
+/** Columns a line takes in a terminal: Chinese characters and full-width punctuation take two. */
+export function terminalWidth(text: string): number {
+  let width = 0;
+  for (const char of text)
+    width +=
+      /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(
+        char,
+      )
+        ? 2
+        : 1;
+  return width;
 }
