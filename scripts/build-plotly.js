@@ -2,7 +2,7 @@
 // Part of the helper library's build (`npm run build`): plotly.js from the npm package plotly.js-dist,
 // minified into src/shared/dist/plotly.min.js (4.8 MB instead of 10 MB), since every chart page and every
 // exported notebook carries a copy. The library reads that file and fails loudly when it is missing.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -19,7 +19,10 @@ export async function buildPlotly(out = PLOTLY_BUNDLE) {
   const { code } = await esbuild.transform(source, { minify: true, legalComments: "none" });
   const header = source.slice(0, source.indexOf("*/") + 2);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${header}\n${code}`);
+  // Written beside and renamed into place: a build stopped half-way never leaves a truncated bundle that
+  // set-up would take for a finished one.
+  writeFileSync(`${out}.partial`, `${header}\n${code}`);
+  renameSync(`${out}.partial`, out);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

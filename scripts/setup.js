@@ -11,7 +11,6 @@ import {
   createReadStream,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readdirSync,
   renameSync,
@@ -103,7 +102,11 @@ function run(command, args, { cwd = ROOT, env = process.env, fix, what }) {
       .split("\n")
       .slice(-25)
       .join("\n    ");
-    const why = result.error ? result.error.message : `exit code ${result.status}`;
+    const why = result.error
+      ? result.error.message
+      : result.signal
+        ? `stopped by ${result.signal}`
+        : `exit code ${result.status}`;
     throw new SetupError(`${what} failed (${why}):\n    ${output}`, fix);
   }
   return result.stdout;
@@ -136,12 +139,13 @@ function readIfExists(file) {
 }
 
 /**
- * Whether a program can be started from PATH.
+ * Whether a program can be started from PATH (and answers `args` without an error).
  * @param {string} command
  * @param {NodeJS.ProcessEnv} env
+ * @param {string[]} [args]
  */
-function canRun(command, env) {
-  const result = spawnSync(command, ["--version"], { env, encoding: "utf8" });
+function canRun(command, env, args = ["--version"]) {
+  const result = spawnSync(command, args, { env, encoding: "utf8" });
   return !result.error && result.status === 0;
 }
 
@@ -282,6 +286,16 @@ const requirementsHash = () => sha256Text(readFileSync(REQUIREMENTS, "utf8"));
 const VENV_PACKAGE_JSON = join(VENV, "package.json");
 const VENV_PACKAGE = `${JSON.stringify({ private: true, type: "commonjs" }, null, 2)}\n`;
 
+/**
+ * Whether `python` runs and has pip. A venv whose creation was stopped (Ctrl+C) can have its python but no pip
+ * yet; set-up then makes it anew instead of failing on pip forever.
+ * @param {string} python
+ * @param {NodeJS.ProcessEnv} env
+ */
+export function venvHasPip(python, env) {
+  return canRun(python, env, ["-m", "pip", "--version"]);
+}
+
 /** @type {Step} */
 const pythonVenv = {
   name: "Python venv (JupyterLab, nbconvert)",
@@ -292,7 +306,7 @@ const pythonVenv = {
     readIfExists(VENV_PACKAGE_JSON) === VENV_PACKAGE &&
     canRun(VENV_PYTHON, process.env),
   run(env) {
-    if (!canRun(VENV_PYTHON, env)) {
+    if (!venvHasPip(VENV_PYTHON, env)) {
       rmSync(VENV, { recursive: true, force: true });
       run(pythonCommand(env), ["-m", "venv", VENV], {
         env,
@@ -329,38 +343,55 @@ function bindingFiles() {
 }
 
 /**
- * Fetches the pinned wheel into .cache/wheels unless a copy with the right SHA-256 is there.
+ * Fetches the pinned wheel into .cache/wheels unless a copy with the right SHA-256 is there. A copy that is not
+ * (a copy stopped half-way, a damaged file) is moved aside and downloaded anew, in the same run.
  * @param {NodeJS.ProcessEnv} env
  */
 async function fetchTensorflowWheel(env) {
   const wheel = join(WHEEL_CACHE, TENSORFLOW_WHEEL.file);
-  if (!existsSync(wheel)) {
-    log(`    downloading ${TENSORFLOW_WHEEL.requirement} (274 MB) with pip`);
-    run(
-      VENV_PYTHON,
-      [
-        "-m",
-        "pip",
-        "download",
-        "--no-deps",
-        "--retries",
-        "0",
-        "--disable-pip-version-check",
-        ...TENSORFLOW_WHEEL.pipTarget,
-        ...TENSORFLOW_WHEEL.pipPlatform,
-        "--dest",
-        WHEEL_CACHE,
-        TENSORFLOW_WHEEL.requirement,
-      ],
-      {
-        env,
-        what: `pip download ${TENSORFLOW_WHEEL.requirement}`,
-        fix: `check that pip can reach a package index holding ${TENSORFLOW_WHEEL.file}, or put that file in ${relative(ROOT, WHEEL_CACHE)}/ yourself.`,
-      },
+  if (existsSync(wheel)) {
+    const found = await sha256File(wheel);
+    if (found === TENSORFLOW_WHEEL.sha256) return wheel;
+    const aside = moveAside(wheel);
+    log(
+      `    ${relative(ROOT, wheel)} is incomplete or damaged (SHA-256 ${found}): moved to ${relative(ROOT, aside)}`,
     );
   }
+  log(`    downloading ${TENSORFLOW_WHEEL.requirement} (274 MB) with pip`);
+  run(
+    VENV_PYTHON,
+    [
+      "-m",
+      "pip",
+      "download",
+      "--no-deps",
+      "--retries",
+      "0",
+      "--disable-pip-version-check",
+      ...TENSORFLOW_WHEEL.pipTarget,
+      ...TENSORFLOW_WHEEL.pipPlatform,
+      "--dest",
+      WHEEL_CACHE,
+      TENSORFLOW_WHEEL.requirement,
+    ],
+    {
+      env,
+      what: `pip download ${TENSORFLOW_WHEEL.requirement}`,
+      fix: `check that pip can reach a package index holding ${TENSORFLOW_WHEEL.file}, or put that file in ${relative(ROOT, WHEEL_CACHE)}/ yourself.`,
+    },
+  );
   await verifyWheel(wheel, TENSORFLOW_WHEEL.sha256);
   return wheel;
+}
+
+/**
+ * Moves a wheel whose SHA-256 is wrong out of set-up's way, kept for inspection. Returns where it went.
+ * @param {string} wheel
+ */
+function moveAside(wheel) {
+  const aside = `${wheel}.sha256-mismatch`;
+  renameSync(wheel, aside);
+  return aside;
 }
 
 /**
@@ -377,8 +408,7 @@ export async function verifyWheel(wheel, expected) {
   }
   const found = await sha256File(wheel);
   if (found !== expected) {
-    const aside = `${wheel}.sha256-mismatch`;
-    renameSync(wheel, aside);
+    const aside = moveAside(wheel);
     throw new SetupError(
       `checksum mismatch for ${wheel}: expected SHA-256 ${expected}, found ${found}. The file was moved to ${aside}.`,
       "re-run set-up to download it again; if the mismatch repeats, your package index serves a different build of the wheel.",
@@ -438,7 +468,8 @@ export function backendInFreshProcess(env = process.env) {
  * Where to compile tfjs-node's addon. gyp splits paths at spaces, so under a checkout path with a space the
  * compiler never finds TensorFlow's headers. Then the addon is compiled in a copy of its sources under a
  * temporary folder whose path has none, with deps/ linked in: `finish` copies the result back, `remove` removes
- * the copy (call it in any case).
+ * the copy (call it in any case). The folder's name comes from the checkout's path, so a build stopped by
+ * Ctrl+C (which skips `remove`) leaves nothing that the next run does not clear.
  * @returns {{cwd: string, finish: () => void, remove: () => void}}
  */
 export function addonBuildPlace(tfjsNode = TFJS_NODE, temp = tmpdir()) {
@@ -450,7 +481,9 @@ export function addonBuildPlace(tfjsNode = TFJS_NODE, temp = tmpdir()) {
       "set TMPDIR to a folder whose path has no space, or move the checkout to one.",
     );
   }
-  const cwd = mkdtempSync(join(base, "ae-tfjs-node-"));
+  const cwd = join(base, `ae-tfjs-node-${sha256Text(tfjsNode).slice(0, 12)}`);
+  rmSync(cwd, { recursive: true, force: true });
+  mkdirSync(cwd);
   for (const name of ["package.json", "binding.gyp", "binding"]) {
     cpSync(join(tfjsNode, name), join(cwd, name), { recursive: true });
   }
@@ -660,19 +693,52 @@ export async function setup({ env = process.env, steps = STEPS } = {}) {
   };
   steps.filter((step) => !step.done()).forEach(checkNeeds);
 
-  for (const step of steps) {
-    // Asked again: an earlier step can undo a later one (npm ci replaces tfjs-node's native library).
-    if (step.done()) {
-      log(`setup: ${step.name}: ready`);
-      continue;
+  // Ctrl+C reaches set-up and the program it runs alike (one process group). Set-up's listener runs once the
+  // program has ended, which may report the stop as a failure of its own (pip exits with 1): see below.
+  let current = "";
+  const onInterrupt = () => stoppedDuring(current);
+  process.on("SIGINT", onInterrupt);
+  try {
+    for (const step of steps) {
+      // Asked again: an earlier step can undo a later one (npm ci replaces tfjs-node's native library).
+      if (step.done()) {
+        log(`setup: ${step.name}: ready`);
+        continue;
+      }
+      checkNeeds(step);
+      const t0 = Date.now();
+      log(`setup: ${step.name}: installing (${step.time} on a first run)`);
+      current = step.name;
+      try {
+        await step.run(env);
+      } catch (error) {
+        // A program's failure may be its answer to Ctrl+C: let a pending SIGINT reach the listener first.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        throw error;
+      }
+      current = "";
+      log(`setup: ${step.name}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
-    checkNeeds(step);
-    const t0 = Date.now();
-    log(`setup: ${step.name}: installing (${step.time} on a first run)`);
-    await step.run(env);
-    log(`setup: ${step.name}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  } finally {
+    process.removeListener("SIGINT", onInterrupt);
   }
   log(`setup: all ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * Ends set-up after a Ctrl+C, saying where it stopped. Every step marks itself done only at its end, and starts
+ * over from what it finds (a partial download is moved aside, a half-made folder removed), so a new run is all
+ * it takes.
+ * @param {string} step the step that was running, or "" between steps
+ * @returns {never}
+ */
+function stoppedDuring(step) {
+  const where = step === "" ? "" : ` during "${step}"`;
+  process.stdout.write(
+    `\nsetup: stopped${where} (Ctrl+C). Nothing half-done counts as done: run it again ` +
+      "(npm start, npm test or npm run setup) and set-up starts that step over.\n",
+  );
+  process.exit(130);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

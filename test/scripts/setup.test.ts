@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
   chmodSync,
   cpSync,
@@ -7,28 +8,51 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, describe, test } from "node:test";
+import { devNull, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { pathToFileURL } from "node:url";
 import { JUPYTER_DATA, ROOT, VENV_BIN, jupyterEnv } from "../../scripts/project.js";
 import {
   CHECKS,
   STEPS,
   SetupError,
+  TENSORFLOW_WHEEL,
   addonBuildPlace,
   backendInFreshProcess,
   compileTfjsAddon,
   setup,
   sha256File,
+  venvHasPip,
   verifyWheel,
 } from "../../scripts/setup.js";
+import { servePackageIndex, type PackageIndex } from "../support/packageIndex.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "ae-setup-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** The command names (as /proc shows them) of the processes in process group `group`. */
+function processesInGroup(group: number): string[] {
+  const names: string[] = [];
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    let stat: string;
+    try {
+      stat = readFileSync(join("/proc", pid, "stat"), "utf8");
+    } catch {
+      continue; // ended meanwhile
+    }
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so split after its last ")".
+    const [, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(pgrp) === group) names.push(stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")));
+  }
+  return names;
+}
 
 /** A folder holding one fake program, `name`, that runs `script` (sh). */
 function fakeProgram(name: string, script: string): string {
@@ -154,6 +178,15 @@ describe("the TensorFlow wheel's checksum", () => {
   });
 });
 
+test("a venv whose creation was stopped before pip is not taken for a usable one", () => {
+  const venv = join(scratch, "venv-without-pip");
+  const made = spawnSync("python3", ["-m", "venv", "--without-pip", venv], { encoding: "utf8" });
+  assert.equal(made.status, 0, made.stderr);
+  assert.equal(venvHasPip(join(venv, "bin", "python"), process.env), false, "python, but no pip");
+  assert.equal(venvHasPip(join(scratch, "no-venv", "bin", "python"), process.env), false);
+  assert.equal(venvHasPip(join(VENV_BIN, "python"), process.env), true, "this checkout's venv");
+});
+
 describe("the set-up this checkout has", () => {
   test("a second run finds every step done and changes nothing", () => {
     const result = spawnSync(process.execPath, [join(ROOT, "scripts", "setup.js")], {
@@ -220,5 +253,144 @@ describe("a checkout path with a space and Chinese characters", () => {
       { encoding: "utf8" },
     );
     assert.equal(load.stdout.trim(), "function", load.stderr);
+  });
+});
+
+describe("stopped half-way (Ctrl+C) and run again", () => {
+  // The native TensorFlow step in a checkout of its own (stopping it here would pull TensorFlow from under the
+  // other tests), under a path with a space and Chinese characters, so its addon is built in a temporary folder.
+  // Its node_modules links to this checkout's packages, except tfjs-node, copied without its native parts; its
+  // .venv is this checkout's (only pip and Python's zipfile are used). The wheel comes from a package index on
+  // localhost that the test slows down, so that a real pip download is under way when Ctrl+C comes.
+  const copy = join(mkdtempSync(join(tmpdir(), "ae 课程 ")), "checkout");
+  after(() => rmSync(dirname(copy), { recursive: true, force: true }));
+  const realModules = join(ROOT, "node_modules");
+  const tfjsNode = join(copy, "node_modules", "@tensorflow", "tfjs-node");
+  const wheelFile = join(copy, ".cache", "wheels", TENSORFLOW_WHEEL.file);
+  const stamp = join(tfjsNode, "deps", ".ae-native-tensorflow.json");
+  // Where set-up builds the addon of a checkout whose path has a space: named after that path.
+  const buildPlace = join(
+    tmpdir(),
+    `ae-tfjs-node-${createHash("sha256").update(tfjsNode).digest("hex").slice(0, 12)}`,
+  );
+  let index: PackageIndex;
+  let env: NodeJS.ProcessEnv;
+
+  before(async () => {
+    mkdirSync(join(copy, "node_modules", "@tensorflow"), { recursive: true });
+    cpSync(join(ROOT, "scripts"), join(copy, "scripts"), { recursive: true });
+    cpSync(join(ROOT, "package.json"), join(copy, "package.json"));
+    symlinkSync(join(ROOT, ".venv"), join(copy, ".venv"));
+    for (const name of readdirSync(realModules).filter((name) => name !== "@tensorflow")) {
+      symlinkSync(join(realModules, name), join(copy, "node_modules", name));
+    }
+    for (const name of readdirSync(join(realModules, "@tensorflow")).filter((name) => name !== "tfjs-node")) {
+      symlinkSync(join(realModules, "@tensorflow", name), join(copy, "node_modules", "@tensorflow", name));
+    }
+    cpSync(join(realModules, "@tensorflow", "tfjs-node"), tfjsNode, {
+      recursive: true,
+      filter: (source) => !/[\\/]tfjs-node[\\/](deps|lib|build|build-tmp-[^\\/]*)$/.test(source),
+    });
+    const wheel = join(ROOT, ".cache", "wheels", TENSORFLOW_WHEEL.file);
+    index = await servePackageIndex("tensorflow-cpu", wheel, TENSORFLOW_WHEEL.sha256);
+    // pip sees only that index: no config files, no find-links, no cache of earlier downloads.
+    env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("PIP_")));
+    Object.assign(env, { PIP_CONFIG_FILE: devNull, PIP_INDEX_URL: index.url, PIP_NO_CACHE_DIR: "1" });
+  });
+  after(() => index?.close());
+
+  /** Set-up's native step in the copy, in a process group of its own, as a terminal runs it. */
+  function startSetup() {
+    const script =
+      `import { setup, STEPS } from ${JSON.stringify(pathToFileURL(join(copy, "scripts", "setup.js")).href)};\n` +
+      `await setup({ steps: STEPS.filter((step) => step.name === "native TensorFlow for tfjs-node") });`;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: copy,
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    return {
+      output: () => output,
+      exited,
+      /** Ctrl+C in the terminal: SIGINT to every process of the group. */
+      interrupt: () => process.kill(-child.pid!, "SIGINT"),
+      /** Whether a compiler of this set-up is running. */
+      compiling: () => processesInGroup(child.pid!).some((command) => command === "cc1plus"),
+    };
+  }
+
+  async function until(condition: () => boolean, what: string, seconds = 120): Promise<void> {
+    for (const start = Date.now(); !condition(); await new Promise((resolve) => setTimeout(resolve, 100))) {
+      if (Date.now() - start > seconds * 1000) throw new Error(`waited ${seconds} s for ${what}`);
+    }
+  }
+
+  const stopped =
+    /setup: stopped during "native TensorFlow for tfjs-node" \(Ctrl\+C\)\. Nothing half-done counts as done: run it again/;
+
+  test("during the wheel download: set-up says so, and nothing counts as done", async () => {
+    index.rate = 20 * 1024 * 1024; // about 14 s for the 274 MB
+    const run = startSetup();
+    await until(() => index.sent > 40 * 1024 * 1024, "40 MB of the wheel sent");
+    assert.match(run.output(), /downloading tensorflow-cpu==2\.21\.0/);
+    run.interrupt();
+    assert.equal(await run.exited, 130, run.output());
+    assert.match(run.output(), stopped);
+    assert.ok(
+      index.sent < statSync(join(ROOT, ".cache", "wheels", TENSORFLOW_WHEEL.file)).size,
+      "stopped mid-way",
+    );
+    assert.ok(!existsSync(stamp) && !existsSync(join(tfjsNode, "deps")), "no TensorFlow under tfjs-node");
+  });
+
+  test("a half-copied wheel is moved aside and downloaded anew; then Ctrl+C during the addon build", async () => {
+    // What a copy into the cache stopped half-way leaves: the wheel's first 10 MB under its own name.
+    mkdirSync(dirname(wheelFile), { recursive: true });
+    const wheel = readFileSync(join(ROOT, ".cache", "wheels", TENSORFLOW_WHEEL.file));
+    writeFileSync(wheelFile, wheel.subarray(0, 10 * 1024 * 1024));
+    index.rate = Number.POSITIVE_INFINITY;
+    const run = startSetup();
+    await until(run.compiling, "the compiler to run");
+    run.interrupt();
+    assert.equal(await run.exited, 130, run.output());
+    assert.match(run.output(), /\.cache\/wheels\/tensorflow_cpu-2\.21\.0-\S+\.whl is incomplete or damaged/);
+    assert.match(run.output(), /downloading tensorflow-cpu==2\.21\.0[\s\S]*compiling the tfjs-node addon/);
+    assert.match(run.output(), stopped);
+    assert.equal(await sha256File(wheelFile), TENSORFLOW_WHEEL.sha256, "the wheel is whole now");
+    assert.equal(
+      statSync(`${wheelFile}.sha256-mismatch`).size,
+      10 * 1024 * 1024,
+      "the half copy, kept aside",
+    );
+    assert.ok(!existsSync(stamp), "the step is not marked done");
+    assert.ok(!existsSync(buildPlace), "the temporary build folder is removed on the way out");
+  });
+
+  test("the next run finishes: TensorFlow runs, nothing is left behind, and a run after it only checks", async () => {
+    const run = startSetup();
+    assert.equal(await run.exited, 0, run.output());
+    assert.match(run.output(), /setup: native TensorFlow for tfjs-node: done in/);
+    assert.doesNotMatch(run.output(), /downloading/, "the whole wheel from the last run is used");
+    assert.ok(existsSync(stamp), "marked done");
+    assert.ok(!existsSync(buildPlace), "the temporary build folder is gone");
+    assert.ok(!existsSync(`${join(tfjsNode, "deps")}.partial`), "no half-extracted library");
+    const probe = spawnSync(
+      process.execPath,
+      ["-e", "process.stdout.write(require('@tensorflow/tfjs-node').getBackend())"],
+      {
+        cwd: copy,
+        env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "2" },
+        encoding: "utf8",
+      },
+    );
+    assert.equal(probe.stdout, "tensorflow", probe.stderr);
+    const again = startSetup();
+    assert.equal(await again.exited, 0, again.output());
+    assert.match(again.output(), /setup: native TensorFlow for tfjs-node: ready/);
   });
 });
