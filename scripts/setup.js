@@ -587,7 +587,9 @@ function newestSharedSource() {
   sources.push(join(ROOT, "tsconfig.json"), join(ROOT, "scripts", "build-plotly.js"));
   return Math.max(...sources.map((file) => statSync(file).mtimeMs));
 }
-const SHARED_BUILD_INFO = join(SHARED, "dist", ".tsbuildinfo");
+// Written after each build: tsc -b leaves its .tsbuildinfo untouched when no TypeScript changed, so that file
+// would stay older than an edited scripts/build-plotly.js and the step would never count as done.
+const SHARED_BUILD_STAMP = join(SHARED, "dist", ".ae-built");
 
 /** @type {Step} */
 const sharedLibrary = {
@@ -596,8 +598,8 @@ const sharedLibrary = {
   time: "about 5 s",
   done: () =>
     existsSync(PLOTLY_BUNDLE) &&
-    existsSync(SHARED_BUILD_INFO) &&
-    statSync(SHARED_BUILD_INFO).mtimeMs >= newestSharedSource(),
+    existsSync(SHARED_BUILD_STAMP) &&
+    statSync(SHARED_BUILD_STAMP).mtimeMs >= newestSharedSource(),
   run(env) {
     // The library's own build: compiled TypeScript and the minified plotly.js bundle (scripts/build-plotly.js).
     run("npm", ["run", "build", "--silent", "--workspace", "ae-shared"], {
@@ -605,6 +607,7 @@ const sharedLibrary = {
       what: "npm run build (src/shared)",
       fix: "fix the errors shown above in src/shared.",
     });
+    writeFileSync(SHARED_BUILD_STAMP, `${new Date().toISOString()}\n`);
   },
 };
 

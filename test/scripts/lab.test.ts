@@ -70,6 +70,18 @@ describe("npm start's JupyterLab", () => {
     assert.match(result.stdout, /backend=tensorflow/);
   });
 
+  test("a kernel loading TensorFlow adds no TensorFlow banner to the terminal", async () => {
+    // The kernel of the test above loaded TensorFlow with oneDNN on (npm test sets TF_ENABLE_ONEDNN_OPTS=1,
+    // as the lessons do), which prints two lines at any TF_CPP_MIN_LOG_LEVEL; lab.js leaves them out.
+    assert.equal(process.env.TF_ENABLE_ONEDNN_OPTS, "1", "the kernel ran with oneDNN on");
+    // JupyterLab logs the kernel's shutdown after all the kernel wrote: wait for the terminal to show it.
+    for (const start = Date.now(); !/Kernel shutdown: /.test(log) && Date.now() - start < 10_000;) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.match(log, /Kernel started: [\s\S]*Kernel shutdown: /, "JupyterLab's own lines pass");
+    assert.doesNotMatch(log, /absl::InitializeLog|oneDNN custom operations/, log);
+  });
+
   test("starts quietly: nothing before the URL looks like a crash", () => {
     // The root package.json's "type": "module" once made JupyterLab's own yarn.js fail at start (see setup.js).
     const start = log.slice(0, log.indexOf(url.href.split("?")[0] ?? "") + 1);
