@@ -499,7 +499,7 @@ export function addonBuildPlace(tfjsNode = TFJS_NODE, temp = tmpdir()) {
  * Compiles tfjs-node's addon against the TensorFlow in its deps/ (into its lib/napi-v*), from source.
  * @param {NodeJS.ProcessEnv} env
  */
-export function compileTfjsAddon(env, tfjsNode = TFJS_NODE) {
+function compileTfjsAddon(env, tfjsNode = TFJS_NODE) {
   const nodePreGyp = createRequire(join(TFJS_NODE, "package.json")).resolve(
     "@mapbox/node-pre-gyp/bin/node-pre-gyp",
   );

@@ -9,6 +9,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  realpathSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -17,7 +18,9 @@ import {
 import { devNull, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
+import { executeNotebook, joinText } from "../../scripts/notebook.js";
 import { JUPYTER_DATA, ROOT, VENV_BIN, jupyterEnv } from "../../scripts/project.js";
 import {
   CHECKS,
@@ -26,7 +29,6 @@ import {
   TENSORFLOW_WHEEL,
   addonBuildPlace,
   backendInFreshProcess,
-  compileTfjsAddon,
   setup,
   sha256File,
   venvHasPip,
@@ -223,40 +225,12 @@ describe("the set-up this checkout has", () => {
   });
 });
 
-describe("a checkout path with a space and Chinese characters", () => {
-  const tfjsNode = join(ROOT, "node_modules", "@tensorflow", "tfjs-node");
-  const parent = mkdtempSync(join(tmpdir(), "ae 课程 "));
-  after(() => rmSync(parent, { recursive: true, force: true }));
-
-  test("a path without spaces is built in place, with no copy", () => {
-    const place = addonBuildPlace("/opt/lessons/node_modules/@tensorflow/tfjs-node");
-    assert.equal(place.cwd, "/opt/lessons/node_modules/@tensorflow/tfjs-node");
-  });
-
-  test("tfjs-node's addon compiles (gyp cannot work under a space) and loads from there", () => {
-    // tfjs-node's sources under a path like "My Lessons/课程 ae", its TensorFlow (deps/) linked in.
-    const copy = join(parent, "node_modules", "tfjs-node");
-    mkdirSync(copy, { recursive: true });
-    for (const name of ["package.json", "binding.gyp", "binding"]) {
-      cpSync(join(tfjsNode, name), join(copy, name), { recursive: true });
-    }
-    symlinkSync(join(tfjsNode, "deps"), join(copy, "deps"));
-    const place = addonBuildPlace(copy);
-    assert.doesNotMatch(place.cwd, /\s/, "compiled where the path has no space");
-    place.remove();
-    compileTfjsAddon(process.env, copy);
-    const addon = join(copy, "lib", "napi-v8", "tfjs_binding.node");
-    assert.ok(existsSync(addon), `${addon} built`);
-    const load = spawnSync(
-      process.execPath,
-      ["-e", `console.log(typeof require(${JSON.stringify(addon)}).executeOp)`],
-      { encoding: "utf8" },
-    );
-    assert.equal(load.stdout.trim(), "function", load.stderr);
-  });
+test("a checkout path without spaces builds tfjs-node's addon in place, with no copy", () => {
+  const place = addonBuildPlace("/opt/lessons/node_modules/@tensorflow/tfjs-node");
+  assert.equal(place.cwd, "/opt/lessons/node_modules/@tensorflow/tfjs-node");
 });
 
-describe("stopped half-way (Ctrl+C) and run again", () => {
+describe('a checkout under "ae 课程 …": set-up stopped half-way (Ctrl+C), run again, then a lesson', () => {
   // The native TensorFlow step in a checkout of its own (stopping it here would pull TensorFlow from under the
   // other tests), under a path with a space and Chinese characters, so its addon is built in a temporary folder.
   // Its node_modules links to this checkout's packages, except tfjs-node, copied without its native parts; its
@@ -392,5 +366,31 @@ describe("stopped half-way (Ctrl+C) and run again", () => {
     const again = startSetup();
     assert.equal(await again.exited, 0, again.output());
     assert.match(again.output(), /setup: native TensorFlow for tfjs-node: ready/);
+  });
+
+  test("a lesson runs from that checkout, on the TensorFlow built there", async () => {
+    // The lesson and the library as files of the copy, so that both resolve the copy's tfjs-node.
+    mkdirSync(join(copy, "notebooks"));
+    cpSync(join(ROOT, "notebooks", "01-dense.ipynb"), join(copy, "notebooks", "01-dense.ipynb"));
+    cpSync(join(ROOT, "src", "shared"), join(copy, "src", "shared"), { recursive: true });
+    rmSync(join(copy, "node_modules", "ae-shared"));
+    symlinkSync(join("..", "src", "shared"), join(copy, "node_modules", "ae-shared"));
+    const executed = await executeNotebook(
+      join(copy, "notebooks", "01-dense.ipynb"),
+      join(copy, "dist", "01-dense.ipynb"),
+      { env: { AE_EPOCHS: "1", AE_TRAIN_SIZE: "2048", TF_CPP_MIN_LOG_LEVEL: "2" } },
+    );
+    const text = executed.cells
+      .flatMap((cell) => cell.outputs ?? [])
+      .filter((output) => output.output_type === "stream" && output.name === "stdout")
+      .map((output) => joinText(output.text))
+      .join("");
+    assert.match(text, /epochs = 1,训练图片 2048 张,后端 = tensorflow/);
+    assert.match(text, /最终 loss = 0\.\d{4},val_loss = 0\.\d{4}/);
+    // What the kernel loaded, by Node's resolution from the lesson's folder and the library's: this copy's.
+    for (const from of [join(copy, "notebooks"), join(copy, "src", "shared", "dist")]) {
+      const resolved = realpathSync(createRequire(join(from, "x.js")).resolve("@tensorflow/tfjs-node"));
+      assert.ok(resolved.startsWith(tfjsNode), `${from} loads ${resolved}`);
+    }
   });
 });
