@@ -468,8 +468,8 @@ export function backendInFreshProcess(env = process.env) {
  * Where to compile tfjs-node's addon. gyp splits paths at spaces, so under a checkout path with a space the
  * compiler never finds TensorFlow's headers. Then the addon is compiled in a copy of its sources under a
  * temporary folder whose path has none, with deps/ linked in: `finish` copies the result back, `remove` removes
- * the copy (call it in any case). The folder's name comes from the checkout's path, so a build stopped by
- * Ctrl+C (which skips `remove`) leaves nothing that the next run does not clear.
+ * the copy (call it in any case). The folder's name comes from the checkout's path, so a set-up killed
+ * outright (which skips `remove`; Ctrl+C does not) leaves nothing that the next run does not clear.
  * @returns {{cwd: string, finish: () => void, remove: () => void}}
  */
 export function addonBuildPlace(tfjsNode = TFJS_NODE, temp = tmpdir()) {
@@ -499,12 +499,12 @@ export function addonBuildPlace(tfjsNode = TFJS_NODE, temp = tmpdir()) {
  * Compiles tfjs-node's addon against the TensorFlow in its deps/ (into its lib/napi-v*), from source.
  * @param {NodeJS.ProcessEnv} env
  */
-function compileTfjsAddon(env, tfjsNode = TFJS_NODE) {
+function compileTfjsAddon(env) {
   const nodePreGyp = createRequire(join(TFJS_NODE, "package.json")).resolve(
     "@mapbox/node-pre-gyp/bin/node-pre-gyp",
   );
   // --build-from-source: never try tfjs's prebuilt-addon host. npm_config_nodedir: use local Node headers.
-  const place = addonBuildPlace(tfjsNode);
+  const place = addonBuildPlace(TFJS_NODE);
   try {
     run(
       process.execPath,

@@ -182,10 +182,11 @@ export class ProgressBar extends tf.Callback {
     const epoch = this.epoch + 1;
     const wholeEpoch = this.steps !== null && this.step === this.steps;
     const ofEpochs = this.epochs === null ? "" : `/${this.epochs}`;
+    const ofEpochsInWords = this.epochs === null ? "" : ` of ${this.epochs}`;
     const ofSteps = this.steps === null ? "" : `/${this.steps}`;
     return wholeEpoch
       ? localize({
-          en: `Training stopped by interrupt after epoch ${epoch}${this.epochs === null ? "" : ` of ${this.epochs}`}: the model keeps what it learned.`,
+          en: `Training stopped by interrupt after epoch ${epoch}${ofEpochsInWords}: the model keeps what it learned.`,
           zh: `训练被中断,停在第 ${epoch}${ofEpochs} 轮结束后:模型保留已经学到的内容。`,
         })
       : localize({
