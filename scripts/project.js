@@ -90,3 +90,43 @@ export function unpackedChromium(dir, env = process.env) {
     },
   };
 }
+
+// TensorFlow's library prints these two lines to stderr whenever a process loads it with oneDNN on (ae-shared
+// turns it on, see backend.ts), whatever TF_CPP_MIN_LOG_LEVEL says. They are no news to a teacher and look
+// like warnings, so the terminal of `npm start` and `npm run lesson` leaves them out.
+const TENSORFLOW_LOAD_LINES = [
+  /^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR$/,
+  /^I\d{4} [\d:.]+ +\d+ port\.cc:\d+\] oneDNN custom operations are on\./,
+];
+
+/**
+ * Copies a child's stderr to this process's, line by line, without TensorFlow's two start-up lines; every
+ * other line passes unchanged, and a line without its end yet (a prompt) is shown if nothing follows within
+ * 100 ms. Returns a function to call when the child has closed: it writes what is left.
+ * @param {import("node:stream").Readable | null} stream
+ * @returns {() => void}
+ */
+export function forwardStderrQuietly(stream) {
+  let partial = "";
+  /** @type {NodeJS.Timeout | undefined} */
+  let flushPartial;
+  stream?.setEncoding("utf8");
+  stream?.on("data", (/** @type {string} */ chunk) => {
+    const lines = (partial + chunk).split("\n");
+    partial = lines.pop() ?? "";
+    const shown = lines.filter((line) => !TENSORFLOW_LOAD_LINES.some((pattern) => pattern.test(line)));
+    if (shown.length > 0) process.stderr.write(shown.map((line) => `${line}\n`).join(""));
+    clearTimeout(flushPartial);
+    if (partial !== "") {
+      flushPartial = setTimeout(() => {
+        process.stderr.write(partial);
+        partial = "";
+      }, 100);
+    }
+  });
+  return () => {
+    clearTimeout(flushPartial);
+    process.stderr.write(partial);
+    partial = "";
+  };
+}

@@ -7,6 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
+  copyFileSync,
   cpSync,
   createReadStream,
   existsSync,
@@ -611,6 +612,42 @@ const sharedLibrary = {
   },
 };
 
+const NODEPLOTLIB_WEB = join(NODE_MODULES, "nodeplotlib", "src", "lib", "server", "web");
+const NODEPLOTLIB_PLOTLY = join(NODEPLOTLIB_WEB, "plotly.min.js");
+/** nodeplotlib 1.1.2's page loads plotly.js 1.58.4 from a CDN, which a classroom offline cannot reach. */
+const PLOTLY_FROM_CDN = /<script\b[^>]*\bsrc="https:\/\/cdn\.plot\.ly\/[^"]+"[^>]*><\/script>/;
+const PLOTLY_FROM_PAGE = '<script type="text/javascript" src="plotly.min.js" defer></script>';
+
+/** @type {Step} */
+const offlineNodeplotlib = {
+  name: "nodeplotlib's page without a CDN (charts of `npm run lesson`)",
+  needs: [],
+  time: "under 1 s",
+  done() {
+    const page = readIfExists(join(NODEPLOTLIB_WEB, "index.html"));
+    return (
+      page !== undefined &&
+      page.includes(PLOTLY_FROM_PAGE) &&
+      existsSync(NODEPLOTLIB_PLOTLY) &&
+      existsSync(PLOTLY_BUNDLE) &&
+      readFileSync(NODEPLOTLIB_PLOTLY).equals(readFileSync(PLOTLY_BUNDLE))
+    );
+  },
+  run() {
+    // The library's minified plotly.js-dist (the same the notebooks send), served by nodeplotlib's own server.
+    const index = join(NODEPLOTLIB_WEB, "index.html");
+    const page = readFileSync(index, "utf8");
+    if (!page.includes(PLOTLY_FROM_PAGE) && !PLOTLY_FROM_CDN.test(page)) {
+      throw new SetupError(
+        `${relative(ROOT, index)} no longer loads plotly.js the way nodeplotlib 1.1.2 does (a <script> from cdn.plot.ly).`,
+        "check the nodeplotlib version in package-lock.json; set-up knows how to serve plotly.js to 1.1.2's page.",
+      );
+    }
+    copyFileSync(PLOTLY_BUNDLE, NODEPLOTLIB_PLOTLY);
+    writeFileSync(index, page.replace(PLOTLY_FROM_CDN, PLOTLY_FROM_PAGE));
+  },
+};
+
 const CHROMIUM_STAMP = join(BUNDLED_CHROMIUM, ".ae-sparticuz-chromium-version");
 /** The installed @sparticuz/chromium's version; undefined before npm has installed it (set-up plans first). */
 const sparticuzVersion = () => {
@@ -667,6 +704,7 @@ export const STEPS = [
   nativeTensorflow,
   tslabKernel,
   sharedLibrary,
+  offlineNodeplotlib,
   headlessChromium,
 ];
 

@@ -2,10 +2,9 @@
 // in a browser window, or written to self-contained HTML files where no browser can open.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { PLOTLY_BUNDLE, browserCanOpen } from "ae-shared";
+import { browserCanOpen } from "ae-shared";
 import { ROOT } from "../scripts/project.js";
 import { openOffline, useChromium } from "./support/browser.js";
 import { freePort } from "./support/ports.js";
@@ -72,11 +71,9 @@ describe("script mode: the same calls in a plain node process", () => {
           }
         }, 200);
       });
-      // nodeplotlib's page takes plotly from a CDN; here the test hands it the package's copy instead.
-      const plotly = readFileSync(PLOTLY_BUNDLE, "utf8");
-      const { page } = await openOffline(browser(), `http://localhost:${port}`, {
+      // nodeplotlib's own page took plotly.js from a CDN; set-up makes its server serve the library's copy.
+      const { page, blocked } = await openOffline(browser(), `http://localhost:${port}`, {
         allowed: (url) => url.startsWith(`http://localhost:${port}`),
-        serve: (url) => (/\/plotly-[\d.]+\.min\.js$/.test(url) ? plotly : undefined),
       });
       await assert.doesNotReject(
         page.waitForFunction('document.querySelectorAll(".main-svg").length >= 6', undefined, {
@@ -86,6 +83,11 @@ describe("script mode: the same calls in a plain node process", () => {
       );
       const titles = await page.locator(".gtitle").allTextContents();
       assert.deepEqual(titles.sort(), ["script comparison", "script mode"]);
+      // Only its icon fonts are asked of the network (and missed offline); plotly.js came from the page's server.
+      assert.ok(
+        blocked.every((url) => url.startsWith("https://fonts.gstatic.com/")),
+        `asked the network for: ${blocked.join(", ")}`,
+      );
       await page.context().close();
       const { code, output } = await exited;
       assert.equal(code, 0, output);

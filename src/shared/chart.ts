@@ -120,7 +120,7 @@ function bundleOf(spec: ChartSpec): { "text/html": string; "text/plain": string 
 
 /** Writes the chart as a page to a new file in os.tmpdir() and says where, with the summary. */
 function writeChartFile(spec: ChartSpec): void {
-  const slug = spec.title.replace(/[^\w-]+/g, "-").replace(/^-+|-+$/g, "") || "chart";
+  const slug = spec.title.replace(/[^\p{L}\p{N}_-]+/gu, "-").replace(/^-+|-+$/g, "") || "chart";
   const file = join(tmpdir(), `${slug}-${randomBytes(3).toString("hex")}.html`);
   writeFileSync(file, chartPage(spec));
   const note = localize({

@@ -1,0 +1,82 @@
+// @ts-check
+// `npm run lesson -- 01-dense`: a lesson as a plain Node program, for teachers who work in a terminal or an
+// editor. The notebook's code cells become one program (lessonCode.js: nothing is copied by hand), written to
+// dist/lessons/ and run with Node. Progress prints as Keras prints it; charts open in nodeplotlib's browser tab,
+// or, with no browser (CI, ssh), are written to HTML files whose paths are printed, and the program ends with
+// the lesson. AE_EPOCHS and AE_TRAIN_SIZE work as in JupyterLab.
+import { spawn } from "node:child_process";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { basename, join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { lessonProgram } from "./lessonCode.js";
+import { NOTEBOOKS, ROOT, forwardStderrQuietly } from "./project.js";
+
+export const PROGRAMS = join(ROOT, "dist", "lessons");
+
+/**
+ * The notebook a name means: "01-dense", "01-dense.ipynb", "notebooks/01-dense.ipynb", or a unique prefix ("01").
+ * Throws with the lessons there are.
+ * @param {string} name
+ * @param {string} [dir]
+ */
+export function findLesson(name, dir = NOTEBOOKS) {
+  const lessons = readdirSync(dir)
+    .filter((file) => file.endsWith(".ipynb"))
+    .map((file) => file.slice(0, -".ipynb".length))
+    .sort();
+  const wanted = basename(name ?? "").replace(/\.ipynb$/, "");
+  const matches = lessons.includes(wanted)
+    ? [wanted]
+    : lessons.filter((lesson) => wanted && lesson.startsWith(wanted));
+  if (matches.length !== 1) {
+    const found = name === undefined ? "no name" : JSON.stringify(name);
+    const why = matches.length > 1 ? `, which could be ${matches.join(" or ")}` : "";
+    throw new Error(`npm run lesson: expected one of ${lessons.join(", ")}, found ${found}${why}`);
+  }
+  return /** @type {string} */ (matches[0]);
+}
+
+/**
+ * Writes the lesson's program and runs it; resolves with its exit code.
+ * @param {string} lesson
+ * @param {NodeJS.ProcessEnv} [env]
+ * @returns {Promise<number>}
+ */
+export function runLesson(lesson, env = process.env) {
+  // The digit grids and charts the lesson writes (to the temporary folder) go beside its program.
+  const outputs = join(PROGRAMS, lesson);
+  mkdirSync(outputs, { recursive: true });
+  const program = join(PROGRAMS, `${lesson}.cjs`);
+  writeFileSync(program, lessonProgram(lesson));
+  process.stdout.write(
+    `${lesson}: running ${relative(ROOT, program)}, made from notebooks/${lesson}.ipynb; ` +
+      `its pictures and charts go to ${relative(ROOT, outputs)}/\n`,
+  );
+  const child = spawn(process.execPath, [program], {
+    cwd: ROOT,
+    env: { TF_CPP_MIN_LOG_LEVEL: "2", ...env, TMPDIR: outputs },
+    stdio: ["inherit", "inherit", "pipe"],
+  });
+  const stderrDone = forwardStderrQuietly(child.stderr);
+  // Ctrl+C reaches the lesson too (one process group): it stops training after the batch, as Stop does.
+  const ignore = () => {};
+  process.on("SIGINT", ignore);
+  return new Promise((resolve) => {
+    child.on("close", (code, signal) => {
+      stderrDone();
+      process.removeListener("SIGINT", ignore);
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  let lesson;
+  try {
+    lesson = findLesson(process.argv[2] ?? "");
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  process.exitCode = await runLesson(lesson);
+}

@@ -1,0 +1,150 @@
+// scripts/lesson.js and lessonProgram: `npm run lesson -- 01-dense` runs a notebook's code cells as a plain Node
+// program, with no copy of the lesson's code, and ends by itself where no browser can open.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { PROGRAMS, findLesson } from "../../scripts/lesson.js";
+import { lessonProgram } from "../../scripts/lessonCode.js";
+import { ROOT } from "../../scripts/project.js";
+import { openOffline, useChromium } from "../support/browser.js";
+import { freePort } from "../support/ports.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "ae-lesson-"));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+test("a lesson is named as a teacher would: 01-dense, 01-dense.ipynb, a path, or a unique prefix", () => {
+  for (const name of ["01-dense", "01-dense.ipynb", "notebooks/01-dense.ipynb", "01", "01-d"]) {
+    assert.equal(findLesson(name), "01-dense", name);
+  }
+  assert.equal(findLesson("04"), "04-denoise");
+  assert.throws(() => findLesson("0"), {
+    message:
+      'npm run lesson: expected one of 01-dense, 02-deep, 03-conv, 04-denoise, found "0", which could be ' +
+      "01-dense or 02-deep or 03-conv or 04-denoise",
+  });
+  assert.throws(() => findLesson("05-vae"), { message: /expected one of 01-dense, .*, found "05-vae"$/ });
+});
+
+describe("lessonProgram: the notebook's code cells as one program", () => {
+  test("imports first, then every code cell in order inside one async function, as JavaScript", () => {
+    const program = lessonProgram("01-dense");
+    const notebook = JSON.parse(readFileSync(join(ROOT, "notebooks", "01-dense.ipynb"), "utf8")) as {
+      cells: { cell_type: string }[];
+    };
+    const codeCells = notebook.cells.filter((cell) => cell.cell_type === "code").length;
+    assert.equal(program.match(/\/\/ ── code cell \d+ ──/g)?.length, codeCells, "every code cell");
+    assert.match(program, /^const ae_shared_1 = require\("ae-shared"\);$/m, "ae-shared loaded first");
+    assert.ok(
+      program.indexOf('require("ae-shared")') < program.indexOf('require("@tensorflow/tfjs-node")'),
+      "before tfjs-node, as in the notebook (oneDNN is chosen as TensorFlow loads)",
+    );
+    assert.match(program, /function autoEncoderModel\(\) \{/, "the notebook's own model function");
+    assert.doesNotMatch(program, /as tf\.SymbolicTensor|: tf\.LayersModel/, "types are compiled away");
+    assert.match(program, /await autoEncoder\.fit\(/, "await works as in a cell");
+  });
+
+  test("a name declared by two cells is refused, naming them", () => {
+    const cell = (source: string) => ({ cell_type: "code", metadata: {}, outputs: [], source });
+    const notebook = {
+      cells: [cell("const n = 1;"), { cell_type: "markdown", source: "x" }, cell("const n = 2;")],
+    };
+    writeFileSync(join(scratch, "twice.ipynb"), JSON.stringify(notebook));
+    assert.throws(() => lessonProgram("twice", { dir: scratch }), {
+      message: /twice\.ipynb declares n in code cells 1 and 2; as one program a name is declared once/,
+    });
+  });
+});
+
+/** `node scripts/lesson.js <name>` with no browser (CI); resolves with its exit code and output. */
+function runLesson(name: string, env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [join(ROOT, "scripts", "lesson.js"), name], {
+    cwd: ROOT,
+    env: { ...process.env, CI: "true", DISPLAY: "", AE_EPOCHS: "1", AE_TRAIN_SIZE: "2048", ...env },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on("close", (code) => resolve({ code, stdout, stderr })),
+  );
+}
+
+describe("npm run lesson, headless (CI): every lesson runs to its end and exits", () => {
+  const browser = useChromium();
+  const charts: Record<string, number> = { "01-dense": 1, "02-deep": 3, "03-conv": 1, "04-denoise": 3 };
+  const grids: Record<string, number> = { "01-dense": 1, "02-deep": 1, "03-conv": 1, "04-denoise": 3 };
+
+  for (const lesson of Object.keys(charts)) {
+    test(lesson, async () => {
+      const run = await runLesson(lesson);
+      assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+      const out = run.stdout;
+      assert.match(out, /epochs = 1,训练图片 2048 张,后端 = tensorflow/);
+      // Keras's line, redrawn in place with "\r" while the epoch runs.
+      assert.match(
+        out,
+        /第 1\/1 轮\n(?:\r[^\r\n]*)*\r8\/8 \[=+\] - \d+s \d+ms\/批 - loss: 0\.\d{4} - val_loss: 0\.\d{4}\n/,
+      );
+      assert.doesNotMatch(
+        run.stderr,
+        /absl::InitializeLog|oneDNN custom operations/,
+        "TensorFlow's lines left out",
+      );
+      // Pictures and charts in the lesson's folder under dist/lessons, each path printed.
+      const pngs = [...out.matchAll(/PNG \d+x\d+ 已写入 (\S+\.png)/g)].map((m) => m[1] ?? "");
+      const pages = [...out.matchAll(/图表已写入 (\S+\.html)/g)].map((m) => m[1] ?? "");
+      assert.equal(pngs.length, grids[lesson]);
+      assert.equal(pages.length, charts[lesson]);
+      for (const file of [...pngs, ...pages]) {
+        assert.ok(file.startsWith(join(PROGRAMS, lesson)) && existsSync(file), file);
+      }
+      // A chart page draws with no network: plotly.js is inside it.
+      const { page, blocked } = await openOffline(browser(), `file://${pages[0]}`);
+      await page.locator(".ae-chart .main-svg").first().waitFor();
+      assert.deepEqual(blocked, []);
+      await page.context().close();
+    });
+  }
+
+  test("with a browser: the loss chart in nodeplotlib's tab, offline; closing it ends the program", async () => {
+    const port = await freePort();
+    const run = runLesson("01-dense", { CI: "", NODEPLOTLIB_PORT: String(port) });
+    const base = `http://localhost:${port}`;
+    for (
+      const start = Date.now();
+      !(await fetch(base).then(
+        (r) => r.ok,
+        () => false,
+      ));
+    ) {
+      assert.ok(Date.now() - start < 60_000, "nodeplotlib serves its page within 60 s");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const { page, blocked } = await openOffline(browser(), base, { allowed: (url) => url.startsWith(base) });
+    await page.waitForFunction('document.querySelectorAll(".main-svg").length >= 3', undefined, {
+      timeout: 60_000,
+    });
+    assert.deepEqual(await page.locator(".gtitle").allTextContents(), ["784-32-784 自编码器"]);
+    assert.ok(
+      blocked.every((url) => url.startsWith("https://fonts.gstatic.com/")),
+      blocked.join(", "),
+    );
+    await page.context().close();
+    const { code, stdout } = await run;
+    assert.equal(code, 0, stdout);
+    assert.match(stdout, /最终 loss = 0\.\d{4}/);
+  });
+
+  test("a bad AE_EPOCHS stops the program with the message first, in the lesson's language", async () => {
+    const run = await runLesson("01-dense", { AE_EPOCHS: "abc" });
+    assert.equal(run.code, 1);
+    assert.equal(
+      run.stderr.split("\n")[0],
+      'ParamError: AE_EPOCHS 应为 1 到 1000 之间的整数,实际为 "abc"。删去这个环境变量即可使用本课的默认值(5)。',
+    );
+  });
+});
