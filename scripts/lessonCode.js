@@ -286,10 +286,11 @@ function declaredNames(ts, statement) {
  * dist/lessons/ and runs it. Throws, naming the notebook and code cells, where one program cannot mean what the
  * notebook does (a name declared by two cells), or where a cell does not compile.
  * @param {string} lesson notebook name without `.ipynb`, e.g. "01-dense"
- * @param {{dir?: string}} [options]
+ * @param {{dir?: string, epilogue?: string}} [options] `epilogue`: code run after the last cell, in its scope
+ *   (`npm run weights` saves the lesson's models there)
  * @returns {string}
  */
-export function lessonProgram(lesson, { dir = NOTEBOOKS } = {}) {
+export function lessonProgram(lesson, { dir = NOTEBOOKS, epilogue } = {}) {
   const ts = loadTypeScript();
   const { file, notebook } = readNotebook(lesson, dir);
   /** @type {string[]} */
@@ -327,6 +328,7 @@ export function lessonProgram(lesson, { dir = NOTEBOOKS } = {}) {
     "",
     "async function lesson(): Promise<void> {",
     ...body,
+    ...(epilogue ? [`// ── after the lesson ──\n${epilogue}`] : []),
     "}",
     "",
     "lesson().catch((error: unknown) => {",

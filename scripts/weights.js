@@ -1,0 +1,161 @@
+// @ts-check
+// `npm run weights`: trains every lesson model for the course's 50 epochs with the lessons' own code (each
+// notebook run as one program, lessonCode.js, with AE_EPOCHS=50) and saves the models in tfjs format under
+// weights/<name>/, with weights/weights.json recording the losses each reached, the date and the machine.
+// A teacher then shows the 50-epoch results at once (AE_WEIGHTS=1) and trains live only when there is time.
+// About 80 minutes on 2 cores, most of it the two conv models of 04-denoise.
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { PROGRAMS } from "./lesson.js";
+import { lessonProgram } from "./lessonCode.js";
+import { ROOT, forwardStderrQuietly } from "./project.js";
+
+export const WEIGHTS = join(ROOT, "weights");
+export const WEIGHTS_RECORD = join(WEIGHTS, "weights.json");
+/** The course's logged results are after 50 epochs. */
+export const WEIGHT_EPOCHS = 50;
+
+/**
+ * What each lesson saves: a name under weights/, and the lesson's own variables holding the model and its fit
+ * History. 02-deep's shallow model is 01-dense's, so 01 saves it.
+ * @type {Record<string, {name: string, model: string, history: string}[]>}
+ */
+export const SAVED_MODELS = {
+  "01-dense": [{ name: "dense", model: "autoEncoder", history: "history" }],
+  "02-deep": [{ name: "deep", model: "deep", history: "deepHistory" }],
+  "03-conv": [{ name: "conv", model: "autoEncoder", history: "history" }],
+  "04-denoise": [
+    { name: "denoise-0.5", model: "denoisers[0]", history: "histories[0]" },
+    { name: "denoise-3.0", model: "denoisers[1]", history: "histories[1]" },
+  ],
+};
+
+/**
+ * Code run after a lesson's last cell: saves its models and their per-epoch losses under `out`.
+ * @param {{name: string, model: string, history: string}[]} saved
+ * @param {string} out
+ */
+function savingEpilogue(saved, out) {
+  return saved
+    .map(({ name, model, history }) => {
+      const dir = join(out, name);
+      return [
+        `await (${model} as tf.LayersModel).save(${JSON.stringify(pathToFileURL(dir).href)});`,
+        `require("node:fs").writeFileSync(${JSON.stringify(join(dir, "history.json"))}, ` +
+          `JSON.stringify((${history} as tf.History).history));`,
+      ].join("\n");
+    })
+    .join("\n");
+}
+
+/**
+ * Trains one lesson and saves its models under `out`.
+ * @param {string} lesson
+ * @param {{epochs: number, trainSize: number, out: string}} options
+ * @returns {Promise<number>} seconds taken
+ */
+export async function trainLesson(lesson, { epochs, trainSize, out }) {
+  const saved = SAVED_MODELS[lesson] ?? [];
+  for (const { name } of saved) rmSync(join(out, name), { recursive: true, force: true });
+  const pictures = join(PROGRAMS, `${lesson}.weights`);
+  mkdirSync(pictures, { recursive: true });
+  const program = join(PROGRAMS, `${lesson}.weights.cjs`);
+  writeFileSync(program, lessonProgram(lesson, { epilogue: savingEpilogue(saved, out) }));
+  const started = Date.now();
+  const child = spawn(process.execPath, [program], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      AE_EPOCHS: String(epochs),
+      AE_TRAIN_SIZE: String(trainSize),
+      CI: "true", // charts to files, never a browser window that would keep the run open
+      TF_CPP_MIN_LOG_LEVEL: "2",
+      TMPDIR: pictures,
+    },
+    stdio: ["ignore", "inherit", "pipe"],
+  });
+  const stderrDone = forwardStderrQuietly(child.stderr);
+  const code = await new Promise((resolve) => child.on("close", resolve));
+  stderrDone();
+  if (code !== 0)
+    throw new Error(`npm run weights: ${lesson} failed (exit code ${code}); see its output above`);
+  return (Date.now() - started) / 1000;
+}
+
+/** @param {number[]} values */
+const last = (values) => values[values.length - 1];
+
+/**
+ * `npm run weights [-- [lessons...] [--epochs N] [--train-size N] [--out DIR]]`: the course's 50 epochs on all
+ * 60,000 images into weights/ unless told otherwise (smaller settings are for trying the script).
+ * @param {string[]} args
+ */
+export async function trainWeights(args) {
+  /** @type {(flag: string, fallback: string) => string} */
+  const option = (flag, fallback) => {
+    const at = args.indexOf(flag);
+    if (at < 0) return fallback;
+    const [value] = args.splice(at, 2).slice(1);
+    if (value === undefined) throw new Error(`npm run weights: ${flag} needs a value`);
+    return value;
+  };
+  const epochs = Number(option("--epochs", String(WEIGHT_EPOCHS)));
+  const trainSize = Number(option("--train-size", "60000"));
+  const out = option("--out", WEIGHTS);
+  for (const [flag, value, max] of /** @type {const} */ ([
+    ["--epochs", epochs, 1000],
+    ["--train-size", trainSize, 60000],
+  ])) {
+    if (!Number.isInteger(value) || value < 1 || value > max) {
+      throw new Error(`npm run weights: ${flag} must be a whole number from 1 to ${max}, found ${value}`);
+    }
+  }
+  const lessons = args.length > 0 ? args : Object.keys(SAVED_MODELS);
+  const recordFile = join(out, "weights.json");
+  /** @type {{models: Record<string, object>}} */
+  const record = (() => {
+    try {
+      return JSON.parse(readFileSync(recordFile, "utf8"));
+    } catch {
+      return { models: {} };
+    }
+  })();
+  mkdirSync(out, { recursive: true });
+  for (const lesson of lessons) {
+    if (!SAVED_MODELS[lesson]) {
+      throw new Error(
+        `npm run weights: expected lessons among ${Object.keys(SAVED_MODELS).join(", ")}, found ${lesson}`,
+      );
+    }
+    process.stdout.write(`\n== ${lesson}: ${epochs} epochs on ${trainSize} images ==\n`);
+    const seconds = await trainLesson(lesson, { epochs, trainSize, out });
+    for (const { name } of SAVED_MODELS[lesson] ?? []) {
+      /** @type {{loss: number[], val_loss: number[]}} */
+      const history = JSON.parse(readFileSync(join(out, name, "history.json"), "utf8"));
+      record.models[name] = {
+        lesson,
+        epochs: history.loss.length,
+        trainSize,
+        loss: last(history.loss),
+        val_loss: last(history.val_loss),
+        trained: new Date().toISOString().slice(0, 10),
+        lessonSeconds: Math.round(seconds),
+        cpu: `${cpus()[0]?.model ?? "unknown"}, ${cpus().length} cores`,
+      };
+      writeFileSync(recordFile, `${JSON.stringify(record, null, 2)}\n`);
+      process.stdout.write(
+        `saved weights/${name}: loss ${last(history.loss)}, val_loss ${last(history.val_loss)}\n`,
+      );
+    }
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  trainWeights(process.argv.slice(2)).catch((/** @type {unknown} */ error) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
