@@ -4,16 +4,21 @@ import { ParamError, lessonParams } from "ae-shared";
 import { inLanguage } from "./support/language.js";
 
 test("defaults are the course's: 5 epochs on all 60,000 images", () => {
-  assert.deepEqual(lessonParams({}, {}), { epochs: 5, trainSize: 60000 });
-  assert.deepEqual(lessonParams({ epochs: 10 }, {}), { epochs: 10, trainSize: 60000 });
+  assert.deepEqual(lessonParams({}, {}), { epochs: 5, trainSize: 60000, savedWeights: false });
+  assert.deepEqual(lessonParams({ epochs: 10 }, {}), { epochs: 10, trainSize: 60000, savedWeights: false });
 });
 
 test("AE_EPOCHS and AE_TRAIN_SIZE override them", () => {
   assert.deepEqual(lessonParams({}, { AE_EPOCHS: "1", AE_TRAIN_SIZE: " 2048 " }), {
     epochs: 1,
     trainSize: 2048,
+    savedWeights: false,
   });
-  assert.deepEqual(lessonParams({}, { AE_EPOCHS: "" }), { epochs: 5, trainSize: 60000 }, "empty means unset");
+  assert.deepEqual(
+    lessonParams({}, { AE_EPOCHS: "" }),
+    { epochs: 5, trainSize: 60000, savedWeights: false },
+    "empty means unset",
+  );
 });
 
 test("a value that is not a whole number in range stops with what was expected and found", () => {
@@ -42,5 +47,15 @@ test("in Chinese, the message says the same: what was expected, what was found, 
       message:
         'AE_TRAIN_SIZE 应为 1 到 60000 之间的整数,实际为 "6万"。删去这个环境变量即可使用本课的默认值(60000)。',
     });
+  });
+});
+
+test("AE_WEIGHTS=1 asks for the saved weights; 0 or unset trains; anything else stops, saying what it may be", () => {
+  assert.equal(lessonParams({}, { AE_WEIGHTS: "1" }).savedWeights, true);
+  assert.equal(lessonParams({}, { AE_WEIGHTS: "0" }).savedWeights, false);
+  assert.equal(lessonParams({}, { AE_WEIGHTS: " " }).savedWeights, false);
+  assert.throws(() => lessonParams({}, { AE_WEIGHTS: "yes" }), {
+    name: "ParamError",
+    message: 'AE_WEIGHTS must be "1" (on) or "0" (off), found "yes". Unset it to train as the lesson does.',
   });
 });

@@ -23,6 +23,7 @@ export * from "./progress";
 export * from "./interrupt";
 export * from "./images";
 export * from "./noise";
+export * from "./weights";
 export {
   FAST_TRAINING_LEVERS,
   fastTrainingLevers,

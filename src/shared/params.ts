@@ -1,5 +1,7 @@
 // Lesson parameters from the environment, so tests and teachers can shrink a run without editing cells:
 //   AE_EPOCHS=1 AE_TRAIN_SIZE=2048 npm start
+// or skip training and load the models `npm run weights` saved after the course's 50 epochs:
+//   AE_WEIGHTS=1 npm start
 import { mustBe, wholeNumberRange } from "./checks";
 import { TRAIN_COUNT } from "./data";
 import { localize } from "./language";
@@ -9,9 +11,11 @@ export interface LessonParams {
   epochs: number;
   /** Training images used, the first n of the 60,000 (AE_TRAIN_SIZE). */
   trainSize: number;
+  /** Load the saved 50-epoch weights instead of training (AE_WEIGHTS=1). */
+  savedWeights: boolean;
 }
 
-const LIMITS: Record<keyof LessonParams, { variable: string; min: number; max: number }> = {
+const LIMITS: Record<"epochs" | "trainSize", { variable: string; min: number; max: number }> = {
   epochs: { variable: "AE_EPOCHS", min: 1, max: 1000 },
   trainSize: { variable: "AE_TRAIN_SIZE", min: 1, max: TRAIN_COUNT },
 };
@@ -25,7 +29,7 @@ export class ParamError extends RangeError {
 }
 
 /** The parameter's environment variable as a whole number in range, or `fallback` when it is unset or empty. */
-function readEnvParam(name: keyof LessonParams, fallback: number, env: NodeJS.ProcessEnv): number {
+function readEnvParam(name: keyof typeof LIMITS, fallback: number, env: NodeJS.ProcessEnv): number {
   const { variable, min, max } = LIMITS[name];
   const raw = env[variable];
   if (raw === undefined || raw.trim() === "") return fallback;
@@ -47,7 +51,7 @@ function readEnvParam(name: keyof LessonParams, fallback: number, env: NodeJS.Pr
  * AE_TRAIN_SIZE is set. A value that is not a whole number in range stops with a message naming it.
  */
 export function lessonParams(
-  defaults: Partial<LessonParams> = {},
+  defaults: Partial<Omit<LessonParams, "savedWeights">> = {},
   env: NodeJS.ProcessEnv = process.env,
 ): LessonParams {
   const epochs = defaults.epochs ?? 5;
@@ -55,5 +59,19 @@ export function lessonParams(
   return {
     epochs: readEnvParam("epochs", epochs, env),
     trainSize: readEnvParam("trainSize", trainSize, env),
+    savedWeights: readSwitch("AE_WEIGHTS", env),
   };
+}
+
+/** An on/off variable: "1" on, "0" or unset off; anything else stops with what it may be. */
+function readSwitch(variable: string, env: NodeJS.ProcessEnv): boolean {
+  const raw = (env[variable] ?? "").trim();
+  if (raw === "" || raw === "0") return false;
+  if (raw === "1") return true;
+  throw new ParamError(
+    localize({
+      en: `${mustBe(variable, '"1" (on) or "0" (off)', env[variable])}. Unset it to train as the lesson does.`,
+      zh: `${mustBe(variable, '"1"(开)或 "0"(关)', env[variable])}。删去这个环境变量即可照常训练。`,
+    }),
+  );
 }

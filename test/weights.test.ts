@@ -1,0 +1,64 @@
+// weights.ts: models saved by `npm run weights`, loaded into the lesson's own model in place of training.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import * as tf from "@tensorflow/tfjs-node";
+import { SavedWeightsError, loadMnist, loadSavedWeights, savedWeightsRecord } from "ae-shared";
+import { lessonModel } from "../scripts/lessonCode.js";
+import { trainWeights } from "../scripts/weights.js";
+import { inLanguage } from "./support/language.js";
+
+describe("saved weights made by npm run weights (1 epoch on 512 images, into a folder of the test's)", () => {
+  const out = mkdtempSync(join(tmpdir(), "ae-weights-"));
+  after(() => rmSync(out, { recursive: true, force: true }));
+  before(() => trainWeights(["01-dense", "--epochs", "1", "--train-size", "512", "--out", out]));
+
+  test("the lesson's model with them reaches the recorded val_loss, and fit's History comes back", async () => {
+    const record = savedWeightsRecord("dense", out);
+    assert.equal(record.lesson, "01-dense");
+    assert.deepEqual([record.epochs, record.trainSize], [1, 512]);
+    const { xTrain, xTest } = loadMnist({ trainSize: 1 });
+    const model = lessonModel("dense", { tf });
+    try {
+      const before = tf.memory().numTensors;
+      const history = await loadSavedWeights(model, "dense", out);
+      assert.equal(tf.memory().numTensors, before, "the loaded copy is disposed");
+      assert.ok(history instanceof tf.History);
+      assert.deepEqual(history.epoch, [0]);
+      assert.deepEqual(history.history["val_loss"], [record.val_loss]);
+      const valLoss = model.evaluate(xTest, xTest, { batchSize: 256 }) as tf.Scalar;
+      assert.ok(Math.abs((await valLoss.data())[0]! - record.val_loss) < 1e-4, "the same val_loss");
+      valLoss.dispose();
+    } finally {
+      model.dispose();
+      tf.dispose([xTrain, xTest]);
+    }
+  });
+
+  test("missing weights and weights of another model are refused with what to do", async () => {
+    assert.throws(() => savedWeightsRecord("conv", out), {
+      name: "SavedWeightsError",
+      message: new RegExp(`no saved weights "conv" in ${out} \\(found: dense\\)\\. Run \`npm run weights\``),
+    });
+    const deep = lessonModel("deep", { tf });
+    try {
+      await assert.rejects(loadSavedWeights(deep, "dense", out), (error: unknown) => {
+        assert.ok(error instanceof SavedWeightsError);
+        assert.match(
+          error.message,
+          /have shapes \[784, 32\] \[32\] \[32, 784\] \[784\], but the model has \[784, 128\]/,
+        );
+        return true;
+      });
+      await inLanguage("zh", () =>
+        assert.throws(() => savedWeightsRecord("conv", out), {
+          message: /里没有保存的权重 "conv"\(现有:dense\)/,
+        }),
+      );
+    } finally {
+      deep.dispose();
+    }
+  });
+});
