@@ -37,25 +37,20 @@ export function findLesson(name, dir = NOTEBOOKS) {
 }
 
 /**
- * Writes the lesson's program and runs it; resolves with its exit code.
+ * Writes a lesson's program (lessonProgram) to dist/lessons/`name` and runs it with Node, its digit grids and
+ * charts going to the folder `outputs` (they are written to the temporary folder); resolves with its exit code.
  * @param {string} lesson
- * @param {NodeJS.ProcessEnv} [env]
+ * @param {{name: string, outputs: string, env: NodeJS.ProcessEnv, epilogue?: string, stdin?: "inherit" | "ignore"}} options
  * @returns {Promise<number>}
  */
-export function runLesson(lesson, env = process.env) {
-  // The digit grids and charts the lesson writes (to the temporary folder) go beside its program.
-  const outputs = join(PROGRAMS, lesson);
+export function runLessonProgram(lesson, { name, outputs, env, epilogue, stdin = "inherit" }) {
   mkdirSync(outputs, { recursive: true });
-  const program = join(PROGRAMS, `${lesson}.cjs`);
-  writeFileSync(program, lessonProgram(lesson));
-  process.stdout.write(
-    `${lesson}: running ${relative(ROOT, program)}, made from notebooks/${lesson}.ipynb; ` +
-      `its pictures and charts go to ${relative(ROOT, outputs)}/\n`,
-  );
+  const program = join(PROGRAMS, name);
+  writeFileSync(program, lessonProgram(lesson, { epilogue }));
   const child = spawn(process.execPath, [program], {
     cwd: ROOT,
     env: { TF_CPP_MIN_LOG_LEVEL: "2", ...env, TMPDIR: outputs },
-    stdio: ["inherit", "inherit", "pipe"],
+    stdio: [stdin, "inherit", "pipe"],
   });
   const stderrDone = forwardStderrQuietly(child.stderr);
   // Ctrl+C reaches the lesson too (one process group): it stops training after the batch, as Stop does.
@@ -68,6 +63,21 @@ export function runLesson(lesson, env = process.env) {
       resolve(code ?? (signal ? 1 : 0));
     });
   });
+}
+
+/**
+ * `npm run lesson -- <name>`: writes the lesson's program and runs it; resolves with its exit code.
+ * @param {string} lesson
+ * @param {NodeJS.ProcessEnv} [env]
+ * @returns {Promise<number>}
+ */
+export function runLesson(lesson, env = process.env) {
+  const outputs = join(PROGRAMS, lesson);
+  process.stdout.write(
+    `${lesson}: running ${relative(ROOT, join(PROGRAMS, `${lesson}.cjs`))}, made from notebooks/${lesson}.ipynb; ` +
+      `its pictures and charts go to ${relative(ROOT, outputs)}/\n`,
+  );
+  return runLessonProgram(lesson, { name: `${lesson}.cjs`, outputs, env });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -4,17 +4,14 @@
 // weights/<name>/, with weights/weights.json recording the losses each reached, the date and the machine.
 // A teacher then shows the 50-epoch results at once (AE_WEIGHTS=1) and trains live only when there is time.
 // About 80 minutes on 2 cores, most of it the two conv models of 04-denoise.
-import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { PROGRAMS } from "./lesson.js";
-import { lessonProgram } from "./lessonCode.js";
-import { ROOT, forwardStderrQuietly } from "./project.js";
+import { PROGRAMS, runLessonProgram } from "./lesson.js";
+import { ROOT } from "./project.js";
 
 export const WEIGHTS = join(ROOT, "weights");
-export const WEIGHTS_RECORD = join(WEIGHTS, "weights.json");
 /** The course's logged results are after 50 epochs. */
 export const WEIGHT_EPOCHS = 50;
 
@@ -60,28 +57,22 @@ function savingEpilogue(saved, out) {
 export async function trainLesson(lesson, { epochs, trainSize, out }) {
   const saved = SAVED_MODELS[lesson] ?? [];
   for (const { name } of saved) rmSync(join(out, name), { recursive: true, force: true });
-  const pictures = join(PROGRAMS, `${lesson}.weights`);
-  mkdirSync(pictures, { recursive: true });
-  const program = join(PROGRAMS, `${lesson}.weights.cjs`);
-  writeFileSync(program, lessonProgram(lesson, { epilogue: savingEpilogue(saved, out) }));
   const started = Date.now();
-  const child = spawn(process.execPath, [program], {
-    cwd: ROOT,
+  const code = await runLessonProgram(lesson, {
+    name: `${lesson}.weights.cjs`,
+    outputs: join(PROGRAMS, `${lesson}.weights`),
+    epilogue: savingEpilogue(saved, out),
+    stdin: "ignore",
     env: {
       ...process.env,
       AE_EPOCHS: String(epochs),
       AE_TRAIN_SIZE: String(trainSize),
       CI: "true", // charts to files, never a browser window that would keep the run open
-      TF_CPP_MIN_LOG_LEVEL: "2",
-      TMPDIR: pictures,
     },
-    stdio: ["ignore", "inherit", "pipe"],
   });
-  const stderrDone = forwardStderrQuietly(child.stderr);
-  const code = await new Promise((resolve) => child.on("close", resolve));
-  stderrDone();
-  if (code !== 0)
+  if (code !== 0) {
     throw new Error(`npm run weights: ${lesson} failed (exit code ${code}); see its output above`);
+  }
   return (Date.now() - started) / 1000;
 }
 
@@ -147,7 +138,7 @@ export async function trainWeights(args) {
       };
       writeFileSync(recordFile, `${JSON.stringify(record, null, 2)}\n`);
       process.stdout.write(
-        `saved weights/${name}: loss ${last(history.loss)}, val_loss ${last(history.val_loss)}\n`,
+        `saved ${join(out, name)}: loss ${last(history.loss)}, val_loss ${last(history.val_loss)}\n`,
       );
     }
   }

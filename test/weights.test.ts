@@ -5,7 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs-node";
-import { SavedWeightsError, loadMnist, loadSavedWeights, savedWeightsRecord } from "ae-shared";
+import {
+  SavedWeightsError,
+  addGaussianNoise,
+  loadMnist,
+  loadSavedWeights,
+  savedWeightsRecord,
+} from "ae-shared";
 import { lessonModel } from "../scripts/lessonCode.js";
 import { trainWeights } from "../scripts/weights.js";
 import { inLanguage } from "./support/language.js";
@@ -59,6 +65,53 @@ describe("saved weights made by npm run weights (1 epoch on 512 images, into a f
       );
     } finally {
       deep.dispose();
+    }
+  });
+});
+
+describe("the committed weights (weights/, made by npm run weights)", () => {
+  const NAMES = ["dense", "deep", "conv", "denoise-0.5", "denoise-3.0"] as const;
+  const LESSON_MODEL = {
+    dense: "dense",
+    deep: "deep",
+    conv: "conv",
+    "denoise-0.5": "denoise",
+    "denoise-3.0": "denoise",
+  } as const;
+
+  test("one per lesson model, trained by the lessons for the course's 50 epochs on all 60,000 images", () => {
+    for (const name of NAMES) {
+      const record = savedWeightsRecord(name);
+      assert.deepEqual([record.epochs, record.trainSize], [50, 60000], name);
+      assert.match(record.trained, /^\d{4}-\d{2}-\d{2}$/);
+    }
+  });
+
+  test("each, loaded into the model its notebook builds, reaches the recorded val_loss on the test set", async () => {
+    const flat = loadMnist({ trainSize: 1 });
+    const image = loadMnist({ layout: "image", trainSize: 1 });
+    try {
+      for (const name of NAMES) {
+        const key = LESSON_MODEL[name];
+        const model = lessonModel(key, { tf, console: { log: () => {} } });
+        try {
+          await loadSavedWeights(model, name);
+          const xTest = key === "dense" || key === "deep" ? flat.xTest : image.xTest;
+          // 04-denoise validates on the test images with the noise its cell adds: σ and seed 101 + i.
+          const stddev = name === "denoise-0.5" ? 0.5 : name === "denoise-3.0" ? 3.0 : 0;
+          const inputs =
+            stddev > 0 ? addGaussianNoise(xTest, { stddev, seed: 101 + (stddev === 0.5 ? 0 : 1) }) : xTest;
+          const valLoss = model.evaluate(inputs, xTest, { batchSize: 256 }) as tf.Scalar;
+          const found = (await valLoss.data())[0] ?? Number.NaN;
+          tf.dispose([valLoss, ...(inputs === xTest ? [] : [inputs])]);
+          const recorded = savedWeightsRecord(name).val_loss;
+          assert.ok(Math.abs(found - recorded) < 1e-4, `${name}: val_loss ${found}, recorded ${recorded}`);
+        } finally {
+          model.dispose();
+        }
+      }
+    } finally {
+      tf.dispose([flat.xTrain, flat.xTest, image.xTrain, image.xTest]);
     }
   });
 });

@@ -139,6 +139,34 @@ describe("npm run lesson, headless (CI): every lesson runs to its end and exits"
     assert.match(stdout, /最终 loss = 0\.\d{4}/);
   });
 
+  test("AE_WEIGHTS=1: the lessons load the committed 50-epoch weights instead of training", async () => {
+    const record = JSON.parse(readFileSync(join(ROOT, "weights", "weights.json"), "utf8")) as {
+      models: Record<string, { val_loss: number }>;
+    };
+    for (const [lesson, names] of [
+      ["01-dense", ["dense"]],
+      ["04-denoise", ["denoise-0.5", "denoise-3.0"]],
+    ] as const) {
+      const run = await runLesson(lesson, { AE_WEIGHTS: "1" });
+      assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+      assert.doesNotMatch(run.stdout, /第 1\/1 轮/, "no training");
+      for (const name of names) {
+        const valLoss = record.models[name]?.val_loss.toFixed(4);
+        assert.match(
+          run.stdout,
+          new RegExp(`已加载训练好的权重 "${name}":50 个 epoch、60000 张图片.*val_loss ${valLoss}`),
+        );
+      }
+      const finals =
+        lesson === "01-dense"
+          ? [/最终 loss = 0\.\d{4},val_loss = (0\.\d{4})/]
+          : [/σ=0\.5: 最终 val_loss = (0\.\d{4})/, /σ=3\.0: 最终 val_loss = (0\.\d{4})/];
+      finals.forEach((pattern, i) =>
+        assert.equal(pattern.exec(run.stdout)?.[1], record.models[names[i]!]?.val_loss.toFixed(4)),
+      );
+    }
+  });
+
   test("a bad AE_EPOCHS stops the program with the message first, in the lesson's language", async () => {
     const run = await runLesson("01-dense", { AE_EPOCHS: "abc" });
     assert.equal(run.code, 1);
