@@ -67,6 +67,7 @@ export async function trainLesson(lesson, { epochs, trainSize, out }) {
       ...process.env,
       AE_EPOCHS: String(epochs),
       AE_TRAIN_SIZE: String(trainSize),
+      AE_WEIGHTS: "0", // train, whatever the shell says
       CI: "true", // charts to files, never a browser window that would keep the run open
     },
   });
