@@ -48,7 +48,8 @@ export function toHtml(executed, outDir) {
 const { escapeHtml: escape } = createRequire(join(ROOT, "package.json"))("ae-shared/dist/display.js");
 
 /**
- * What the index says of a lesson: its title (first heading) and the final val_loss lines it printed.
+ * What the index says of a lesson: its title (first heading) and the results it printed: final val_loss
+ * lines, and 05-pca's verdict on which 32-number code rebuilds the test images best.
  * @param {import("./notebook.js").Notebook} notebook
  */
 export function summarize(notebook) {
@@ -58,7 +59,7 @@ export function summarize(notebook) {
     .flatMap((cell) => cell.outputs ?? [])
     .filter((output) => output.output_type === "stream" && output.name === "stdout")
     .flatMap((output) => joinText(output.text).split("\n"))
-    .filter((line) => /val_loss = \d/.test(line));
+    .filter((line) => /val_loss = \d|的 MSE 最小/.test(line));
   return { title, results };
 }
 

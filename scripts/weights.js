@@ -3,7 +3,7 @@
 // notebook run as one program, lessonCode.js, with AE_EPOCHS=50) and saves the models in tfjs format under
 // weights/<name>/, with weights/weights.json recording the losses each reached, the date and the machine.
 // A teacher then shows the 50-epoch results at once (AE_WEIGHTS=1) and trains live only when there is time.
-// About 80 minutes on 2 cores, most of it the two conv models of 04-denoise.
+// About 85 minutes on 2 cores, most of it the two conv models of 04-denoise.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
@@ -17,7 +17,7 @@ export const WEIGHT_EPOCHS = 50;
 
 /**
  * What each lesson saves: a name under weights/, and the lesson's own variables holding the model and its fit
- * History. 02-deep's shallow model is 01-dense's, so 01 saves it.
+ * History, in the order they are trained. 02-deep's shallow model is 01-dense's, so 01 saves it.
  * @type {Record<string, {name: string, model: string, history: string}[]>}
  */
 export const SAVED_MODELS = {
@@ -28,6 +28,8 @@ export const SAVED_MODELS = {
     { name: "denoise-0.5", model: "denoisers[0]", history: "histories[0]" },
     { name: "denoise-3.0", model: "denoisers[1]", history: "histories[1]" },
   ],
+  // 05-pca compares PCA with the models above (loaded from weights/) and trains only its 2-D map.
+  "05-pca": [{ name: "latent-2d", model: "mapAutoEncoder", history: "mapHistory" }],
 };
 
 /**

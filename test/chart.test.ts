@@ -1,7 +1,8 @@
 // chart.ts: a chart spec rendered as inline HTML and as a standalone page.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { chartHtml, chartPage, type ChartSpec } from "ae-shared";
+import { chartHtml, chartPage, showCharts, type ChartSpec } from "ae-shared";
+import { inFakeKernel } from "./support/kernel.js";
 import { inLanguage } from "./support/language.js";
 
 const spec = (overrides: Partial<ChartSpec> = {}): ChartSpec => ({
@@ -38,7 +39,7 @@ describe("chart rendering", () => {
     );
     assert.throws(
       () => chartHtml(spec({ traces: [{ name: "a", x: [1, 2], y: [1, Number.NaN], mode: "lines" }] })),
-      /line "a": expected finite values, found NaN at point 1/,
+      /line "a": expected finite y values, found NaN at point 1/,
     );
   });
 
@@ -60,5 +61,28 @@ describe("chart rendering", () => {
     assert.match(page, /<title>a &#60;page&#62;<\/title>/);
     assert.match(page, /<script type="text\/javascript">\/\*\*?[\s\S]*plotly\.js/i);
     assert.ok(page.length > 1_000_000, `plotly.js is inlined (${page.length} characters)`);
+  });
+
+  test("showCharts: in a notebook, charts side by side in one output, each as wide as its plot", async () => {
+    const maps = [
+      spec({ title: "a", width: 480, height: 480 }),
+      spec({ title: "b", width: 480, height: 480 }),
+    ];
+    const { sent } = await inFakeKernel(() => showCharts(maps));
+    const shown = sent.filter((s) => (s.message.data["text/html"] ?? "").includes('class="ae-chart"'));
+    assert.equal(shown.length, 1, "one output");
+    const html = shown[0]?.message.data["text/html"] ?? "";
+    assert.match(html, /^<div style="display:flex;flex-wrap:wrap/);
+    assert.equal(html.match(/<div style="width:480px;max-width:100%"><div class="ae-chart"/g)?.length, 2);
+    assert.equal(html.match(/style="width:480px;max-width:100%;height:480px"/g)?.length, 2);
+    assert.equal(shown[0]?.message.data["text/plain"], "a\nepoch loss\n\nb\nepoch loss");
+    const single = await inFakeKernel(() => showCharts([spec({ title: "c" })]));
+    const one = single.sent.find((s) => (s.message.data["text/html"] ?? "").includes('class="ae-chart"'));
+    assert.match(
+      one?.message.data["text/html"] ?? "",
+      /^<div class="ae-chart"/,
+      "one chart: as showChart shows it",
+    );
+    assert.throws(() => showCharts([]), { message: "showCharts: expected at least one chart, found none" });
   });
 });

@@ -1,4 +1,5 @@
-// The four lessons: committed clean and faithful to the course, and executed headless in a real tslab kernel.
+// The lessons: committed clean and faithful to the course (01-04) or to what 05 sets out to show, and executed
+// headless in a real tslab kernel.
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -12,7 +13,7 @@ type Lesson = (typeof LESSONS)[number];
 /** Small runs: every cell, a real fit, in seconds. */
 const SMALL = { AE_EPOCHS: "1", AE_TRAIN_SIZE: "2048" };
 
-const read = (lesson: Lesson): Notebook =>
+const read = (lesson: Lesson | "05-pca"): Notebook =>
   JSON.parse(readFileSync(join(NOTEBOOKS, `${lesson}.ipynb`), "utf8")) as Notebook;
 const codeOf = (notebook: Notebook) =>
   notebook.cells
@@ -236,4 +237,136 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
       assert.equal(counts[2], counts[1], `tensor count after re-running every cell: ${counts[0]}`);
     });
   }
+});
+
+describe("05-pca: the autoencoders of 01-03 against PCA, and a 2-D map", () => {
+  const recorded = JSON.parse(readFileSync(join(ROOT, "weights", "weights.json"), "utf8")) as {
+    models: Record<string, { val_loss: number }>;
+  };
+
+  test("committed clean; PCA with the autoencoders' code size, the saved models, a 2-unit linear code", () => {
+    const notebook = read("05-pca");
+    assert.equal(notebook.metadata.kernelspec?.name, "tslab");
+    for (const cell of notebook.cells.filter((c) => c.cell_type === "code")) {
+      assert.deepEqual([cell.outputs, cell.execution_count], [[], null], "no outputs, no execution count");
+    }
+    const text = textOf(notebook);
+    for (const heading of ["学习目标", "流程", "总结", "练习", "加载训练好的权重"])
+      assert.match(text, new RegExp(heading));
+    const code = codeOf(notebook);
+    assert.match(code, /const codeSize = 32;\nconst pca = keep\("pca", fitPca\(xTrain, codeSize\)\);/);
+    for (const name of ["dense", "deep", "conv"])
+      assert.match(code, new RegExp(`${name}: await loadSavedModel\\("${name}"\\)`));
+    assert.match(code, /tf\.metrics\.meanSquaredError\(xTest, xHat\)/);
+    assert.match(code, /tf\.metrics\.binaryCrossentropy\(xTest, xHat\)/);
+    // 02's deep autoencoder with a 2-unit code that has no activation.
+    assert.deepEqual(
+      [...code.matchAll(/tf\.layers\.dense\(\{ units: (\d+)(, activation: "(\w+)")?/g)].map(
+        (m) => `${m[1]} ${m[3] ?? "linear"}`,
+      ),
+      ["128 relu", "64 relu", "2 linear", "64 relu", "128 relu", "784 sigmoid"],
+    );
+    for (const setting of [
+      "lessonParams({ epochs: 20 })",
+      "batchSize: 256",
+      "shuffle: true",
+      "validationData: [xTest, xTest]",
+      "progressBar()",
+      "lossPlot(",
+      "showCharts([",
+      "codeMap(aeCodes, yTest",
+      "codeMap(pcaCodes, yTest",
+      'loadSavedWeights(mapAutoEncoder, "latent-2d")',
+    ]) {
+      assert.ok(code.includes(setting), `05 uses ${setting}`);
+    }
+  });
+
+  test("executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048: the table, the grids, the maps, no leak", async () => {
+    const dir = join(ROOT, "test", ".output", "lessons");
+    mkdirSync(dir, { recursive: true });
+    const input = join(dir, "05-pca.rerun.ipynb");
+    const lessonNotebook = read("05-pca");
+    writeFileSync(input, JSON.stringify(withRerun(lessonNotebook), null, 1));
+    const executed = await executeNotebook(input, join(dir, "05-pca.executed.ipynb"), { env: SMALL });
+    const firstPass = executed.cells.slice(0, lessonNotebook.cells.length);
+    for (const [index, cell] of firstPass.entries()) {
+      if (cell.cell_type === "code") assert.ok(outputsOf(cell).length > 0, `code cell ${index} has output`);
+    }
+    const outputs = firstPass.flatMap(outputsOf);
+    const text = stdoutOf({ ...executed, cells: firstPass });
+    assert.match(text, /epochs = 1,训练图片 2048 张,后端 = tensorflow/);
+    assert.match(text, /主成分 W: \[ 784, 32 \]/);
+    const explained = Number(/前 32 个主成分解释了训练图片 ([\d.]+)% 的方差/.exec(text)?.[1]);
+    assert.ok(explained > 50 && explained < 100, `32 components explain most of the variance: ${explained}%`);
+
+    // The table: PCA and the three saved autoencoders, measured on the 10,000 test images.
+    const tables = outputs
+      .map((o) => dataOf(o, "text/plain"))
+      .filter((t) => /^测试集 10000 张图片上的重建误差/.test(t));
+    assert.equal(tables.length, 1);
+    const rows = Object.fromEntries(
+      [...tables[0]!.matchAll(/^(PCA|dense|deep|conv) +(\S+(?: = \d+)?) +(0\.\d{4}) +(0\.\d{4})/gm)].map(
+        (m) => [m[1], { size: m[2], mse: Number(m[3]), bce: Number(m[4]) }],
+      ),
+    );
+    assert.deepEqual(Object.keys(rows), ["PCA", "dense", "deep", "conv"]);
+    assert.equal(rows["conv"]?.size, "7×7×32 = 1568");
+    for (const name of ["dense", "deep", "conv"]) {
+      // An autoencoder's BCE on the test set is the val_loss it was saved with.
+      assert.ok(
+        Math.abs(rows[name]!.bce - recorded.models[name]!.val_loss) < 2e-4,
+        `${name}: ${rows[name]!.bce}`,
+      );
+      assert.ok(
+        rows[name]!.mse < rows["PCA"]!.mse,
+        `${name} beats PCA: ${rows[name]!.mse} < ${rows["PCA"]!.mse}`,
+      );
+    }
+    assert.match(text, /编码同为 32 维时,deep 的 MSE 最小,比 PCA 低 \d+%/);
+    assert.match(text, /PCA 比 dense 自编码器还原得更好的测试图片:\d+ 张\(共 10000 张\)/);
+
+    // Grids: the first 10 components; originals and 4 reconstructions; PCA's best 10; the 10 x 10 walk.
+    const grids = outputs.filter((o) => o.data?.["image/png"]);
+    assert.deepEqual(
+      grids
+        .map((g) => pngSize(Buffer.from(dataOf(g, "image/png"), "base64")))
+        .map((size) => size.height > size.width),
+      [false, false, false, false],
+    );
+    const rowCounts = grids.map(
+      (g) => (/从上到下各行:(.*)$/m.exec(dataOf(g, "text/plain"))?.[1] ?? "").split(" | ").length,
+    );
+    assert.deepEqual(rowCounts, [1, 5, 3, 10]);
+
+    // One live loss chart, and the two maps side by side, WebGL scatters with a trace per digit.
+    const live = outputs.filter((o) => dataOf(o, "text/html").includes("loss(每一批)"));
+    assert.equal(live.length, 1);
+    const maps = outputs.filter((o) => dataOf(o, "text/plain").startsWith("自编码器的 2 维编码"));
+    assert.equal(maps.length, 1, "one output with both maps");
+    const html = dataOf(maps[0]!, "text/html");
+    const plots = [...html.matchAll(/newPlot\(el, (\[.*?\]), \{"title"/g)].map(
+      (m) =>
+        JSON.parse((m[1] ?? "").replace(/\\u003c/g, "<")) as { name: string; type: string; x: number[] }[],
+    );
+    assert.equal(plots.length, 2);
+    for (const traces of plots) {
+      assert.deepEqual(
+        traces.map((t) => t.name),
+        ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
+      );
+      assert.ok(traces.every((t) => t.type === "scattergl"));
+      assert.equal(
+        traces.reduce((sum, t) => sum + t.x.length, 0),
+        10000,
+        "every test digit",
+      );
+    }
+    assert.match(dataOf(maps[0]!, "text/plain"), /\n\nPCA 的前 2 个主成分\n数字 0:980 个点,中心 \(/);
+    assert.match(text, /没有设置 AE_WEIGHTS=1:下面照常训练 1 个 epoch/);
+
+    const counts = /tensor count: (\d+) -> (\d+)/.exec(stdoutOf(executed));
+    assert.ok(counts, "the count was printed");
+    assert.equal(counts[2], counts[1], `tensor count after re-running every cell: ${counts[0]}`);
+  });
 });

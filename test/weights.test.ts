@@ -12,7 +12,7 @@ import {
   loadSavedWeights,
   savedWeightsRecord,
 } from "ae-shared";
-import { lessonModel } from "../scripts/lessonCode.js";
+import { lessonFunctions, lessonModel } from "../scripts/lessonCode.js";
 import { trainWeights } from "../scripts/weights.js";
 import { inLanguage } from "./support/language.js";
 
@@ -70,7 +70,7 @@ describe("saved weights made by npm run weights (1 epoch on 512 images, into a f
 });
 
 describe("the committed weights (weights/, made by npm run weights)", () => {
-  const NAMES = ["dense", "deep", "conv", "denoise-0.5", "denoise-3.0"] as const;
+  const NAMES = ["dense", "deep", "conv", "denoise-0.5", "denoise-3.0", "latent-2d"] as const;
   const LESSON_MODEL = {
     dense: "dense",
     deep: "deep",
@@ -78,6 +78,14 @@ describe("the committed weights (weights/, made by npm run weights)", () => {
     "denoise-0.5": "denoise",
     "denoise-3.0": "denoise",
   } as const;
+  /** The model the notebook builds: 05-pca's map autoencoder comes with an encoder and a decoder. */
+  const notebookModel = (name: (typeof NAMES)[number]) => {
+    if (name !== "latent-2d")
+      return { model: lessonModel(LESSON_MODEL[name], { tf, console: { log: () => {} } }) };
+    const { mapModels } = lessonFunctions("05-pca", ["mapModels"], { tf });
+    const built = mapModels() as { autoEncoder: tf.LayersModel; decoder: tf.LayersModel };
+    return { model: built.autoEncoder, decoder: built.decoder };
+  };
 
   test("one per lesson model, trained by the lessons for the course's 50 epochs on all 60,000 images", () => {
     for (const name of NAMES) {
@@ -92,11 +100,10 @@ describe("the committed weights (weights/, made by npm run weights)", () => {
     const image = loadMnist({ layout: "image", trainSize: 1 });
     try {
       for (const name of NAMES) {
-        const key = LESSON_MODEL[name];
-        const model = lessonModel(key, { tf, console: { log: () => {} } });
+        const { model, decoder } = notebookModel(name);
         try {
           await loadSavedWeights(model, name);
-          const xTest = key === "dense" || key === "deep" ? flat.xTest : image.xTest;
+          const xTest = name === "conv" || name.startsWith("denoise") ? image.xTest : flat.xTest;
           // 04-denoise validates on the test images with the noise its cell adds: σ and seed 101 + i.
           const stddev = name === "denoise-0.5" ? 0.5 : name === "denoise-3.0" ? 3.0 : 0;
           const inputs =
@@ -108,6 +115,7 @@ describe("the committed weights (weights/, made by npm run weights)", () => {
           assert.ok(Math.abs(found - recorded) < 1e-4, `${name}: val_loss ${found}, recorded ${recorded}`);
         } finally {
           model.dispose();
+          decoder?.dispose();
         }
       }
     } finally {

@@ -11,13 +11,16 @@ import { inKernel } from "./kernel";
 import { localize } from "./language";
 import { plotlyScript, sendPlotlyToNotebook } from "./plotly";
 
-/** One line of a chart, in plotly's terms (the subset we use). */
+/** One line or set of points of a chart, in plotly's terms (the subset we use). */
 export interface Trace {
   name: string;
   x: number[];
   y: number[];
   mode: "lines" | "markers" | "lines+markers";
+  /** "scattergl" draws with WebGL, for thousands of points; default "scatter" (SVG). */
+  type?: "scatter" | "scattergl";
   line?: { dash?: "solid" | "dash" | "dot"; width?: number; color?: string };
+  marker?: { size?: number; opacity?: number; color?: string };
 }
 
 /** A chart: lines, axis titles, and the text that stands for it where scripts do not run. */
@@ -28,6 +31,9 @@ export interface ChartSpec {
   traces: Trace[];
   /** Fixed x range, so a live curve grows across the chart instead of rescaling it. */
   xRange?: [number, number];
+  /** The plot's size in pixels; default 640 x 360. */
+  width?: number;
+  height?: number;
   summary: string;
 }
 
@@ -52,15 +58,20 @@ function checkSpec(spec: ChartSpec): void {
         }),
       );
     }
-    const bad = trace.y.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) {
-      const found = trace.y[bad];
-      throw new RangeError(
-        localize({
-          en: `${line}: expected finite values, found ${found} at point ${bad}`,
-          zh: `${line}: 值应为有限数,第 ${bad} 个点(从 0 数起)实际为 ${found}`,
-        }),
-      );
+    for (const [axis, values] of [
+      ["y", trace.y],
+      ["x", trace.x],
+    ] as const) {
+      const bad = values.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) {
+        const found = values[bad];
+        throw new RangeError(
+          localize({
+            en: `${line}: expected finite ${axis} values, found ${found} at point ${bad}`,
+            zh: `${line}: ${axis} 值应为有限数,第 ${bad} 个点(从 0 数起)实际为 ${found}`,
+          }),
+        );
+      }
     }
   }
 }
@@ -93,7 +104,7 @@ export function chartHtml(spec: ChartSpec): string {
   });
   return [
     `<div class="ae-chart" style="display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start">`,
-    `<div id="${id}" style="width:640px;max-width:100%;height:360px"></div>`,
+    `<div id="${id}" style="width:${spec.width ?? 640}px;max-width:100%;height:${spec.height ?? 360}px"></div>`,
     `<pre class="ae-chart-summary" style="margin:0;font-size:12px">${escapeHtml(spec.summary)}</pre>`,
     `<script type="text/javascript">(function () {`,
     `var el = document.getElementById(${scriptJson(id)});`,
@@ -132,14 +143,47 @@ function writeChartFile(spec: ChartSpec): void {
 
 /** Shows a finished chart: inline in a notebook; in a script, nodeplotlib or (no browser) an HTML file. */
 export function showChart(spec: ChartSpec): void {
-  checkSpec(spec);
+  showCharts([spec]);
+}
+
+/**
+ * Shows finished charts side by side, to compare them: in a notebook one output, the charts in a row that
+ * wraps on a narrow page; in a script, each in nodeplotlib's window or (no browser) an HTML file of its own.
+ */
+export function showCharts(specs: ChartSpec[]): void {
+  if (specs.length === 0) {
+    throw new RangeError(
+      localize({
+        en: "showCharts: expected at least one chart, found none",
+        zh: "showCharts: 至少需要一张图表,实际一张也没有",
+      }),
+    );
+  }
+  specs.forEach(checkSpec);
   if (inKernel()) {
     sendPlotlyToNotebook();
-    display(bundleOf(spec));
+    const bundles = specs.map(bundleOf);
+    const [only] = bundles;
+    if (only && bundles.length === 1) {
+      display(only);
+      return;
+    }
+    display({
+      "text/html": [
+        `<div style="display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start">`,
+        // Each chart as wide as its plot, so that its summary goes under it and the plots stand side by side.
+        ...specs.map(
+          (spec, i) =>
+            `<div style="width:${spec.width ?? 640}px;max-width:100%">${bundles[i]?.["text/html"]}</div>`,
+        ),
+        `</div>`,
+      ].join("\n"),
+      "text/plain": bundles.map((bundle) => bundle["text/plain"]).join("\n\n"),
+    });
   } else if (browserCanOpen()) {
-    plotInWindow(spec.traces, layoutOf(spec));
+    for (const spec of specs) plotInWindow(spec.traces, layoutOf(spec));
   } else {
-    writeChartFile(spec);
+    specs.forEach(writeChartFile);
   }
 }
 

@@ -16,6 +16,7 @@ export { inKernel } from "./kernel";
 export { formatError } from "./errorReport";
 export * from "./plotly";
 export * from "./chart";
+export * from "./codeMap";
 export { browserCanOpen } from "./chartWindow";
 export * from "./lossPlot";
 export * from "./progressLine";
@@ -24,6 +25,7 @@ export * from "./interrupt";
 export * from "./images";
 export * from "./noise";
 export * from "./weights";
+export * from "./pca";
 export {
   FAST_TRAINING_LEVERS,
   fastTrainingLevers,

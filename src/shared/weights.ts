@@ -35,8 +35,8 @@ export class SavedWeightsError extends Error {
 
 const rerun = () =>
   localize({
-    en: "Run `npm run weights` in the lesson pack's folder to train and save them (about 80 minutes).",
-    zh: "在课程包的文件夹里运行 `npm run weights` 训练并保存(约 80 分钟)。",
+    en: "Run `npm run weights` in the lesson pack's folder to train and save them (about 85 minutes).",
+    zh: "在课程包的文件夹里运行 `npm run weights` 训练并保存(约 85 分钟)。",
   });
 
 /** The record of saved model `name` (e.g. "dense"), or a SavedWeightsError saying how to make it. */
@@ -60,6 +60,31 @@ export function savedWeightsRecord(name: string, dir: string = SAVED_WEIGHTS_DIR
   return record;
 }
 
+/** The log line that says which saved model was loaded, and what it reached. */
+function sayLoaded(name: string, record: SavedWeightsRecord): void {
+  console.log(
+    localize({
+      en: `loaded the saved weights "${name}": ${record.epochs} epochs on ${record.trainSize} images (${record.trained}), loss ${record.loss.toFixed(4)}, val_loss ${record.val_loss.toFixed(4)}`,
+      zh: `已加载训练好的权重 "${name}":${record.epochs} 个 epoch、${record.trainSize} 张图片(${record.trained} 训练),loss ${record.loss.toFixed(4)},val_loss ${record.val_loss.toFixed(4)}`,
+    }),
+  );
+}
+
+async function readSavedModel(name: string, dir: string): Promise<tf.LayersModel> {
+  return tf.loadLayersModel(pathToFileURL(join(dir, name, "model.json")).href);
+}
+
+/**
+ * Saved model `name` (e.g. "conv") whole, layers and weights, for a lesson that uses an earlier lesson's
+ * trained model without building it again (05-pca). The caller disposes it.
+ */
+export async function loadSavedModel(name: string, dir: string = SAVED_WEIGHTS_DIR): Promise<tf.LayersModel> {
+  const record = savedWeightsRecord(name, dir);
+  const model = await readSavedModel(name, dir);
+  sayLoaded(name, record);
+  return model;
+}
+
 /**
  * Loads saved model `name` into `model` (the lesson's own, built by its notebook) and returns the History of
  * the training that produced it, as `fit` would have returned it. Throws a SavedWeightsError if the weights
@@ -71,7 +96,7 @@ export async function loadSavedWeights(
   dir: string = SAVED_WEIGHTS_DIR,
 ): Promise<tf.History> {
   const record = savedWeightsRecord(name, dir);
-  const saved = await tf.loadLayersModel(pathToFileURL(join(dir, name, "model.json")).href);
+  const saved = await readSavedModel(name, dir);
   try {
     const weights = saved.getWeights();
     const shapes = (ws: tf.Tensor[]) => ws.map((w) => `[${w.shape.join(", ")}]`).join(" ");
@@ -95,11 +120,6 @@ export async function loadSavedWeights(
   const history = new tf.History();
   history.epoch = (losses["loss"] ?? []).map((_, i) => i);
   history.history = losses;
-  console.log(
-    localize({
-      en: `loaded the saved weights "${name}": ${record.epochs} epochs on ${record.trainSize} images (${record.trained}), loss ${record.loss.toFixed(4)}, val_loss ${record.val_loss.toFixed(4)}`,
-      zh: `已加载训练好的权重 "${name}":${record.epochs} 个 epoch、${record.trainSize} 张图片(${record.trained} 训练),loss ${record.loss.toFixed(4)},val_loss ${record.val_loss.toFixed(4)}`,
-    }),
-  );
+  sayLoaded(name, record);
   return history;
 }

@@ -20,12 +20,13 @@ test("a lesson is named as a teacher would: 01-dense, 01-dense.ipynb, a path, or
     assert.equal(findLesson(name), "01-dense", name);
   }
   assert.equal(findLesson("04"), "04-denoise");
+  assert.equal(findLesson("05"), "05-pca");
   assert.throws(() => findLesson("0"), {
     message:
-      'npm run lesson: expected one of 01-dense, 02-deep, 03-conv, 04-denoise, found "0", which could be ' +
-      "01-dense or 02-deep or 03-conv or 04-denoise",
+      'npm run lesson: expected one of 01-dense, 02-deep, 03-conv, 04-denoise, 05-pca, found "0", which could be ' +
+      "01-dense or 02-deep or 03-conv or 04-denoise or 05-pca",
   });
-  assert.throws(() => findLesson("05-vae"), { message: /expected one of 01-dense, .*, found "05-vae"$/ });
+  assert.throws(() => findLesson("06-vae"), { message: /expected one of 01-dense, .*, found "06-vae"$/ });
 });
 
 describe("lessonProgram: the notebook's code cells as one program", () => {
@@ -75,8 +76,21 @@ function runLesson(name: string, env: NodeJS.ProcessEnv = {}) {
 
 describe("npm run lesson, headless (CI): every lesson runs to its end and exits", () => {
   const browser = useChromium();
-  const charts: Record<string, number> = { "01-dense": 1, "02-deep": 3, "03-conv": 1, "04-denoise": 3 };
-  const grids: Record<string, number> = { "01-dense": 1, "02-deep": 1, "03-conv": 1, "04-denoise": 3 };
+  // 05-pca: the live loss chart and its two code maps; grids of components, reconstructions, PCA's wins, the walk.
+  const charts: Record<string, number> = {
+    "01-dense": 1,
+    "02-deep": 3,
+    "03-conv": 1,
+    "04-denoise": 3,
+    "05-pca": 3,
+  };
+  const grids: Record<string, number> = {
+    "01-dense": 1,
+    "02-deep": 1,
+    "03-conv": 1,
+    "04-denoise": 3,
+    "05-pca": 4,
+  };
 
   for (const lesson of Object.keys(charts)) {
     test(lesson, async () => {
@@ -146,6 +160,7 @@ describe("npm run lesson, headless (CI): every lesson runs to its end and exits"
     for (const [lesson, names] of [
       ["01-dense", ["dense"]],
       ["04-denoise", ["denoise-0.5", "denoise-3.0"]],
+      ["05-pca", ["latent-2d"]],
     ] as const) {
       const run = await runLesson(lesson, { AE_WEIGHTS: "1" });
       assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
@@ -156,6 +171,13 @@ describe("npm run lesson, headless (CI): every lesson runs to its end and exits"
           run.stdout,
           new RegExp(`已加载训练好的权重 "${name}":50 个 epoch、60000 张图片.*val_loss ${valLoss}`),
         );
+      }
+      if (lesson === "05-pca") {
+        // Its table measures the loaded model's binary cross-entropy on the test set: the recorded val_loss.
+        const bce = Number(/^自编码器 2 维 +0\.\d{4} +(0\.\d{4})$/m.exec(run.stdout)?.[1]);
+        const recorded = record.models["latent-2d"]?.val_loss ?? Number.NaN;
+        assert.ok(Math.abs(bce - recorded) < 2e-4, `BCE ${bce}, recorded val_loss ${recorded}`);
+        continue;
       }
       const finals =
         lesson === "01-dense"
