@@ -4,8 +4,10 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { toHtml } from "../scripts/export.js";
 import { executeNotebook, joinText, type Cell, type Notebook, type Output } from "../scripts/notebook.js";
 import { NOTEBOOKS, ROOT } from "../scripts/project.js";
+import { openOffline, useChromium } from "./support/browser.js";
 import { pngSize } from "./support/png.js";
 
 const LESSONS = ["01-dense", "02-deep", "03-conv", "04-denoise"] as const;
@@ -151,6 +153,37 @@ function withRerun(notebook: Notebook): Notebook {
   };
 }
 
+const LESSON_OUTPUT = join(ROOT, "test", ".output", "lessons");
+
+/**
+ * Executes a lesson headless at SMALL settings, then re-runs its code cells (withRerun), into
+ * test/.output/lessons/<lesson>.executed.ipynb. Checks that every code cell of the first pass ran (each shows
+ * something; a silently aborted cell shows nothing) with the small settings; returns that pass's outputs.
+ */
+async function executeSmall(lesson: Lesson | "05-pca") {
+  mkdirSync(LESSON_OUTPUT, { recursive: true });
+  const input = join(LESSON_OUTPUT, `${lesson}.rerun.ipynb`);
+  const lessonNotebook = read(lesson);
+  writeFileSync(input, JSON.stringify(withRerun(lessonNotebook), null, 1));
+  const executed = await executeNotebook(input, join(LESSON_OUTPUT, `${lesson}.executed.ipynb`), {
+    env: SMALL,
+  });
+  const firstPass = executed.cells.slice(0, lessonNotebook.cells.length);
+  for (const [index, cell] of firstPass.entries()) {
+    if (cell.cell_type === "code") assert.ok(outputsOf(cell).length > 0, `code cell ${index} has output`);
+  }
+  const text = stdoutOf({ ...executed, cells: firstPass });
+  assert.match(text, /epochs = 1,训练图片 2048 张,后端 = tensorflow/);
+  return { executed, outputs: firstPass.flatMap(outputsOf), text };
+}
+
+/** The second pass over every code cell left the tensor count where it was. */
+function assertTensorCountKept(executed: Notebook): void {
+  const counts = /tensor count: (\d+) -> (\d+)/.exec(stdoutOf(executed));
+  assert.ok(counts, "the count was printed");
+  assert.equal(counts[2], counts[1], `tensor count after re-running every cell: ${counts[0]}`);
+}
+
 /** The batch losses the live chart drew, from its final state in the saved notebook. */
 function chartBatchLosses(output: Output): number[] {
   const html = dataOf(output, "text/html");
@@ -171,21 +204,7 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
 
   for (const lesson of LESSONS) {
     test(lesson, async () => {
-      const dir = join(ROOT, "test", ".output", "lessons");
-      mkdirSync(dir, { recursive: true });
-      const input = join(dir, `${lesson}.rerun.ipynb`);
-      const lessonNotebook = read(lesson);
-      writeFileSync(input, JSON.stringify(withRerun(lessonNotebook), null, 1));
-      const executed = await executeNotebook(input, join(dir, `${lesson}.executed.ipynb`), { env: SMALL });
-      const firstPass = executed.cells.slice(0, lessonNotebook.cells.length);
-
-      // Every code cell ran: each one shows something (a silently aborted cell shows nothing).
-      for (const [index, cell] of firstPass.entries()) {
-        if (cell.cell_type === "code") assert.ok(outputsOf(cell).length > 0, `code cell ${index} has output`);
-      }
-      const outputs = firstPass.flatMap(outputsOf);
-      const text = stdoutOf({ ...executed, cells: firstPass });
-      assert.match(text, /epochs = 1,训练图片 2048 张,后端 = tensorflow/);
+      const { executed, outputs, text } = await executeSmall(lesson);
 
       // Live loss charts, drawn once per kernel with plotly sent once, and a loss that fell while training.
       const charts = outputs.filter((o) => dataOf(o, "text/html").includes('class="ae-chart"'));
@@ -231,15 +250,14 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
         );
       }
 
-      // The second pass over every code cell left the tensor count where it was.
-      const counts = /tensor count: (\d+) -> (\d+)/.exec(stdoutOf(executed));
-      assert.ok(counts, "the count was printed");
-      assert.equal(counts[2], counts[1], `tensor count after re-running every cell: ${counts[0]}`);
+      assertTensorCountKept(executed);
     });
   }
 });
 
 describe("05-pca: the autoencoders of 01-03 against PCA, and a 2-D map", () => {
+  const browser = useChromium();
+  const executedPath = join(LESSON_OUTPUT, "05-pca.executed.ipynb");
   const recorded = JSON.parse(readFileSync(join(ROOT, "weights", "weights.json"), "utf8")) as {
     models: Record<string, { val_loss: number }>;
   };
@@ -283,19 +301,7 @@ describe("05-pca: the autoencoders of 01-03 against PCA, and a 2-D map", () => {
   });
 
   test("executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048: the table, the grids, the maps, no leak", async () => {
-    const dir = join(ROOT, "test", ".output", "lessons");
-    mkdirSync(dir, { recursive: true });
-    const input = join(dir, "05-pca.rerun.ipynb");
-    const lessonNotebook = read("05-pca");
-    writeFileSync(input, JSON.stringify(withRerun(lessonNotebook), null, 1));
-    const executed = await executeNotebook(input, join(dir, "05-pca.executed.ipynb"), { env: SMALL });
-    const firstPass = executed.cells.slice(0, lessonNotebook.cells.length);
-    for (const [index, cell] of firstPass.entries()) {
-      if (cell.cell_type === "code") assert.ok(outputsOf(cell).length > 0, `code cell ${index} has output`);
-    }
-    const outputs = firstPass.flatMap(outputsOf);
-    const text = stdoutOf({ ...executed, cells: firstPass });
-    assert.match(text, /epochs = 1,训练图片 2048 张,后端 = tensorflow/);
+    const { executed, outputs, text } = await executeSmall("05-pca");
     assert.match(text, /主成分 W: \[ 784, 32 \]/);
     const explained = Number(/前 32 个主成分解释了训练图片 ([\d.]+)% 的方差/.exec(text)?.[1]);
     assert.ok(explained > 50 && explained < 100, `32 components explain most of the variance: ${explained}%`);
@@ -365,8 +371,42 @@ describe("05-pca: the autoencoders of 01-03 against PCA, and a 2-D map", () => {
     assert.match(dataOf(maps[0]!, "text/plain"), /\n\nPCA 的前 2 个主成分\n数字 0:980 个点,中心 \(/);
     assert.match(text, /没有设置 AE_WEIGHTS=1:下面照常训练 1 个 epoch/);
 
-    const counts = /tensor count: (\d+) -> (\d+)/.exec(stdoutOf(executed));
-    assert.ok(counts, "the count was printed");
-    assert.equal(counts[2], counts[1], `tensor count after re-running every cell: ${counts[0]}`);
+    assertTensorCountKept(executed);
+  });
+
+  test("exported and opened offline in Chromium, both maps draw their 10,000 points with WebGL", async () => {
+    const html = toHtml(executedPath, LESSON_OUTPUT);
+    const { page, blocked } = await openOffline(browser(), `file://${html}`);
+    // The live loss chart, then the two maps; and the same again from the re-run pass over every cell.
+    const charts = page.locator(".ae-chart");
+    await charts.nth(2).locator("canvas").first().waitFor({ state: "attached", timeout: 30_000 });
+    assert.equal(await charts.count(), 6);
+    const maps = { nth: (i: number) => charts.nth(i + 1) };
+    const boxes = await Promise.all([0, 1].map((i) => maps.nth(i).boundingBox()));
+    assert.ok(boxes[0] && boxes[1] && boxes[0].y === boxes[1].y && boxes[0].x < boxes[1].x, "side by side");
+    await page.waitForTimeout(1000); // WebGL draws on the next animation frames
+    for (const i of [0, 1]) {
+      // Colourful pixels in the plot: the digits' points (plotly's palette), not the grey axes or black text.
+      const shot = (await maps.nth(i).locator(".main-svg").first().screenshot()).toString("base64");
+      // Counted in the page (the test has no PNG decoder): the screenshot drawn on a 2-D canvas.
+      const coloured = (await page.evaluate(`(async () => {
+        const image = new Image();
+        image.src = "data:image/png;base64,${shot}";
+        await image.decode();
+        const canvas = document.createElement("canvas");
+        [canvas.width, canvas.height] = [image.width, image.height];
+        const context = canvas.getContext("2d");
+        context.drawImage(image, 0, 0);
+        const data = context.getImageData(0, 0, image.width, image.height).data;
+        let count = 0;
+        for (let p = 0; p < data.length; p += 4) {
+          if (Math.max(data[p], data[p + 1], data[p + 2]) - Math.min(data[p], data[p + 1], data[p + 2]) > 60) count++;
+        }
+        return count;
+      })()`)) as number;
+      assert.ok(coloured > 2000, `map ${i}: ${coloured} coloured pixels`);
+    }
+    assert.deepEqual(blocked, [], "nothing fetched");
+    await page.context().close();
   });
 });
