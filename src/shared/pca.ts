@@ -1,6 +1,6 @@
 // PCA, the linear baseline an autoencoder is measured against (lesson 05): the covariance matrix is a matmul on
-// TensorFlow's kernels (60000 x 784 in about a second), its eigenvectors come from ml-pca (ml-matrix's symmetric
-// eigensolver, about 6 s for 784 x 784), and encoding and decoding are matmuls again, like a linear autoencoder's.
+// TensorFlow's kernels, its eigenvectors come from ml-pca (ml-matrix's symmetric eigensolver; 4.6 s in all for
+// 60,000 MNIST images on 2 cores), and encoding and decoding are matmuls again, like a linear autoencoder's.
 import * as tf from "@tensorflow/tfjs-node";
 import { PCA } from "ml-pca";
 import { checkWholeNumber } from "./checks";
