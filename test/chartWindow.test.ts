@@ -42,7 +42,7 @@ describe("script mode: the same calls in a plain node process", () => {
     const { code, output } = await exited;
     assert.equal(code, 0, output);
     const files = [...output.matchAll(/chart written to (\S+\.html)/g)].map((m) => m[1] ?? "");
-    assert.equal(files.length, 2, output);
+    assert.equal(files.length, 4, output);
     assert.match(output, /tensors left: 0/);
     for (const file of files) {
       const { page, blocked } = await openOffline(browser(), `file://${file}`);
@@ -53,7 +53,7 @@ describe("script mode: the same calls in a plain node process", () => {
     }
   });
 
-  test("with a browser, nodeplotlib serves the live loss stream and the comparison; closing the page ends the script", async () => {
+  test("with a browser, nodeplotlib serves the live loss stream, the comparison and two maps, each once; closing the page ends the script", async () => {
     const port = await freePort();
     const { child, exited } = runScript({ NODEPLOTLIB_PORT: String(port), CI: "" });
     try {
@@ -76,13 +76,14 @@ describe("script mode: the same calls in a plain node process", () => {
         allowed: (url) => url.startsWith(`http://localhost:${port}`),
       });
       await assert.doesNotReject(
-        page.waitForFunction('document.querySelectorAll(".main-svg").length >= 6', undefined, {
+        page.waitForFunction('document.querySelectorAll(".main-svg").length >= 12', undefined, {
           timeout: 60_000,
         }),
-        "both charts drawn (3 svg layers each)",
+        "four charts drawn (3 svg layers each)",
       );
+      await page.waitForTimeout(500); // a chart shown twice would come with the last one
       const titles = await page.locator(".gtitle").allTextContents();
-      assert.deepEqual(titles.sort(), ["script comparison", "script mode"]);
+      assert.deepEqual(titles.sort(), ["map a", "map b", "script comparison", "script mode"]);
       // Only its icon fonts are asked of the network (and missed offline); plotly.js came from the page's server.
       assert.ok(
         blocked.every((url) => url.startsWith("https://fonts.gstatic.com/")),
