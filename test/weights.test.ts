@@ -9,6 +9,7 @@ import {
   SavedWeightsError,
   addGaussianNoise,
   loadMnist,
+  loadSavedModel,
   loadSavedWeights,
   savedWeightsRecord,
 } from "ae-shared";
@@ -41,6 +42,26 @@ describe("saved weights made by npm run weights (1 epoch on 512 images, into a f
       model.dispose();
       tf.dispose([xTrain, xTest]);
     }
+  });
+
+  test("loadSavedModel gives the saved model whole, layers and weights, for a lesson that does not build it", async () => {
+    const record = savedWeightsRecord("dense", out);
+    const { xTrain, xTest } = loadMnist({ trainSize: 1 });
+    const model = await loadSavedModel("dense", out);
+    try {
+      assert.deepEqual(
+        model.layers.map((layer) => layer.getClassName()),
+        ["InputLayer", "Dense", "Dense"],
+      );
+      const reconstructed = model.predict(xTest, { batchSize: 256 }) as tf.Tensor;
+      const bce = tf.tidy(() => tf.metrics.binaryCrossentropy(xTest, reconstructed).mean().dataSync()[0]!);
+      reconstructed.dispose();
+      assert.ok(Math.abs(bce - record.val_loss) < 1e-4, `BCE ${bce}, recorded val_loss ${record.val_loss}`);
+    } finally {
+      model.dispose();
+      tf.dispose([xTrain, xTest]);
+    }
+    await assert.rejects(loadSavedModel("conv", out), { name: "SavedWeightsError" });
   });
 
   test("missing weights and weights of another model are refused with what to do", async () => {
