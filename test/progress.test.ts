@@ -18,6 +18,24 @@ const textsOf = (sent: SentOutput[]) =>
     update,
   }));
 
+/**
+ * Trains the tiny model (batches of 16, 4 per epoch) in a fake kernel with a progressBar, in the language
+ * given; returns the outputs sent and what went to stdout.
+ */
+async function fitInKernel(epochs: number, updateEveryMs: number, language: "en" | "zh" = "en") {
+  const { model, x, dispose } = tinySetup();
+  try {
+    const { sent, stdout } = await inFakeKernel(() =>
+      inLanguage(language, () =>
+        model.fit(x, x, { epochs, batchSize: 16, verbose: 0, callbacks: [progressBar({ updateEveryMs })] }),
+      ),
+    );
+    return { messages: textsOf(sent), stdout };
+  } finally {
+    dispose();
+  }
+}
+
 test("progressBar options are checked", () => {
   assert.throws(
     () => progressBar({ updateEveryMs: -1 }),
@@ -118,74 +136,33 @@ describe("progressBar in a plain Node script", () => {
 
 describe("progressBar in a notebook: one output updated in place", () => {
   test("throttled: one display, then updates at epoch ends; the last shows two lines per epoch", async () => {
-    const { model, x, dispose } = tinySetup();
-    try {
-      const { sent, stdout } = await inFakeKernel(() =>
-        model.fit(x, x, {
-          epochs: 3,
-          batchSize: 16,
-          verbose: 0,
-          callbacks: [progressBar({ updateEveryMs: 1e9 })],
-        }),
-      );
-      const messages = textsOf(sent);
-      assert.equal(stdout, "", "nothing on stdout in a notebook");
-      assert.deepEqual(
-        messages.map((m) => m.update),
-        [false, true, true, true],
-      );
-      assert.equal(new Set(messages.map((m) => m.id)).size, 1, "one display id");
-      assert.equal(messages[0]?.text, "Epoch 1/3");
-      const final = FINAL.slice(2); // without the "\r"
-      assert.match(
-        messages[3]?.text ?? "",
-        new RegExp(`^Epoch 1/3\\n${final}\\nEpoch 2/3\\n${final}\\nEpoch 3/3\\n${final}$`),
-      );
-    } finally {
-      dispose();
-    }
+    const { messages, stdout } = await fitInKernel(3, 1e9);
+    assert.equal(stdout, "", "nothing on stdout in a notebook");
+    assert.deepEqual(
+      messages.map((m) => m.update),
+      [false, true, true, true],
+    );
+    assert.equal(new Set(messages.map((m) => m.id)).size, 1, "one display id");
+    assert.equal(messages[0]?.text, "Epoch 1/3");
+    const final = FINAL.slice(2); // without the "\r"
+    assert.match(
+      messages[3]?.text ?? "",
+      new RegExp(`^Epoch 1/3\\n${final}\\nEpoch 2/3\\n${final}\\nEpoch 3/3\\n${final}$`),
+    );
   });
 
   test("unthrottled: every batch redraws the same output, with the live line last", async () => {
-    const { model, x, dispose } = tinySetup();
-    try {
-      const { sent } = await inFakeKernel(() =>
-        model.fit(x, x, {
-          epochs: 2,
-          batchSize: 16,
-          verbose: 0,
-          callbacks: [progressBar({ updateEveryMs: 0 })],
-        }),
-      );
-      const messages = textsOf(sent);
-      // The first line when training begins, then per epoch: its start, 3 live lines, its end.
-      assert.equal(messages.length, 11);
-      assert.equal(messages.filter((m) => !m.update).length, 1);
-      assert.match(messages[7]?.text ?? "", new RegExp(`^Epoch 1/2\\n.*\\nEpoch 2/2\\n${LIVE.slice(2)}$`));
-    } finally {
-      dispose();
-    }
+    const { messages } = await fitInKernel(2, 0);
+    // The first line when training begins, then per epoch: its start, 3 live lines, its end.
+    assert.equal(messages.length, 11);
+    assert.equal(messages.filter((m) => !m.update).length, 1);
+    assert.match(messages[7]?.text ?? "", new RegExp(`^Epoch 1/2\\n.*\\nEpoch 2/2\\n${LIVE.slice(2)}$`));
   });
 });
 
 test("in Chinese: the epoch header and the time per batch, in a notebook", async () => {
-  const { model, x, dispose } = tinySetup();
-  try {
-    const { sent } = await inFakeKernel(() =>
-      inLanguage("zh", () =>
-        model.fit(x, x, {
-          epochs: 2,
-          batchSize: 16,
-          verbose: 0,
-          callbacks: [progressBar({ updateEveryMs: 1e9 })],
-        }),
-      ),
-    );
-    const messages = textsOf(sent);
-    assert.equal(messages[0]?.text, "第 1/2 轮");
-    const final = String.raw`4/4 \[={30}\] - \d+s \d+(s|ms|us)/批 - loss: \d\.\d{4}`;
-    assert.match(messages.at(-1)?.text ?? "", new RegExp(`^第 1/2 轮\\n${final}\\n第 2/2 轮\\n${final}$`));
-  } finally {
-    dispose();
-  }
+  const { messages } = await fitInKernel(2, 1e9, "zh");
+  assert.equal(messages[0]?.text, "第 1/2 轮");
+  const final = String.raw`4/4 \[={30}\] - \d+s \d+(s|ms|us)/批 - loss: \d\.\d{4}`;
+  assert.match(messages.at(-1)?.text ?? "", new RegExp(`^第 1/2 轮\\n${final}\\n第 2/2 轮\\n${final}$`));
 });
