@@ -31,13 +31,23 @@ export function jupyterEnv(extra = {}) {
 }
 
 /**
+ * `path` as it can be pasted into a shell: unchanged when a POSIX shell reads it as one word (letters of any
+ * script, Chinese included, digits, / . _ - + , : = @ %), else single-quoted ('My Lessons' -> '/x/My Lessons').
+ * The library has the same rule (ae-shared's printablePath); set-up needs it before the library is built.
+ * @param {string} path
+ */
+export function shellPath(path) {
+  return /^[\p{L}\p{M}\p{N}/._\-+,:=@%]+$/u.test(path) ? path : `'${path.replace(/'/g, "'\\''")}'`;
+}
+
+/**
  * Path of a program installed in the venv, or an error telling how to install it.
  * @param {string} name
  */
 export function venvProgram(name) {
   const path = join(VENV_BIN, name);
   if (!existsSync(path)) {
-    throw new Error(`${path} is missing: the Python venv is not set up. Run \`npm run setup\` first.`);
+    throw new Error(`${shellPath(path)} is missing: the Python venv is not set up. Run \`npm run setup\` first.`);
   }
   return path;
 }

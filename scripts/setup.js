@@ -17,13 +17,15 @@ import {
   renameSync,
   rmSync,
   statSync,
+  statfsSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
-import { arch, platform, tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { arch, homedir, platform, tmpdir } from "node:os";
+import { basename, dirname, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
+import { gunzipSync } from "node:zlib";
 import { PLOTLY_BUNDLE } from "./build-plotly.js";
 import {
   BUNDLED_CHROMIUM,
@@ -33,6 +35,7 @@ import {
   VENV_BIN,
   chromiumForChecks,
   jupyterEnv,
+  shellPath,
 } from "./project.js";
 
 /** The wheel whose C library backs @tensorflow/tfjs-node (its own download host is unreachable here). */
@@ -86,6 +89,18 @@ export class SetupError extends Error {
   }
 }
 
+/** What programs and Node print when a write finds the disk full (npm, pip, gcc, tar; Node's ENOSPC). */
+const NO_SPACE = /ENOSPC|No space left on device/i;
+
+/** A step that stopped because the disk is full. setup() adds how much room the step needs, and where. */
+export class NoSpaceError extends SetupError {
+  /** @param {string} problem */
+  constructor(problem) {
+    super(problem, "free up room on that disk, then run set-up again: it starts the step over.");
+    this.name = "NoSpaceError";
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Small tools
 
@@ -98,11 +113,10 @@ export class SetupError extends Error {
 function run(command, args, { cwd = ROOT, env = process.env, fix, what }) {
   const result = spawnSync(command, args, { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (result.error || result.status !== 0) {
-    const output = `${result.stdout ?? ""}${result.stderr ?? ""}`
-      .trim()
-      .split("\n")
-      .slice(-25)
-      .join("\n    ");
+    const all = `${result.stdout ?? ""}${result.stderr ?? ""}`;
+    // A full disk is no program's fault: one line says so (the step's room is added by setup()), no traceback.
+    if (NO_SPACE.test(all)) throw new NoSpaceError(`${what} stopped: no space left on the disk.`);
+    const output = all.trim().split("\n").slice(-25).join("\n    ");
     const why = result.error
       ? result.error.message
       : result.signal
@@ -230,7 +244,7 @@ export const CHECKS = {
   nodeHeaders(env) {
     if (!existsSync(join(nodeHeadersDir(env), "include", "node", "node_api.h"))) {
       throw new SetupError(
-        `Node.js's C headers were not found under ${join(nodeHeadersDir(env), "include", "node")}.`,
+        `Node.js's C headers were not found under ${shellPath(join(nodeHeadersDir(env), "include", "node"))}.`,
         "install them with your Node.js (Debian: apt-get install libnode-dev), or point npm at them: npm config set nodedir /path/with/include/node.",
       );
     }
@@ -249,10 +263,19 @@ export function nodeHeadersDir(env = process.env) {
 // The steps, in order. `done()` is cheap; `run()` does the work.
 
 /**
+ * @typedef {{where: string, mb: number, what: string}} Room
+ */
+
+/** npm's download cache, which `npm ci` and `npm pack` fill. */
+const npmCache = (/** @type {NodeJS.ProcessEnv} */ env) => env.npm_config_cache || join(homedir(), ".npm");
+
+/**
  * @typedef {object} Step
  * @property {string} name
  * @property {Requirement[]} needs what the machine must provide for `run`
  * @property {string} time what a first run takes, to set expectations
+ * @property {(env: NodeJS.ProcessEnv, fresh?: boolean) => Room[]} room the disk space `run` fills, and where
+ *   (measured on a first run); `fresh`: as on a new machine, where no download is cached yet
  * @property {() => boolean} done
  * @property {(env: NodeJS.ProcessEnv) => Promise<void> | void} run
  */
@@ -265,6 +288,10 @@ const nodeModules = {
   name: "npm packages",
   needs: ["node", "npm"],
   time: "about 40 s",
+  room: (env) => [
+    { where: ROOT, mb: 700, what: "node_modules" },
+    { where: npmCache(env), mb: 350, what: "npm's cache" },
+  ],
   done: () => readIfExists(LOCK_STAMP) === lockHash(),
   run(env) {
     run("npm", ["ci", "--no-audit", "--no-fund"], {
@@ -302,6 +329,7 @@ const pythonVenv = {
   name: "Python venv (JupyterLab, nbconvert)",
   needs: ["python", "venv"],
   time: "about 25 s",
+  room: () => [{ where: ROOT, mb: 250, what: ".venv" }],
   done: () =>
     readIfExists(VENV_STAMP) === requirementsHash() &&
     readIfExists(VENV_PACKAGE_JSON) === VENV_PACKAGE &&
@@ -347,9 +375,10 @@ function bindingFiles() {
  * Fetches the pinned wheel into .cache/wheels unless a copy with the right SHA-256 is there. A copy that is not
  * (a copy stopped half-way, a damaged file) is moved aside and downloaded anew, in the same run.
  * @param {NodeJS.ProcessEnv} env
+ * @param {string} [cache] where the wheel is kept
  */
-async function fetchTensorflowWheel(env) {
-  const wheel = join(WHEEL_CACHE, TENSORFLOW_WHEEL.file);
+export async function fetchTensorflowWheel(env, cache = WHEEL_CACHE) {
+  const wheel = join(cache, TENSORFLOW_WHEEL.file);
   if (existsSync(wheel)) {
     const found = await sha256File(wheel);
     if (found === TENSORFLOW_WHEEL.sha256) return wheel;
@@ -372,13 +401,13 @@ async function fetchTensorflowWheel(env) {
       ...TENSORFLOW_WHEEL.pipTarget,
       ...TENSORFLOW_WHEEL.pipPlatform,
       "--dest",
-      WHEEL_CACHE,
+      cache,
       TENSORFLOW_WHEEL.requirement,
     ],
     {
       env,
       what: `pip download ${TENSORFLOW_WHEEL.requirement}`,
-      fix: `check that pip can reach a package index holding ${TENSORFLOW_WHEEL.file}, or put that file in ${relative(ROOT, WHEEL_CACHE)}/ yourself.`,
+      fix: `check that pip can reach a package index holding ${TENSORFLOW_WHEEL.file}, or put that file in ${shellPath(cache)} yourself.`,
     },
   );
   await verifyWheel(wheel, TENSORFLOW_WHEEL.sha256);
@@ -403,7 +432,7 @@ function moveAside(wheel) {
 export async function verifyWheel(wheel, expected) {
   if (!existsSync(wheel)) {
     throw new SetupError(
-      `${wheel} is missing after the download.`,
+      `${shellPath(wheel)} is missing after the download.`,
       "re-run set-up; check pip's output above.",
     );
   }
@@ -411,7 +440,7 @@ export async function verifyWheel(wheel, expected) {
   if (found !== expected) {
     const aside = moveAside(wheel);
     throw new SetupError(
-      `checksum mismatch for ${wheel}: expected SHA-256 ${expected}, found ${found}. The file was moved to ${aside}.`,
+      `checksum mismatch for ${shellPath(wheel)}: expected SHA-256 ${expected}, found ${found}. The file was moved to ${shellPath(aside)}.`,
       "re-run set-up to download it again; if the mismatch repeats, your package index serves a different build of the wheel.",
     );
   }
@@ -478,7 +507,7 @@ export function addonBuildPlace(tfjsNode = TFJS_NODE, temp = tmpdir()) {
   const base = [temp, "/tmp"].find((dir) => !/\s/.test(dir) && existsSync(dir));
   if (!base) {
     throw new SetupError(
-      `the checkout's path has a space (${tfjsNode}), and so has the temporary folder (${temp}): gyp, which compiles tfjs-node's addon, cannot work under either.`,
+      `the checkout's path has a space (${shellPath(tfjsNode)}), and so has the temporary folder (${shellPath(temp)}): gyp, which compiles tfjs-node's addon, cannot work under either.`,
       "set TMPDIR to a folder whose path has no space, or move the checkout to one.",
     );
   }
@@ -528,6 +557,16 @@ const nativeTensorflow = {
   name: "native TensorFlow for tfjs-node",
   needs: ["platform", "compiler", "nodeHeaders"],
   time: "about 1 min",
+  room: (env, fresh = !existsSync(join(WHEEL_CACHE, TENSORFLOW_WHEEL.file))) => [
+    { where: ROOT, mb: 830, what: "TensorFlow's C library in node_modules" },
+    // pip downloads into the temporary folder, then copies the wheel to .cache/wheels.
+    ...(!fresh
+      ? []
+      : [
+          { where: WHEEL_CACHE, mb: 275, what: "the TensorFlow wheel" },
+          { where: env.TMPDIR || tmpdir(), mb: 275, what: "pip's download of the wheel" },
+        ]),
+  ],
   done: () => readIfExists(NATIVE_STAMP) === nativeStampText() && bindingFiles().length > 0,
   async run(env) {
     const wheel = await fetchTensorflowWheel(env);
@@ -559,6 +598,7 @@ const tslabKernel = {
   name: "tslab kernel in the venv",
   needs: [],
   time: "about 2 s",
+  room: () => [],
   done() {
     const spec = readIfExists(KERNEL_JSON);
     return (
@@ -597,6 +637,7 @@ const sharedLibrary = {
   name: "shared library (ae-shared)",
   needs: [],
   time: "about 5 s",
+  room: () => [{ where: SHARED, mb: 10, what: "src/shared/dist" }],
   done: () =>
     existsSync(PLOTLY_BUNDLE) &&
     existsSync(SHARED_BUILD_STAMP) &&
@@ -623,6 +664,7 @@ const offlineNodeplotlib = {
   name: "nodeplotlib's page without a CDN (charts of `npm run lesson`)",
   needs: [],
   time: "under 1 s",
+  room: () => [{ where: NODE_MODULES, mb: 5, what: "plotly.js for nodeplotlib" }],
   done() {
     const page = readIfExists(join(NODEPLOTLIB_WEB, "index.html"));
     return (
@@ -655,28 +697,81 @@ const sparticuzVersion = () => {
   return text === undefined ? undefined : String(JSON.parse(text).version);
 };
 
+/**
+ * The font that gives the unpacked Chromium Chinese (and Latin) glyphs: @sparticuz/chromium ships Open Sans
+ * only, and a fresh machine may have no fonts at all, so JupyterLab's Chinese lessons would show nothing or
+ * boxes. Noto Sans SC Regular (SIL OFL), as TrueType, from the npm package that Expo keeps for Google Fonts:
+ * fetched with `npm pack` (the registry set-up already uses), checked against its SHA-512, one file kept.
+ */
+export const CHINESE_FONT = {
+  spec: "@expo-google-fonts/noto-sans-sc@0.4.3",
+  sha512:
+    "f6b0307454c51db3bfbba0acd208f68d96d6ef84c62226853509d7607dace700356f3564c1b6af88be2df18515eb8d9e1988e0f3a787e8390011099f3470e771",
+  file: "package/400Regular/NotoSansSC_400Regular.ttf",
+  /** The tarball's size (what `npm pack` downloads) and the kept font's, in MB, for the README and the plan. */
+  downloadMB: 57,
+  sizeMB: 11,
+};
+
+/**
+ * fontconfig's configuration for the unpacked Chromium in `dir`: the fonts it ships (Open Sans) and the Chinese
+ * font set-up adds, and a cache of its own. The package's own fonts.conf lists AWS Lambda's folders
+ * (/var/task/fonts, /tmp/fonts...), which exist nowhere else: with it the browser had no font at all.
+ * @param {string} dir
+ */
+export function chromiumFontsConf(dir) {
+  /** @param {string} path */
+  const xml = (path) => path.replace(/[&<>"']/g, (c) => `&#${/** @type {number} */ (c.codePointAt(0))};`);
+  return [
+    '<?xml version="1.0"?>',
+    '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">',
+    "<!-- Written by the lesson pack's set-up (scripts/setup.js): the fonts the test browser may use. -->",
+    "<fontconfig>",
+    `  <dir>${xml(join(dir, "fonts", "fonts"))}</dir>`,
+    `  <dir>${xml(join(dir, "fonts", "chinese"))}</dir>`,
+    `  <cachedir>${xml(join(dir, "fonts", "cache"))}</cachedir>`,
+    "</fontconfig>",
+    "",
+  ].join("\n");
+}
+
+/** What the stamp records: the browser's package version and the font's, so a change of either redoes the step. */
+const chromiumStampText = () => `${sparticuzVersion()} ${CHINESE_FONT.spec}`;
+
 /** @type {Step} */
 const headlessChromium = {
   name: "headless Chromium (for the browser tests)",
   needs: [],
-  time: "about 3 s",
+  time: "about 10 s",
+  room: (env) => [
+    { where: BUNDLED_CHROMIUM, mb: 290, what: ".cache/chromium (the browser, its font)" },
+    { where: npmCache(env), mb: 60, what: "npm's cache (the font's package)" },
+  ],
   done() {
     if (chromiumForChecks().source !== "@sparticuz/chromium") return true;
-    const version = sparticuzVersion();
-    return version !== undefined && readIfExists(CHROMIUM_STAMP) === version;
+    return (
+      sparticuzVersion() !== undefined &&
+      readIfExists(CHROMIUM_STAMP) === chromiumStampText() &&
+      // Written with the checkout's path: a moved checkout writes it anew.
+      readIfExists(join(BUNDLED_CHROMIUM, "fonts", "fonts.conf")) === chromiumFontsConf(BUNDLED_CHROMIUM)
+    );
   },
   run(env) {
     log(
       "    no Chromium here (CHROMIUM_PATH unset, no /usr/bin/chromium): unpacking the one @sparticuz/chromium ships",
     );
+    log(
+      `    with ${CHINESE_FONT.spec}'s Noto Sans SC (${CHINESE_FONT.downloadMB} MB download, keeps ${CHINESE_FONT.sizeMB} MB)`,
+    );
     unpackBundledChromium(env);
-    writeFileSync(CHROMIUM_STAMP, sparticuzVersion() ?? "");
+    writeFileSync(CHROMIUM_STAMP, chromiumStampText());
   },
 };
 
 /**
  * Unpacks the Chromium that @sparticuz/chromium ships (inside its npm tarball, brotli-compressed) into `target`:
- * the browser, its fonts and software GL, and the NSS libraries a machine without a Chromium lacks.
+ * the browser, its fonts and software GL, and the NSS libraries a machine without a Chromium lacks; adds the
+ * Chinese font and a fontconfig configuration that lists both fonts.
  * @param {NodeJS.ProcessEnv} env
  */
 export function unpackBundledChromium(env, target = BUNDLED_CHROMIUM) {
@@ -694,8 +789,61 @@ export function unpackBundledChromium(env, target = BUNDLED_CHROMIUM) {
       fix: "re-run set-up; if it repeats, remove node_modules and re-run, or set CHROMIUM_PATH to a Chromium.",
     },
   );
+  fetchChineseFont(env, join(partial, "fonts", "chinese"));
   rmSync(target, { recursive: true, force: true });
   renameSync(partial, target);
+  // fontconfig reads the final path, so the configuration is written once the folder is in place.
+  writeFileSync(join(target, "fonts", "fonts.conf"), chromiumFontsConf(target));
+}
+
+/**
+ * Downloads CHINESE_FONT's package with `npm pack` into `dest`, checks it, and keeps only the font file there.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string} dest
+ */
+function fetchChineseFont(env, dest) {
+  mkdirSync(dest, { recursive: true });
+  const [packed] = JSON.parse(
+    run("npm", ["pack", CHINESE_FONT.spec, "--json", "--silent", "--pack-destination", dest], {
+      env,
+      what: `npm pack ${CHINESE_FONT.spec}`,
+      fix: "check that the npm registry is reachable (npm ping), or set CHROMIUM_PATH to a Chromium that has fonts.",
+    }),
+  );
+  const tarball = join(dest, packed.filename);
+  const bytes = readFileSync(tarball);
+  const found = createHash("sha512").update(bytes).digest("hex");
+  rmSync(tarball);
+  if (found !== CHINESE_FONT.sha512) {
+    throw new SetupError(
+      `${CHINESE_FONT.spec} from the registry is not the one set-up was written for: expected SHA-512 ${CHINESE_FONT.sha512}, found ${found}.`,
+      "check your npm registry (npm config get registry); it should serve the public package unchanged.",
+    );
+  }
+  writeFileSync(join(dest, basename(CHINESE_FONT.file)), fileFromTarball(bytes, CHINESE_FONT.file));
+}
+
+/**
+ * One file's bytes from a .tgz (npm's tarballs: gzip over ustar), so that no system `tar` is needed.
+ * @param {Buffer} tgz
+ * @param {string} name
+ */
+export function fileFromTarball(tgz, name) {
+  const tar = gunzipSync(tgz);
+  for (let at = 0; at + 512 <= tar.length;) {
+    const header = tar.subarray(at, at + 512);
+    const field = (/** @type {number} */ start, /** @type {number} */ length) =>
+      header
+        .subarray(start, start + length)
+        .toString("utf8")
+        .replace(/\0.*$/s, "");
+    if (field(0, 100) === "") break; // the two empty blocks that end an archive
+    const path = [field(345, 155), field(0, 100)].filter(Boolean).join("/");
+    const size = parseInt(field(124, 12).trim() || "0", 8);
+    if (path === name) return tar.subarray(at + 512, at + 512 + size);
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  throw new SetupError(`${name} is not in the package's tarball.`, "check CHINESE_FONT in scripts/setup.js.");
 }
 
 export const STEPS = [
@@ -716,10 +864,10 @@ function log(line) {
 }
 
 /**
- * Plans, checks the machine for what the pending steps need, then runs them.
- * @param {{env?: NodeJS.ProcessEnv, steps?: Step[]}} [options]
+ * Plans, checks the machine for what the pending steps need (tools and disk space), then runs them.
+ * @param {{env?: NodeJS.ProcessEnv, steps?: Step[], freeBytes?: (path: string) => number}} [options]
  */
-export async function setup({ env = process.env, steps = STEPS } = {}) {
+export async function setup({ env = process.env, steps = STEPS, freeBytes = freeBytesAt } = {}) {
   const started = Date.now();
   // Check the machine for everything the pending steps need before any of them runs: a missing compiler
   // is reported before minutes of downloads.
@@ -732,7 +880,13 @@ export async function setup({ env = process.env, steps = STEPS } = {}) {
       checked.add(requirement);
     }
   };
-  steps.filter((step) => !step.done()).forEach(checkNeeds);
+  const pending = steps.filter((step) => !step.done());
+  pending.forEach(checkNeeds);
+  // Room too, before anything is written: a disk that fills half-way leaves a long download to redo.
+  checkRoom(
+    pending.flatMap((step) => step.room(env)),
+    freeBytes,
+  );
 
   // Ctrl+C reaches set-up and the program it runs alike (one process group). Set-up's listener runs once the
   // program has ended, which may report the stop as a failure of its own (pip exits with 1): see below.
@@ -755,7 +909,7 @@ export async function setup({ env = process.env, steps = STEPS } = {}) {
       } catch (error) {
         // A program's failure may be its answer to Ctrl+C: let a pending SIGINT reach the listener first.
         await new Promise((resolve) => setTimeout(resolve, 100));
-        throw error;
+        throw noSpaceInStep(error, step, env, freeBytes);
       }
       current = "";
       log(`setup: ${step.name}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -764,6 +918,87 @@ export async function setup({ env = process.env, steps = STEPS } = {}) {
     process.removeListener("SIGINT", onInterrupt);
   }
   log(`setup: all ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * Bytes free for an unprivileged user on the disk that holds `path` (or its nearest existing parent).
+ * @param {string} path
+ */
+export function freeBytesAt(path) {
+  const { bavail, bsize } = statfsSync(existingParent(path));
+  return bavail * bsize;
+}
+
+/** @param {string} path */
+function existingParent(path) {
+  let dir = path;
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+/** @param {number} mb */
+const size = (mb) => (mb >= 1000 ? `${(mb / 1000).toFixed(1)} GB` : `${Math.ceil(mb)} MB`);
+
+/**
+ * The rooms grouped by the disk they are on (several folders can share one), with that disk's free space.
+ * @param {Room[]} rooms
+ * @param {(path: string) => number} freeBytes
+ */
+function roomByDisk(rooms, freeBytes) {
+  /** @type {Map<number, {rooms: Room[], mb: number, freeMb: number}>} */
+  const disks = new Map();
+  for (const room of rooms.filter((r) => r.mb > 0)) {
+    const dev = statSync(existingParent(room.where)).dev;
+    const disk = disks.get(dev) ?? { rooms: [], mb: 0, freeMb: freeBytes(room.where) / 1e6 };
+    disk.rooms.push(room);
+    disk.mb += room.mb;
+    disks.set(dev, disk);
+  }
+  return [...disks.values()];
+}
+
+/**
+ * How a disk's share reads: where, how much in all and for what, and how much is free there now.
+ * @param {{rooms: Room[], mb: number, freeMb: number}} disk
+ */
+const describeDisk = (disk) =>
+  `${size(disk.mb)} on the disk of ${shellPath(existingParent(/** @type {Room} */ (disk.rooms[0]).where))} ` +
+  `(${disk.rooms.map((room) => `${room.what} ${size(room.mb)}`).join(", ")}), where ${size(disk.freeMb)} is free`;
+
+/**
+ * Throws a SetupError if a disk has less room than the pending steps will fill on it.
+ * @param {Room[]} rooms
+ * @param {(path: string) => number} freeBytes
+ */
+export function checkRoom(rooms, freeBytes = freeBytesAt) {
+  const short = roomByDisk(rooms, freeBytes).filter((disk) => disk.mb > disk.freeMb);
+  if (short.length > 0) {
+    throw new SetupError(
+      `not enough disk space: set-up needs ${short.map(describeDisk).join("; and ")}.`,
+      `free up ${short.map((disk) => `${size(disk.mb - disk.freeMb)} there`).join(" and ")} (df -h shows each disk's room), or move the checkout to a disk with more; set-up checks before it writes anything.`,
+    );
+  }
+}
+
+/**
+ * A step's failure, said as a full disk where it was one (a program's "No space left on device", or Node's
+ * ENOSPC), with the room the step needs and where; other failures unchanged.
+ * @param {unknown} error
+ * @param {Step} step
+ * @param {NodeJS.ProcessEnv} env
+ * @param {(path: string) => number} freeBytes
+ */
+function noSpaceInStep(error, step, env, freeBytes) {
+  const code = /** @type {NodeJS.ErrnoException} */ (error)?.code;
+  const full =
+    error instanceof NoSpaceError ||
+    code === "ENOSPC" ||
+    (error instanceof Error && NO_SPACE.test(error.message));
+  if (!full) return error;
+  const problem =
+    error instanceof NoSpaceError ? error.problem : "a write stopped: no space left on the disk.";
+  const needs = roomByDisk(step.room(env), freeBytes).map(describeDisk).join("; and ");
+  return new NoSpaceError(`"${step.name}": ${problem} The step needs about ${needs || "a little room"} now.`);
 }
 
 /**
@@ -782,15 +1017,19 @@ function stoppedDuring(step) {
   process.exit(130);
 }
 
+/**
+ * What set-up's command line prints when it fails: a SetupError's problem and fix, else the stack.
+ * @param {unknown} error
+ */
+export function failureText(error) {
+  return error instanceof SetupError
+    ? `\nsetup failed: ${error.message}\n`
+    : `\nsetup failed unexpectedly: ${error instanceof Error ? error.stack : String(error)}\n`;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   setup().catch((/** @type {unknown} */ error) => {
-    if (error instanceof SetupError) {
-      process.stderr.write(`\nsetup failed: ${error.message}\n`);
-    } else {
-      process.stderr.write(
-        `\nsetup failed unexpectedly: ${error instanceof Error ? error.stack : String(error)}\n`,
-      );
-    }
+    process.stderr.write(failureText(error));
     process.exitCode = 1;
   });
 }

@@ -24,11 +24,13 @@ import { executeNotebook, joinText } from "../../scripts/notebook.js";
 import { JUPYTER_DATA, ROOT, VENV_BIN, jupyterEnv } from "../../scripts/project.js";
 import {
   CHECKS,
+  NoSpaceError,
   STEPS,
   SetupError,
   TENSORFLOW_WHEEL,
   addonBuildPlace,
   backendInFreshProcess,
+  failureText,
   setup,
   sha256File,
   venvHasPip,
@@ -139,11 +141,19 @@ describe("machine checks name what is missing and how to fix it", () => {
   test("checks run before any step: a missing tool is reported before work starts", async () => {
     const ran: string[] = [];
     const steps = [
-      { name: "download", needs: [], time: "", done: () => false, run: () => void ran.push("download") },
+      {
+        name: "download",
+        needs: [],
+        time: "",
+        room: () => [],
+        done: () => false,
+        run: () => void ran.push("download"),
+      },
       {
         name: "build",
         needs: ["compiler" as const],
         time: "",
+        room: () => [],
         done: () => false,
         run: () => void ran.push("build"),
       },
@@ -153,6 +163,127 @@ describe("machine checks name what is missing and how to fix it", () => {
       /g\+\+ and make not found/,
     );
     assert.deepEqual(ran, [], "no step ran");
+  });
+});
+
+describe("disk space: known before set-up writes, and a full disk said in one message", () => {
+  /** A step that needs `mb` MB in `where` and records that it ran. */
+  const step = (name: string, where: string, mb: number, run: () => void) => ({
+    name,
+    needs: [],
+    time: "",
+    room: () => [{ where, mb, what: `${name}'s files` }],
+    done: () => false,
+    run,
+  });
+
+  test("too little room is reported before any step runs: how much, where, for what, and what is free", async () => {
+    const ran: string[] = [];
+    const steps = [
+      step("download", scratch, 600, () => void ran.push("download")),
+      // A folder set-up has yet to make: its room counts on the disk of its nearest existing parent.
+      step("unpack", join(scratch, "not", "made yet"), 900, () => void ran.push("unpack")),
+    ];
+    await assert.rejects(setup({ steps, freeBytes: () => 1_000e6 }), (error: unknown) => {
+      assert.ok(error instanceof SetupError, String(error));
+      assert.equal(
+        error.problem,
+        `not enough disk space: set-up needs 1.5 GB on the disk of ${scratch} (download's files 600 MB, ` +
+          "unpack's files 900 MB), where 1.0 GB is free.",
+      );
+      assert.match(error.fix, /^free up 500 MB there/);
+      return true;
+    });
+    assert.deepEqual(ran, [], "no step ran");
+    await setup({ steps: steps.slice(0, 1), freeBytes: () => 1_000e6 });
+    assert.deepEqual(ran, ["download"], "with room enough, it runs");
+  });
+
+  test("a write that finds the disk full says so with the step's room, without a stack", async () => {
+    // /dev/full answers every write with ENOSPC, as a full disk does.
+    const steps = [step("write", scratch, 5, () => writeFileSync("/dev/full", "bytes"))];
+    await assert.rejects(setup({ steps, freeBytes: () => 1e12 }), (error: unknown) => {
+      assert.ok(error instanceof NoSpaceError, String(error));
+      assert.match(
+        error.problem,
+        /^"write": a write stopped: no space left on the disk\. The step needs about 5 MB on the disk of \S+ \(write's files 5 MB\), where [\d.]+ GB is free now\.$/,
+      );
+      assert.match(error.fix, /free up room on that disk, then run set-up again/);
+      assert.doesNotMatch(failureText(error), /\n\s+at /, "no stack");
+      return true;
+    });
+  });
+
+  test("README says what a fresh set-up takes, as the steps count it", () => {
+    const rooms = STEPS.flatMap((step) => step.room(process.env, true));
+    const inCheckout = rooms.filter((room) => room.where.startsWith(ROOT));
+    const gb = (rooms: { mb: number }[]) => (rooms.reduce((sum, room) => sum + room.mb, 0) / 1000).toFixed(1);
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    assert.match(
+      readme,
+      new RegExp(`about ${gb(inCheckout)} GB in the checkout, ${gb(rooms)} GB in all`),
+      "README's disk line",
+    );
+  });
+
+  test("pip filling the disk mid-download: one message, the room needed and where, no traceback", async (t) => {
+    // A real pip download of the wheel from a package index on localhost into a 64 MB tmpfs, in a mount
+    // namespace of its own (root only). The check before the step is told the disk has room, as when another
+    // program fills it meanwhile; the download then runs out of room.
+    if (process.getuid?.() !== 0 || spawnSync("unshare", ["-m", "true"]).status !== 0) {
+      t.diagnostic("not root: a tmpfs cannot be mounted here; the /dev/full test above covers Node's writes");
+      return;
+    }
+    const wheel = join(ROOT, ".cache", "wheels", TENSORFLOW_WHEEL.file);
+    const index = await servePackageIndex("tensorflow-cpu", wheel, TENSORFLOW_WHEEL.sha256);
+    try {
+      const disk = join(mkdtempSync(join(scratch, "full ")), "小盘");
+      mkdirSync(disk);
+      const script =
+        `import { fetchTensorflowWheel, freeBytesAt, setup, failureText } from ${JSON.stringify(pathToFileURL(join(ROOT, "scripts", "setup.js")).href)};\n` +
+        `const disk = process.argv[1]; let asked = 0;\n` +
+        `const step = { name: "native TensorFlow for tfjs-node", needs: [], time: "", done: () => false,\n` +
+        `  room: () => [{ where: disk, mb: 275, what: "the TensorFlow wheel" }], run: (env) => fetchTensorflowWheel(env, disk) };\n` +
+        `await setup({ steps: [step], freeBytes: (p) => (asked++ === 0 ? 1e12 : freeBytesAt(p)) })\n` +
+        `  .catch((error) => { process.stderr.write(failureText(error)); process.exitCode = 1; });\n`;
+      const env = Object.fromEntries(
+        Object.entries(process.env).filter(([name]) => !name.startsWith("PIP_")),
+      );
+      Object.assign(env, {
+        PIP_CONFIG_FILE: devNull,
+        PIP_INDEX_URL: index.url,
+        PIP_NO_CACHE_DIR: "1",
+        TMPDIR: disk,
+      });
+      const result = await new Promise<{ status: number | null; output: string }>((resolve) => {
+        const child = spawn(
+          "unshare",
+          [
+            "-m",
+            "sh",
+            "-c",
+            'mount -t tmpfs -o size=64m none "$1" && exec "$2" --input-type=module -e "$3" "$1"',
+            "sh",
+            disk,
+            process.execPath,
+            script,
+          ],
+          { env, stdio: ["ignore", "pipe", "pipe"] },
+        );
+        let output = "";
+        child.stdout.on("data", (chunk) => (output += chunk));
+        child.stderr.on("data", (chunk) => (output += chunk));
+        child.on("close", (status) => resolve({ status, output }));
+      });
+      assert.equal(result.status, 1, result.output);
+      assert.match(
+        result.output,
+        /setup failed: "native TensorFlow for tfjs-node": pip download tensorflow-cpu==2\.21\.0 stopped: no space left on the disk\. The step needs about 275 MB on the disk of '.*小盘' \(the TensorFlow wheel 275 MB\), where \d+ MB is free now\.\n {2}How to fix: free up room on that disk/,
+      );
+      assert.doesNotMatch(result.output, /Traceback|File ".*", line \d+|check that pip can reach/);
+    } finally {
+      await index.close();
+    }
   });
 });
 
