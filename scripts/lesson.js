@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { lessonProgram } from "./lessonCode.js";
-import { NOTEBOOKS, ROOT, forwardStderrQuietly } from "./project.js";
+import { NOTEBOOKS, ROOT, forwardStderrQuietly, shellPath } from "./project.js";
 
 export const PROGRAMS = join(ROOT, "dist", "lessons");
 
@@ -74,8 +74,8 @@ export function runLessonProgram(lesson, { name, outputs, env, epilogue, stdin =
 export function runLesson(lesson, env = process.env) {
   const outputs = join(PROGRAMS, lesson);
   process.stdout.write(
-    `${lesson}: running ${relative(ROOT, join(PROGRAMS, `${lesson}.cjs`))}, made from notebooks/${lesson}.ipynb; ` +
-      `its pictures and charts go to ${relative(ROOT, outputs)}/\n`,
+    `${lesson}: running ${shellPath(relative(ROOT, join(PROGRAMS, `${lesson}.cjs`)))}, made from ` +
+      `${shellPath(`notebooks/${lesson}.ipynb`)}; its pictures and charts go to ${shellPath(`${relative(ROOT, outputs)}/`)}\n`,
   );
   return runLessonProgram(lesson, { name: `${lesson}.cjs`, outputs, env });
 }

@@ -4,12 +4,13 @@
 // weights/<name>/, with weights/weights.json recording the losses each reached, the date and the machine.
 // A teacher then shows the 50-epoch results at once (AE_WEIGHTS=1) and trains live only when there is time.
 // About 85 minutes on 2 cores, most of it the two conv models of 04-denoise.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PROGRAMS, runLessonProgram } from "./lesson.js";
-import { ROOT } from "./project.js";
+import { ROOT, shellPath } from "./project.js";
 
 export const WEIGHTS = join(ROOT, "weights");
 /** The course's logged results are after 50 epochs. */
@@ -42,7 +43,8 @@ function savingEpilogue(saved, out) {
     .map(({ name, model, history }) => {
       const dir = join(out, name);
       return [
-        `await (${model} as tf.LayersModel).save(${JSON.stringify(pathToFileURL(dir).href)});`,
+        // A plain path through tfjs-node's file handler: a file:// URL would reach it percent-encoded.
+        `await (${model} as tf.LayersModel).save(tf.io.fileSystem(${JSON.stringify(dir)}));`,
         `require("node:fs").writeFileSync(${JSON.stringify(join(dir, "history.json"))}, ` +
           `JSON.stringify((${history} as tf.History).history));`,
       ].join("\n");
@@ -81,6 +83,25 @@ export async function trainLesson(lesson, { epochs, trainSize, out }) {
 
 /** @param {number[]} values */
 const last = (values) => values[values.length - 1];
+
+/**
+ * SHA-256 of each file of a saved model's folder, by name: weights.json records them, and the library refuses
+ * a file that does not match (damaged, cut short, another model's) before TensorFlow.js reads it.
+ * @param {string} dir
+ * @returns {Record<string, string>}
+ */
+export function savedFileHashes(dir) {
+  return Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((file) => [
+        file,
+        createHash("sha256")
+          .update(readFileSync(join(dir, file)))
+          .digest("hex"),
+      ]),
+  );
+}
 
 /**
  * `npm run weights [-- [lessons...] [--epochs N] [--train-size N] [--out DIR]]`: the course's 50 epochs on all
@@ -138,10 +159,11 @@ export async function trainWeights(args) {
         trained: new Date().toISOString().slice(0, 10),
         lessonSeconds: Math.round(seconds),
         cpu: `${cpus()[0]?.model ?? "unknown"}, ${cpus().length} cores`,
+        sha256: savedFileHashes(join(out, name)),
       };
       writeFileSync(recordFile, `${JSON.stringify(record, null, 2)}\n`);
       process.stdout.write(
-        `saved ${join(out, name)}: loss ${last(history.loss)}, val_loss ${last(history.val_loss)}\n`,
+        `saved ${shellPath(join(out, name))}: loss ${last(history.loss)}, val_loss ${last(history.val_loss)}\n`,
       );
     }
   }

@@ -1,9 +1,11 @@
 // The lessons: committed clean and faithful to the course (01-04) or to what 05 sets out to show, and executed
 // headless in a real tslab kernel.
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { printablePath } from "ae-shared/dist/paths.js";
 import { toHtml } from "../scripts/export.js";
 import { executeNotebook, joinText, type Cell, type Notebook, type Output } from "../scripts/notebook.js";
 import { NOTEBOOKS, ROOT } from "../scripts/project.js";
@@ -156,17 +158,17 @@ function withRerun(notebook: Notebook): Notebook {
 const LESSON_OUTPUT = join(ROOT, "test", ".output", "lessons");
 
 /**
- * Executes a lesson headless at SMALL settings, then re-runs its code cells (withRerun), into
- * test/.output/lessons/<lesson>.executed.ipynb. Checks that every code cell of the first pass ran (each shows
+ * Executes a lesson headless at SMALL settings (and `env`), then re-runs its code cells (withRerun), into
+ * test/.output/lessons/<name>.executed.ipynb. Checks that every code cell of the first pass ran (each shows
  * something; a silently aborted cell shows nothing) with the small settings; returns that pass's outputs.
  */
-async function executeSmall(lesson: Lesson | "05-pca") {
+async function executeSmall(lesson: Lesson | "05-pca", env: NodeJS.ProcessEnv = {}, name: string = lesson) {
   mkdirSync(LESSON_OUTPUT, { recursive: true });
-  const input = join(LESSON_OUTPUT, `${lesson}.rerun.ipynb`);
+  const input = join(LESSON_OUTPUT, `${name}.rerun.ipynb`);
   const lessonNotebook = read(lesson);
   writeFileSync(input, JSON.stringify(withRerun(lessonNotebook), null, 1));
-  const executed = await executeNotebook(input, join(LESSON_OUTPUT, `${lesson}.executed.ipynb`), {
-    env: SMALL,
+  const executed = await executeNotebook(input, join(LESSON_OUTPUT, `${name}.executed.ipynb`), {
+    env: { ...SMALL, ...env },
   });
   const firstPass = executed.cells.slice(0, lessonNotebook.cells.length);
   for (const [index, cell] of firstPass.entries()) {
@@ -255,6 +257,40 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
   }
 });
 
+describe("AE_WEIGHTS=1 with a damaged saved-weights file: the lesson goes on and trains", () => {
+  test("01-dense, its weights.bin cut short: the optional cell names the file and the fix, the training cell trains", async () => {
+    // A copy of weights/ (AE_WEIGHTS_DIR) under a folder with a space and Chinese, dense's weights cut short.
+    const dir = mkdtempSync(join(tmpdir(), "ae 课程 weights-"));
+    try {
+      cpSync(join(ROOT, "weights"), dir, { recursive: true });
+      const bin = join(dir, "dense", "weights.bin");
+      truncateSync(bin, 100_001);
+      const { executed, outputs, text } = await executeSmall(
+        "01-dense",
+        { AE_WEIGHTS: "1", AE_WEIGHTS_DIR: dir },
+        "01-dense.damaged-weights",
+      );
+      assert.ok(
+        text.includes(
+          `保存的权重文件 ${printablePath(bin)} 只有 100001 字节,model.json 列出的权重却有 203968 字节`,
+        ),
+        text,
+      );
+      assert.match(text, /恢复办法:在课程包的文件夹里运行 `git checkout -- weights`.*`npm run weights`/);
+      assert.match(text, /\n没有加载保存的权重 "dense":下面的训练单元照常训练这个模型。\n/);
+      assert.doesNotMatch(text, /已加载训练好的权重|RangeError|Cannot find name/);
+      // Trained: the fit's progress line and live chart, and its losses printed.
+      const progress = outputs.filter((o) => /^第 1\/1 轮\n8\/8 \[=+\] - /.test(dataOf(o, "text/plain")));
+      assert.equal(progress.length, 1, "one fit");
+      assert.equal(outputs.filter((o) => dataOf(o, "text/html").includes("loss(每一批)")).length, 1);
+      assert.match(text, /最终 loss = 0\.\d{4},val_loss = 0\.\d{4}/);
+      assertTensorCountKept(executed);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("05-pca: the autoencoders of 01-03 against PCA, and a 2-D map", () => {
   const browser = useChromium();
   const executedPath = join(LESSON_OUTPUT, "05-pca.executed.ipynb");
@@ -294,7 +330,7 @@ describe("05-pca: the autoencoders of 01-03 against PCA, and a 2-D map", () => {
       "showCharts([",
       "codeMap(aeCodes, yTest",
       "codeMap(pcaCodes, yTest",
-      'loadSavedWeights(mapAutoEncoder, "latent-2d")',
+      'tryLoadSavedWeights(mapAutoEncoder, "latent-2d")',
     ]) {
       assert.ok(code.includes(setting), `05 uses ${setting}`);
     }

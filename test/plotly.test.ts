@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { PLOTLY_BUNDLE, PlotlyBundleError, plotlyScript } from "ae-shared";
+import { PLOTLY_BUNDLE, PlotlyBundleError, plotlyScript, printablePath } from "ae-shared";
 import { PLOTLY_BUNDLE as BUILT_BUNDLE, buildPlotly } from "../scripts/build-plotly.js";
 
 const packageFile = createRequire(import.meta.url).resolve("plotly.js-dist/plotly.js");
@@ -43,7 +43,7 @@ test("a missing bundle is an error that says how to make it, never a silent fall
       assert.ok(error instanceof PlotlyBundleError);
       assert.equal(
         error.message,
-        `plotly.js bundle not found at ${missing}: the charts need it. ` +
+        `plotly.js bundle not found at ${printablePath(missing)}: the charts need it. ` +
           "Run `npm run build` (or `npm run setup`) in the lesson pack's folder to make it.",
       );
       return true;

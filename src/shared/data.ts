@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs-node";
 import { checkWholeNumber, mustBe } from "./checks";
 import { localize, type Localized } from "./language";
+import { printablePath } from "./paths";
 
 export const IMAGE_SIZE = 28;
 export const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
@@ -45,7 +46,8 @@ export class MnistFileError extends Error {
     readonly file: string,
     problem: string,
   ) {
-    super(localize({ en: `MNIST file ${file}: ${problem}`, zh: `MNIST 文件 ${file}:${problem}` }));
+    const shown = printablePath(file);
+    super(localize({ en: `MNIST file ${shown}: ${problem}`, zh: `MNIST 文件 ${shown}:${problem}` }));
     this.name = "MnistFileError";
   }
 }

@@ -11,6 +11,7 @@ import { IMAGE_SIZE, PIXELS } from "./data";
 import { LiveOutput, display, escapeHtml } from "./display";
 import { inKernel } from "./kernel";
 import { localize, type Localized } from "./language";
+import { printablePath } from "./paths";
 
 /** One labelled row of the grid. */
 export interface DigitRow {
@@ -360,16 +361,16 @@ export async function showDigits(rows: DigitRow[], options: ShowDigitsOptions = 
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
       throw new Error(
         localize({
-          en: `showDigits: cannot write the PNG to ${file} (${code})`,
-          zh: `showDigits: 无法把 PNG 写入 ${file}(${code})`,
+          en: `showDigits: cannot write the PNG to ${printablePath(file)} (${code})`,
+          zh: `showDigits: 无法把 PNG 写入 ${printablePath(file)}(${code})`,
         }),
       );
     }
   }
   if (!kernel) {
-    const png = `PNG ${grid.width}x${grid.height}`;
+    const [png, path] = [`PNG ${grid.width}x${grid.height}`, printablePath(file ?? "")];
     display({
-      "text/plain": `${plain}\n${localize({ en: `${png} written to ${file}`, zh: `${png} 已写入 ${file}` })}`,
+      "text/plain": `${plain}\n${localize({ en: `${png} written to ${path}`, zh: `${png} 已写入 ${path}` })}`,
     });
     return;
   }

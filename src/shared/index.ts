@@ -8,6 +8,7 @@ import { reportErrorsReadably } from "./errorReport";
 
 export * from "./language";
 export * from "./checks";
+export * from "./paths";
 export * from "./data";
 export * from "./params";
 export * from "./memory";

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import plotlyPackage from "plotly.js-dist/package.json";
 import { display } from "./display";
 import { localize } from "./language";
+import { printablePath } from "./paths";
 
 /** The minified plotly.js that `npm run build` (and so set-up) writes beside the compiled library. */
 export const PLOTLY_BUNDLE = join(__dirname, "plotly.min.js");
@@ -16,9 +17,9 @@ export class PlotlyBundleError extends Error {
     super(
       localize({
         en:
-          `plotly.js bundle not found at ${file}: the charts need it. ` +
+          `plotly.js bundle not found at ${printablePath(file)}: the charts need it. ` +
           "Run `npm run build` (or `npm run setup`) in the lesson pack's folder to make it.",
-        zh: `找不到 plotly.js 文件 ${file},画图表需要它。请在课程包的文件夹里运行 \`npm run build\`(或 \`npm run setup\`)生成它。`,
+        zh: `找不到 plotly.js 文件 ${printablePath(file)},画图表需要它。请在课程包的文件夹里运行 \`npm run build\`(或 \`npm run setup\`)生成它。`,
       }),
     );
     this.name = "PlotlyBundleError";

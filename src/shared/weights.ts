@@ -1,11 +1,12 @@
 // Weights for class: the lesson models trained for the course's 50 epochs by `npm run weights` (under weights/,
 // with weights/weights.json recording the losses they reached), loaded into a lesson's own model in place of
 // training, so that a teacher shows the 50-epoch results at once and trains live only when there is time.
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
 import * as tf from "@tensorflow/tfjs-node";
-import { localize } from "./language";
+import { localize, type Localized } from "./language";
+import { printablePath } from "./paths";
 
 /** weights/ of the lesson pack this library belongs to (src/shared/dist -> the checkout). */
 export const SAVED_WEIGHTS_DIR = join(__dirname, "..", "..", "..", "weights");
@@ -23,9 +24,14 @@ export interface SavedWeightsRecord {
   trained: string;
   lessonSeconds: number;
   cpu: string;
+  /**
+   * SHA-256 (hex) of each file of the saved model as it was saved ("model.json", "weights.bin", "history.json"),
+   * checked before anything is read from them: a damaged or foreign file is refused, naming it.
+   */
+  sha256?: Record<string, string>;
 }
 
-/** A saved model that is missing, or does not fit the model it is loaded into. */
+/** A saved model that is missing, damaged, or does not fit the model it is loaded into. */
 export class SavedWeightsError extends Error {
   constructor(message: string) {
     super(message);
@@ -39,65 +45,227 @@ const rerun = () =>
     zh: "在课程包的文件夹里运行 `npm run weights` 训练并保存(约 85 分钟)。",
   });
 
+/** A file of the saved weights that is missing, cut short, changed or another model's: which, and the fix. */
+function damagedFile(file: string, problem: Localized): SavedWeightsError {
+  const shown = printablePath(file);
+  return new SavedWeightsError(
+    localize({
+      en:
+        `the saved weights file ${shown} ${problem.en}. To get it back, run \`git checkout -- weights\` in the ` +
+        "lesson pack's folder (the committed weights), or `npm run weights` to train and save them again " +
+        "(about 85 minutes).",
+      zh:
+        `保存的权重文件 ${shown} ${problem.zh}。恢复办法:在课程包的文件夹里运行 \`git checkout -- weights\`` +
+        "(取回提交的权重),或者运行 `npm run weights` 重新训练并保存(约 85 分钟)。",
+    }),
+  );
+}
+
+/** `file` parsed as JSON, or a SavedWeightsError naming it. */
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as unknown;
+  } catch (error) {
+    if (!existsSync(file)) throw damagedFile(file, { en: "is missing", zh: "不见了" });
+    const why = error instanceof Error ? error.message : String(error);
+    throw damagedFile(file, { en: `is not valid JSON (${why})`, zh: `不是有效的 JSON(${why})` });
+  }
+}
+
+const isDirectory = (path: string) => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The folder saved weights are read from: AE_WEIGHTS_DIR when it is set (the absolute path of a folder laid
+ * out as weights/ is), else the lesson pack's weights/.
+ */
+export function savedWeightsDir(env: NodeJS.ProcessEnv = process.env): string {
+  const raw = env["AE_WEIGHTS_DIR"];
+  if (raw === undefined || raw.trim() === "") return SAVED_WEIGHTS_DIR;
+  if (!isAbsolute(raw) || !isDirectory(raw)) {
+    const found = printablePath(raw);
+    throw new SavedWeightsError(
+      localize({
+        en: `AE_WEIGHTS_DIR must be the absolute path of a folder, found ${found}. Unset it to use the lesson pack's weights/.`,
+        zh: `AE_WEIGHTS_DIR 应为一个文件夹的绝对路径,实际为 ${found}。删去这个环境变量即可使用课程包的 weights/。`,
+      }),
+    );
+  }
+  return raw;
+}
+
 /** The record of saved model `name` (e.g. "dense"), or a SavedWeightsError saying how to make it. */
-export function savedWeightsRecord(name: string, dir: string = SAVED_WEIGHTS_DIR): SavedWeightsRecord {
+export function savedWeightsRecord(name: string, dir: string = savedWeightsDir()): SavedWeightsRecord {
   const file = join(dir, "weights.json");
-  const models = existsSync(file)
-    ? (JSON.parse(readFileSync(file, "utf8")) as { models?: Record<string, SavedWeightsRecord> }).models
-    : undefined;
+  const json = existsSync(file) ? readJson(file) : undefined;
+  const models =
+    json === undefined ? undefined : ((json as { models?: Record<string, SavedWeightsRecord> }).models ?? {});
   const record = models?.[name];
-  if (!record || !existsSync(join(dir, name, "model.json"))) {
+  if (!record || typeof record !== "object" || !existsSync(join(dir, name, "model.json"))) {
     const found = models
       ? Object.keys(models).join(", ") || "none"
       : localize({ en: "no weights.json", zh: "没有 weights.json" });
+    const shown = printablePath(dir);
     throw new SavedWeightsError(
       localize({
-        en: `no saved weights "${name}" in ${dir} (found: ${found}). ${rerun()}`,
-        zh: `${dir} 里没有保存的权重 "${name}"(现有:${found})。${rerun()}`,
+        en: `no saved weights "${name}" in ${shown} (found: ${found}). ${rerun()}`,
+        zh: `${shown} 里没有保存的权重 "${name}"(现有:${found})。${rerun()}`,
       }),
     );
   }
   return record;
 }
 
+/** Bytes of one element of each dtype a weights manifest may list (quantized weights by their stored dtype). */
+const DTYPE_BYTES: Record<string, number> = {
+  float32: 4,
+  int32: 4,
+  bool: 1,
+  complex64: 8,
+  uint8: 1,
+  uint16: 2,
+  float16: 2,
+};
+
+interface ManifestGroup {
+  paths: string[];
+  weights: { shape: number[]; dtype: string; quantization?: { dtype: string } }[];
+}
+
+/** SHA-256 of a file, hex. */
+const sha256Of = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
+
+/**
+ * Checks the files of saved model `name` before TensorFlow.js reads them: each file weights.json has a
+ * SHA-256 for is there and has it, and each weights file has the bytes its model.json lists. Throws a
+ * SavedWeightsError naming the file and how to get it back.
+ */
+function checkSavedFiles(name: string, dir: string, record: SavedWeightsRecord): void {
+  const folder = join(dir, name);
+  const hashes = Object.entries(record.sha256 ?? {});
+  for (const [file] of hashes) {
+    if (!existsSync(join(folder, file)))
+      throw damagedFile(join(folder, file), { en: "is missing", zh: "不见了" });
+  }
+  // model.json first: it lists the weights files and their sizes.
+  for (const [file, hash] of hashes) {
+    if (file === "model.json" && sha256Of(join(folder, file)) !== hash) throw changedFile(join(folder, file));
+  }
+  const modelJson = join(folder, "model.json");
+  const saved = readJson(modelJson) as { modelTopology?: unknown; weightsManifest?: unknown } | null;
+  const manifest = saved?.weightsManifest;
+  const groups =
+    saved?.modelTopology &&
+    Array.isArray(manifest) &&
+    manifest.every(
+      (group: Partial<ManifestGroup>) => Array.isArray(group?.paths) && Array.isArray(group?.weights),
+    )
+      ? (manifest as ManifestGroup[])
+      : undefined;
+  if (!groups) {
+    throw damagedFile(modelJson, {
+      en: "is not a saved TensorFlow.js model (it needs modelTopology and weightsManifest)",
+      zh: "不是保存的 TensorFlow.js 模型(缺少 modelTopology 和 weightsManifest)",
+    });
+  }
+  for (const group of groups) {
+    const files = group.paths.map((path) => join(folder, path));
+    for (const file of files) {
+      if (!existsSync(file)) throw damagedFile(file, { en: "is missing", zh: "不见了" });
+    }
+    const sizes = group.weights.map((weight) => {
+      const count = Array.isArray(weight.shape)
+        ? weight.shape.reduce((product, n) => product * n, 1)
+        : Number.NaN;
+      return count * (DTYPE_BYTES[weight.quantization?.dtype ?? weight.dtype] ?? Number.NaN);
+    });
+    const expected = sizes.reduce((sum, size) => sum + size, 0);
+    const found = files.reduce((sum, file) => sum + statSync(file).size, 0);
+    if (Number.isNaN(expected) || found === expected) continue; // strings have no fixed size: the hash checks
+    const shown = files.length === 1 ? (files[0] ?? folder) : folder;
+    throw damagedFile(
+      shown,
+      found < expected
+        ? {
+            en: `is ${found} bytes, but its model.json lists ${expected} bytes of weights: it was cut short (an interrupted copy or download) or damaged`,
+            zh: `只有 ${found} 字节,model.json 列出的权重却有 ${expected} 字节:文件不完整(复制或下载被打断)或已损坏`,
+          }
+        : {
+            en: `is ${found} bytes, but its model.json lists ${expected} bytes of weights: it is another model's file, or damaged`,
+            zh: `有 ${found} 字节,model.json 列出的权重却只有 ${expected} 字节:它是别的模型的文件,或已损坏`,
+          },
+    );
+  }
+  for (const [file, hash] of hashes) {
+    if (file !== "model.json" && sha256Of(join(folder, file)) !== hash) throw changedFile(join(folder, file));
+  }
+}
+
+/** A file whose SHA-256 is not the one recorded when it was saved. */
+const changedFile = (file: string) =>
+  damagedFile(file, {
+    en: "is not the file that was saved: its SHA-256 differs from the one weights.json records (it is damaged, or another model's file)",
+    zh: "不是保存时的那个文件:它的 SHA-256 和 weights.json 记录的不同(已损坏,或是别的模型的文件)",
+  });
+
 /** The log line that says which saved model was loaded, and what it reached. */
-function sayLoaded(name: string, record: SavedWeightsRecord): void {
+function sayLoaded(name: string, record: SavedWeightsRecord, then?: Localized): void {
   console.log(
     localize({
-      en: `loaded the saved weights "${name}": ${record.epochs} epochs on ${record.trainSize} images (${record.trained}), loss ${record.loss.toFixed(4)}, val_loss ${record.val_loss.toFixed(4)}`,
-      zh: `已加载训练好的权重 "${name}":${record.epochs} 个 epoch、${record.trainSize} 张图片(${record.trained} 训练),loss ${record.loss.toFixed(4)},val_loss ${record.val_loss.toFixed(4)}`,
+      en: `loaded the saved weights "${name}": ${record.epochs} epochs on ${record.trainSize} images (${record.trained}), loss ${record.loss.toFixed(4)}, val_loss ${record.val_loss.toFixed(4)}${then?.en ?? ""}`,
+      zh: `已加载训练好的权重 "${name}":${record.epochs} 个 epoch、${record.trainSize} 张图片(${record.trained} 训练),loss ${record.loss.toFixed(4)},val_loss ${record.val_loss.toFixed(4)}${then?.zh ?? ""}`,
     }),
   );
 }
 
-async function readSavedModel(name: string, dir: string): Promise<tf.LayersModel> {
-  return tf.loadLayersModel(pathToFileURL(join(dir, name, "model.json")).href);
+/** The saved model, its files checked first (checkSavedFiles); what TensorFlow.js cannot read is refused too. */
+async function readSavedModel(
+  name: string,
+  dir: string,
+  record: SavedWeightsRecord,
+): Promise<tf.LayersModel> {
+  checkSavedFiles(name, dir, record);
+  const modelJson = join(dir, name, "model.json");
+  try {
+    // A plain path through tfjs-node's file handler: a file:// URL would reach it percent-encoded.
+    return await tf.loadLayersModel(tf.io.fileSystem(modelJson));
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw damagedFile(modelJson, {
+      en: `could not be read by TensorFlow.js (${why})`,
+      zh: `TensorFlow.js 读不了它(${why})`,
+    });
+  }
 }
 
 /**
  * Saved model `name` (e.g. "conv") whole, layers and weights, for a lesson that uses an earlier lesson's
- * trained model without building it again (05-pca). The caller disposes it.
+ * trained model without building it again (05-pca). The caller disposes it. Throws a SavedWeightsError if
+ * it is missing, or a file of it is damaged or another model's (naming the file and how to get it back).
  */
-export async function loadSavedModel(name: string, dir: string = SAVED_WEIGHTS_DIR): Promise<tf.LayersModel> {
+export async function loadSavedModel(name: string, dir: string = savedWeightsDir()): Promise<tf.LayersModel> {
   const record = savedWeightsRecord(name, dir);
-  const model = await readSavedModel(name, dir);
+  const model = await readSavedModel(name, dir, record);
   sayLoaded(name, record);
   return model;
 }
 
-/**
- * Loads saved model `name` into `model` (the lesson's own, built by its notebook) and returns the History of
- * the training that produced it, as `fit` would have returned it. Throws a SavedWeightsError if the weights
- * are missing or their shapes differ from the model's (the notebook's model changed since they were saved).
- */
-export async function loadSavedWeights(
+/** Loads saved model `name` into `model`; returns the History of its training, and its record. */
+async function loadInto(
   model: tf.LayersModel,
   name: string,
-  dir: string = SAVED_WEIGHTS_DIR,
-): Promise<tf.History> {
+  dir: string,
+): Promise<{ history: tf.History; record: SavedWeightsRecord }> {
   const record = savedWeightsRecord(name, dir);
-  const saved = await readSavedModel(name, dir);
+  const saved = await readSavedModel(name, dir, record);
+  let losses: Record<string, number[]>;
   try {
+    losses = readJson(join(dir, name, "history.json")) as Record<string, number[]>; // before the model changes
     const weights = saved.getWeights();
     const shapes = (ws: tf.Tensor[]) => ws.map((w) => `[${w.shape.join(", ")}]`).join(" ");
     const [found, expected] = [shapes(weights), shapes(model.getWeights())];
@@ -113,13 +281,54 @@ export async function loadSavedWeights(
   } finally {
     saved.dispose();
   }
-  const losses = JSON.parse(readFileSync(join(dir, name, "history.json"), "utf8")) as Record<
-    string,
-    number[]
-  >;
   const history = new tf.History();
   history.epoch = (losses["loss"] ?? []).map((_, i) => i);
   history.history = losses;
+  return { history, record };
+}
+
+/**
+ * Loads saved model `name` into `model` (the lesson's own, built by its notebook) and returns the History of
+ * the training that produced it, as `fit` would have returned it. Throws a SavedWeightsError if the weights
+ * are missing, a file of them is damaged or another model's (naming the file and how to get it back), or their
+ * shapes differ from the model's (the notebook's model changed since they were saved).
+ */
+export async function loadSavedWeights(
+  model: tf.LayersModel,
+  name: string,
+  dir: string = savedWeightsDir(),
+): Promise<tf.History> {
+  const { history, record } = await loadInto(model, name, dir);
   sayLoaded(name, record);
   return history;
+}
+
+/**
+ * For a lesson's optional cell: loadSavedWeights, but where the saved weights cannot be loaded (missing,
+ * damaged, another model's, of other shapes) it prints why and what fixes it, and returns null, so that the
+ * training cell after it trains instead. Other errors (a bug) are thrown.
+ */
+export async function tryLoadSavedWeights(
+  model: tf.LayersModel,
+  name: string,
+  dir?: string,
+): Promise<tf.History | null> {
+  try {
+    const { history, record } = await loadInto(model, name, dir ?? savedWeightsDir());
+    sayLoaded(name, record, {
+      en: "; the training cell below skips training",
+      zh: ";下面的训练单元跳过训练",
+    });
+    return history;
+  } catch (error) {
+    if (!(error instanceof SavedWeightsError)) throw error;
+    console.log(
+      `${error.message}\n` +
+        localize({
+          en: `The saved weights "${name}" were not loaded: the training cell below trains the model instead.`,
+          zh: `没有加载保存的权重 "${name}":下面的训练单元照常训练这个模型。`,
+        }),
+    );
+    return null;
+  }
 }

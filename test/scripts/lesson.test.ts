@@ -6,10 +6,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
+import { pathToFileURL } from "node:url";
 import { PROGRAMS, findLesson } from "../../scripts/lesson.js";
 import { lessonProgram } from "../../scripts/lessonCode.js";
 import { ROOT } from "../../scripts/project.js";
 import { openOffline, useChromium } from "../support/browser.js";
+import { printedPath, readPrintedPath } from "../support/paths.js";
 import { freePort } from "../support/ports.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "ae-lesson-"));
@@ -108,16 +110,19 @@ describe("npm run lesson, headless (CI): every lesson runs to its end and exits"
         /absl::InitializeLog|oneDNN custom operations/,
         "TensorFlow's lines left out",
       );
-      // Pictures and charts in the lesson's folder under dist/lessons, each path printed.
-      const pngs = [...out.matchAll(/PNG \d+x\d+ 已写入 (\S+\.png)/g)].map((m) => m[1] ?? "");
-      const pages = [...out.matchAll(/图表已写入 (\S+\.html)/g)].map((m) => m[1] ?? "");
+      // Pictures and charts in the lesson's folder under dist/lessons, each path printed so that it can be
+      // pasted into a shell as it is (quoted where the checkout's path has a space).
+      const printed = (pattern: string) =>
+        [...out.matchAll(new RegExp(pattern, "g"))].map((m) => readPrintedPath(m[1] ?? ""));
+      const pngs = printed(`PNG \\d+x\\d+ 已写入 ${printedPath(String.raw`\.png`)}`);
+      const pages = printed(`图表已写入 ${printedPath(String.raw`\.html`)}`);
       assert.equal(pngs.length, grids[lesson]);
       assert.equal(pages.length, charts[lesson]);
       for (const file of [...pngs, ...pages]) {
         assert.ok(file.startsWith(join(PROGRAMS, lesson)) && existsSync(file), file);
       }
       // A chart page draws with no network: plotly.js is inside it.
-      const { page, blocked } = await openOffline(browser(), `file://${pages[0]}`);
+      const { page, blocked } = await openOffline(browser(), pathToFileURL(pages[0] ?? "").href);
       await page.locator(".ae-chart .main-svg").first().waitFor();
       assert.deepEqual(blocked, []);
       await page.context().close();
