@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { executeNotebook, joinText } from "./notebook.js";
-import { NOTEBOOKS, ROOT, jupyterEnv, venvProgram } from "./project.js";
+import { NOTEBOOKS, ROOT, jupyterEnv, shellPath, venvProgram } from "./project.js";
 
 export const DIST = join(ROOT, "dist");
 const TEMPLATE = join(ROOT, "scripts", "offline-html.j2");
@@ -135,7 +135,7 @@ async function main() {
   }
   writeFileSync(join(htmlDir, "index.html"), indexPage(done));
   process.stdout.write(
-    `export: ${done.length} lessons in ${clock((Date.now() - started) / 1000)} -> ${htmlDir}/index.html\n`,
+    `export: ${done.length} lessons in ${clock((Date.now() - started) / 1000)} -> ${shellPath(join(htmlDir, "index.html"))}\n`,
   );
 }
 

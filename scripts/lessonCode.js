@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { joinText } from "./notebook.js";
-import { NOTEBOOKS, ROOT } from "./project.js";
+import { NOTEBOOKS, ROOT, shellPath } from "./project.js";
 
 /**
  * @typedef {typeof import("@tensorflow/tfjs-node")} Tf
@@ -119,16 +119,18 @@ function readNotebook(lesson, dir) {
   if (!existsSync(path)) {
     const found = existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith(".ipynb")) : [];
     throw new Error(
-      `lessonCode: expected the notebook ${path} for lesson "${lesson}", but it does not exist; ` +
+      `lessonCode: expected the notebook ${shellPath(path)} for lesson "${lesson}", but it does not exist; ` +
         (existsSync(dir)
-          ? `the notebooks in ${dir} are: ${found.join(", ") || "(none)"}`
-          : `the folder ${dir} does not exist`),
+          ? `the notebooks in ${shellPath(dir)} are: ${found.join(", ") || "(none)"}`
+          : `the folder ${shellPath(dir)} does not exist`),
     );
   }
   try {
     return { file, notebook: JSON.parse(readFileSync(path, "utf8")) };
   } catch (error) {
-    throw new Error(`lessonCode: ${path} is not a notebook (JSON): ${String(error)}`, { cause: error });
+    throw new Error(`lessonCode: ${shellPath(path)} is not a notebook (JSON): ${String(error)}`, {
+      cause: error,
+    });
   }
 }
 

@@ -294,6 +294,17 @@ describe("errors say what was expected and what was found", () => {
       () => lessonFunctions("01-dense", ["f"], { tf, dir: join(dir, "nowhere") }),
       /01-dense\.ipynb for lesson "01-dense", but it does not exist; the folder .*nowhere does not exist$/,
     );
+    // A folder with a space is printed so that it can be pasted into a shell as it is.
+    assert.throws(
+      () => lessonFunctions("01-dense", ["f"], { tf, dir: join(dir, "My 课程") }),
+      (error: Error) => {
+        assert.ok(
+          error.message.endsWith(`the folder '${join(dir, "My 课程")}' does not exist`),
+          error.message,
+        );
+        return true;
+      },
+    );
     assert.throws(
       () => lessonFunctions("02-dep", ["deepModel"], { tf }),
       /the notebooks in .*notebooks are: 01-dense\.ipynb, 02-deep\.ipynb, 03-conv\.ipynb, 04-denoise\.ipynb, 05-pca\.ipynb$/,
