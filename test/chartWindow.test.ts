@@ -1,5 +1,6 @@
 // chartWindow.ts and charts in script mode: the same calls in a plain Node process, drawn by nodeplotlib
 // in a browser window, or written to self-contained HTML files where no browser can open.
+import { pathToFileURL } from "node:url";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -45,7 +46,7 @@ describe("script mode: the same calls in a plain node process", () => {
     assert.equal(files.length, 4, output);
     assert.match(output, /tensors left: 0/);
     for (const file of files) {
-      const { page, blocked } = await openOffline(browser(), `file://${file}`);
+      const { page, blocked } = await openOffline(browser(), pathToFileURL(file).href);
       await page.locator(".ae-chart .main-svg").first().waitFor();
       assert.ok((await page.locator(".ae-chart .main-svg").count()) > 0);
       assert.deepEqual(blocked, [], "the page asks the network for nothing");

@@ -1,5 +1,6 @@
 // The helpers together in a real tslab kernel (test/fixtures/demo.ipynb): what the kernel sends while a model
 // trains, what the saved notebook keeps, and what a browser with no network draws from the exported HTML.
+import { pathToFileURL } from "node:url";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -88,7 +89,7 @@ describe("the demo notebook, executed headless", () => {
 
     test("plotly draws every chart from the page itself; nothing is fetched", async () => {
       const html = toHtml(executedPath, outDir);
-      const { page, blocked } = await openOffline(browser(), `file://${html}`);
+      const { page, blocked } = await openOffline(browser(), pathToFileURL(html).href);
       await page.locator(".ae-chart .main-svg").first().waitFor({ timeout: 30_000 });
       assert.equal(await page.locator(".ae-chart").count(), 2, "the live chart and the comparison");
       for (const chart of await page.locator(".ae-chart").all()) {

@@ -1,3 +1,4 @@
+import { pathToFileURL } from "node:url";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -615,7 +616,10 @@ describe("digits.ipynb, executed headless in a tslab kernel", () => {
     assert.equal(result.status, 0, result.stderr);
     const browser = await launchChromium();
     try {
-      const { page } = await openOffline(browser, `file://${join(ROOT, "test", ".output", "digits.html")}`);
+      const { page } = await openOffline(
+        browser,
+        pathToFileURL(join(ROOT, "test", ".output", "digits.html")).href,
+      );
       const img = page.locator("figure img");
       const box = await img.boundingBox();
       assert.ok(box, "the figure's image is visible");

@@ -1,5 +1,6 @@
 // The lessons: committed clean and faithful to the course (01-04) or to what 05 sets out to show, and executed
 // headless in a real tslab kernel.
+import { pathToFileURL } from "node:url";
 import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -412,7 +413,7 @@ describe("05-pca: the autoencoders of 01-03 against PCA, and a 2-D map", () => {
 
   test("exported and opened offline in Chromium, both maps draw their 10,000 points with WebGL", async () => {
     const html = toHtml(executedPath, LESSON_OUTPUT);
-    const { page, blocked } = await openOffline(browser(), `file://${html}`);
+    const { page, blocked } = await openOffline(browser(), pathToFileURL(html).href);
     // The live loss chart, then the two maps; and the same again from the re-run pass over every cell.
     const charts = page.locator(".ae-chart");
     await charts.nth(2).locator("canvas").first().waitFor({ state: "attached", timeout: 30_000 });
