@@ -1,7 +1,7 @@
 // @ts-check
 // Runs a notebook headless with `jupyter nbconvert --execute` in the venv, and finds the cell that failed.
 // tslab reports a failing cell only as a stderr stream (no `error` output), and the cells after it come back
-// empty, so nbconvert alone cannot say what went wrong: `failedCell` does.
+// empty, so nbconvert alone cannot say what went wrong: `failedCell` does. What it executed is signed as trusted.
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
@@ -76,7 +76,8 @@ export function numberExecutedCells(notebook) {
 }
 
 /**
- * Executes `input` and writes the executed notebook to `output` (.ipynb). Resolves with it parsed.
+ * Executes `input` and writes the executed notebook to `output` (.ipynb), trusted on this machine (see
+ * trustNotebook). Resolves with it parsed.
  * Rejects if nbconvert fails or a cell failed, with that cell's source and stderr in the message.
  * @param {string} input
  * @param {string} output
@@ -144,7 +145,34 @@ export function executeNotebookAllowingErrors(
       }
       const notebook = numberExecutedCells(JSON.parse(readFileSync(target, "utf8")));
       writeFileSync(target, `${JSON.stringify(notebook, null, 1)}\n`);
-      resolvePromise(notebook);
+      trustNotebook(target).then(() => resolvePromise(notebook), reject);
+    });
+  });
+}
+
+/**
+ * Signs a notebook as trusted on this machine with `jupyter trust`, as Jupyter signs a notebook it ran itself:
+ * nbconvert does not, and JupyterLab runs no script of an untrusted notebook, so the charts of an executed one
+ * stayed blank there. The signature goes to the venv's Jupyter data folder (jupyterEnv), which `npm start`'s
+ * JupyterLab reads. Sign after the last change to the file: the signature is of its content.
+ * @param {string} path
+ * @returns {Promise<void>}
+ */
+export function trustNotebook(path) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(venvProgram("jupyter"), ["trust", resolve(path)], {
+      cwd: ROOT,
+      env: jupyterEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let log = "";
+    child.stdout.on("data", (/** @type {Buffer} */ chunk) => (log += chunk.toString()));
+    child.stderr.on("data", (/** @type {Buffer} */ chunk) => (log += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code === 0) resolvePromise();
+      else
+        reject(new Error(`jupyter trust ${JSON.stringify(path)} exited with ${code}:\n${log.slice(-2000)}`));
     });
   });
 }

@@ -25,6 +25,26 @@ describe("chart rendering", () => {
     assert.match(html, /if \(!window\.Plotly\) \{.*Restart the kernel and run the notebook again/);
   });
 
+  test("until its script runs, the plot's place says how to see the chart (untrusted notebooks run none)", async () => {
+    const line = (html: string) =>
+      /<div id="ae-chart-[0-9a-f]+" [^>]*><p class="ae-chart-untrusted"[^>]*>([^<]*)<\/p><\/div>/.exec(
+        html,
+      )?.[1];
+    const html = chartHtml(spec());
+    assert.match(
+      line(html) ?? "",
+      /^The chart is not drawn: this notebook is not trusted here.*Trust Notebook.*npm run export/,
+    );
+    // The script empties the div first: the chart, or the note for a page without plotly.js, takes its place.
+    assert.match(html, /var el = [^\n]*\nel\.textContent = "";\nif \(!window\.Plotly\)/);
+    await inLanguage("zh", () => {
+      assert.match(
+        line(chartHtml(spec())) ?? "",
+        /^图表没有画出来:这个笔记本在这里未被信任.*Trust Notebook.*npm run export/,
+      );
+    });
+  });
+
   test("data cannot close the script element early", () => {
     const html = chartHtml(spec({ traces: [{ name: "</script><b>x", x: [1], y: [1], mode: "lines" }] }));
     assert.equal(html.match(/<\/script>/g)?.length, 1, "only the real closing tag");

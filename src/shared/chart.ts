@@ -93,7 +93,9 @@ function scriptJson(value: unknown): string {
 
 /**
  * The chart as HTML: a plot div drawn by `window.Plotly`, and the text summary beside it. If plotly is not
- * in the page (a reloaded page whose kernel had already sent it), the div says how to get it back.
+ * in the page (a reloaded page whose kernel had already sent it), the div says how to get it back. Until the
+ * script runs, the div says how to see the chart: a notebook opened untrusted (executed elsewhere) shows its
+ * HTML without scripts, and that line is all that stands where the chart would be.
  */
 export function chartHtml(spec: ChartSpec): string {
   checkSpec(spec);
@@ -102,12 +104,26 @@ export function chartHtml(spec: ChartSpec): string {
     en: "plotly.js is not loaded in this page (it is sent once per kernel). Restart the kernel and run the notebook again.",
     zh: "这个页面没有载入 plotly.js(每个内核只发送一次)。请重启内核,再重新运行整个笔记本。",
   });
+  const untrusted = localize({
+    en:
+      "The chart is not drawn: this notebook is not trusted here, so its scripts do not run. To see it, trust " +
+      "the notebook (in JupyterLab: Ctrl+Shift+C, then Trust Notebook), or open its HTML export from " +
+      "npm run export. The numbers are in the text beside this.",
+    zh:
+      "图表没有画出来:这个笔记本在这里未被信任,它的脚本不会运行。要看图表,请信任这个笔记本" +
+      "(在 JupyterLab 中按 Ctrl+Shift+C,选 Trust Notebook),或打开 npm run export 导出的 HTML 页面。" +
+      "数值在旁边的文字里。",
+  });
   return [
     `<div class="ae-chart" style="display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start">`,
-    `<div id="${id}" style="width:${spec.width ?? 640}px;max-width:100%;height:${spec.height ?? 360}px"></div>`,
+    `<div id="${id}" style="width:${spec.width ?? 640}px;max-width:100%;height:${spec.height ?? 360}px">` +
+      `<p class="ae-chart-untrusted" style="margin:0;padding:8px 12px;border:1px dashed #bbb;color:#555;font-size:13px">` +
+      `${escapeHtml(untrusted)}</p></div>`,
     `<pre class="ae-chart-summary" style="margin:0;font-size:12px">${escapeHtml(spec.summary)}</pre>`,
     `<script type="text/javascript">(function () {`,
     `var el = document.getElementById(${scriptJson(id)});`,
+    // The script runs, so the line for untrusted viewers goes: the chart, or the note below, takes its place.
+    `el.textContent = "";`,
     `if (!window.Plotly) { el.style.height = "auto"; el.textContent = ${scriptJson(missing)}; return; }`,
     `window.Plotly.newPlot(el, ${scriptJson(spec.traces)}, ${scriptJson(layoutOf(spec))}, {displaylogo: false, responsive: true});`,
     `})();</script>`,

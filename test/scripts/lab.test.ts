@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { pathToFileURL } from "node:url";
+import { toHtml } from "../../scripts/export.js";
+import { executeNotebook } from "../../scripts/notebook.js";
 import { ROOT, VENV_BIN, jupyterEnv } from "../../scripts/project.js";
-import { useChromium } from "../support/browser.js";
+import { openOffline, useChromium } from "../support/browser.js";
 import { freePort } from "../support/ports.js";
 
 describe("npm start's JupyterLab", () => {
@@ -144,10 +147,70 @@ describe("npm start's JupyterLab", () => {
         "and only ever grew",
       );
       assert.equal(await page.locator(".ae-chart").count(), 1, "one chart output, redrawn in place");
+      assert.equal(await page.locator(".ae-chart-untrusted").count(), 0, "no line about trust once drawn");
       const progressStates = new Set(seen.map((s) => s.progress).filter(Boolean));
       assert.ok(progressStates.size >= 3, "the progress output changed while training");
       assert.match(last?.progress ?? "", /Epoch 40\/40\n32\/32 \[=+\] - .* - loss: 0\.\d{4}$/);
       await page.close();
+    });
+  });
+
+  describe("in Chromium, a notebook executed headless and opened later", () => {
+    const browser = useChromium();
+    // Under dist/ (ignored by git), inside JupyterLab's root.
+    const dir = join(ROOT, "dist", "lab-test");
+    const executed = join(dir, "saved-chart.ipynb");
+    const elsewhere = join(dir, "saved-chart-from-elsewhere.ipynb");
+    const untrustedLine = "图表没有画出来:这个笔记本在这里未被信任";
+
+    before(async () => {
+      const notebook = await executeNotebook(join(ROOT, "test", "fixtures", "saved-chart.ipynb"), executed);
+      // The same outputs as a notebook executed on another machine: its content differs from what was signed
+      // here (signatures are of the content), so this machine does not trust it.
+      const copy = structuredClone(notebook);
+      copy.cells[0]!.source = "Executed on another machine.";
+      writeFileSync(elsewhere, `${JSON.stringify(copy, null, 1)}\n`);
+    });
+
+    /** Opens a notebook of dist/lab-test in JupyterLab and waits until its chart output is shown. */
+    async function openInLab(file: string) {
+      const token = url.searchParams.get("token") ?? "";
+      const page = await browser().newPage({ viewport: { width: 1400, height: 1000 } });
+      await page.goto(`http://127.0.0.1:${url.port}/lab/tree/dist/lab-test/${file}?reset&token=${token}`);
+      const chart = page.locator(".jp-OutputArea-output .ae-chart");
+      // The table shows when the output is rendered; the chart's script, if it runs, has run by then.
+      await chart.locator(".ae-chart-summary").waitFor({ timeout: 60_000 });
+      return { page, chart };
+    }
+
+    test("the pack's executed notebook is trusted here: its chart draws in JupyterLab, without the line", async () => {
+      const { page, chart } = await openInLab("saved-chart.ipynb");
+      await chart.locator(".js-plotly-plot .main-svg").first().waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: join(ROOT, "test", ".output", "lab-trusted.png") }); // to look at if this fails
+      assert.match(await chart.locator(".ae-chart-summary").innerText(), /epoch +loss +val_loss\n +1 /);
+      assert.equal(await chart.getByText(untrustedLine).count(), 0, "no line about trust");
+      await page.context().close();
+    });
+
+    test("a notebook from elsewhere (untrusted): the table, and a line in Chinese on how to see the chart", async () => {
+      const { page, chart } = await openInLab("saved-chart-from-elsewhere.ipynb");
+      await page.screenshot({ path: join(ROOT, "test", ".output", "lab-untrusted.png") });
+      assert.equal(await chart.locator(".js-plotly-plot").count(), 0, "JupyterLab ran no chart script");
+      assert.match(await chart.locator(".ae-chart-summary").innerText(), /epoch +loss +val_loss\n +1 /);
+      const line = chart.getByText(untrustedLine);
+      assert.ok(await line.isVisible(), "the line is shown");
+      assert.match(await line.innerText(), /Trust Notebook.*npm run export/);
+      await page.context().close();
+    });
+
+    test("its HTML export, opened offline, draws the chart without the line", async () => {
+      const html = toHtml(executed, join(dir, "html"));
+      const { page, blocked } = await openOffline(browser(), pathToFileURL(html).href);
+      const chart = page.locator(".ae-chart");
+      await chart.locator(".js-plotly-plot .main-svg").first().waitFor({ timeout: 30_000 });
+      assert.equal(await chart.getByText(untrustedLine).count(), 0, "no line about trust");
+      assert.deepEqual(blocked, [], "nothing fetched");
+      await page.context().close();
     });
   });
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
@@ -10,7 +11,7 @@ import {
   numberExecutedCells,
   type Notebook,
 } from "../../scripts/notebook.js";
-import { ROOT } from "../../scripts/project.js";
+import { ROOT, jupyterEnv, venvProgram } from "../../scripts/project.js";
 import { pngSize } from "../support/png.js";
 
 const fixture = (name: string) => join(ROOT, "test", "fixtures", name);
@@ -47,6 +48,13 @@ describe("a smoke notebook, executed headless by jupyter nbconvert in the venv",
     const expected = notebook.cells.filter((c) => c.cell_type === "code").map((_, i) => i + 1);
     assert.deepEqual(counts(notebook), expected);
     assert.deepEqual(counts(JSON.parse(readFileSync(outputOf("smoke.ipynb"), "utf8")) as Notebook), expected);
+    // Trusted here, as the file stands (numbered): JupyterLab then runs its outputs' scripts (lab.test.ts).
+    const trust = spawnSync(venvProgram("jupyter"), ["trust", outputOf("smoke.ipynb")], {
+      env: jupyterEnv(),
+      encoding: "utf8",
+    });
+    assert.equal(trust.status, 0, trust.stderr);
+    assert.match(trust.stdout, /^Notebook already signed: /);
   });
 });
 
