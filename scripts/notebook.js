@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ROOT, jupyterEnv, venvProgram } from "./project.js";
+import { ROOT, jupyterEnv, shellPath, venvProgram } from "./project.js";
 
 /**
  * @typedef {{output_type: string, name?: string, text?: string | string[], data?: Record<string, unknown>,
@@ -188,7 +188,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const started = Date.now();
   executeNotebook(input, target).then(
     () =>
-      process.stdout.write(`${input}: ran in ${((Date.now() - started) / 1000).toFixed(0)} s -> ${target}\n`),
+      process.stdout.write(
+        `${input}: ran in ${((Date.now() - started) / 1000).toFixed(0)} s -> ${shellPath(target)}\n`,
+      ),
     (/** @type {unknown} */ error) => {
       process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 1;

@@ -3,11 +3,14 @@
 import { pathToFileURL } from "node:url";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import { browserCanOpen } from "ae-shared";
 import { ROOT } from "../scripts/project.js";
 import { openOffline, useChromium } from "./support/browser.js";
+import { printedPath, readPrintedPath } from "./support/paths.js";
 import { freePort } from "./support/ports.js";
 
 test("where a browser can open", () => {
@@ -39,10 +42,20 @@ describe("script mode: the same calls in a plain node process", () => {
   }
 
   test("with no browser (CI) it does not wait: each chart goes to a self-contained HTML file that draws offline", async () => {
-    const { exited } = runScript({ CI: "true", DISPLAY: "" });
+    // The files go to the temporary folder: one whose path has a space and Chinese characters, as a lesson's
+    // dist/lessons/ folder has in a checkout under "My 课程", so the printed paths are quoted to be pasted.
+    const temp = mkdtempSync(join(tmpdir(), "ae charts 图表 "));
+    after(() => rmSync(temp, { recursive: true, force: true }));
+    const { exited } = runScript({ CI: "true", DISPLAY: "", TMPDIR: temp });
     const { code, output } = await exited;
     assert.equal(code, 0, output);
-    const files = [...output.matchAll(/chart written to (\S+\.html)/g)].map((m) => m[1] ?? "");
+    const files = [
+      ...output.matchAll(new RegExp(`chart written to ${printedPath(String.raw`\.html`)}`, "g")),
+    ].map((m) => readPrintedPath(m[1] ?? ""));
+    assert.ok(
+      files.every((file) => file.startsWith(temp)),
+      output,
+    );
     assert.equal(files.length, 4, output);
     assert.match(output, /tensors left: 0/);
     for (const file of files) {

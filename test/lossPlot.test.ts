@@ -5,6 +5,7 @@ import { describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs-node";
 import { LossPlot, compareLosses, lossPlot, lossSummary } from "ae-shared";
 import { inLanguage } from "./support/language.js";
+import { printedPath, readPrintedPath } from "./support/paths.js";
 
 describe("loss histories", () => {
   test("the loss table lines up runs by epoch", () => {
@@ -92,7 +93,10 @@ describe("the live loss plot as a fit callback, outside a kernel", () => {
     );
     assert.deepEqual(valLine?.x, [1, 2]);
     assert.deepEqual(plot.spec().xRange, [0, 2], "the x axis spans the whole run from the start");
-    const file = /chart written to (\S+\.html)/.exec(written.join(""))?.[1];
+    const printed = new RegExp(`chart written to ${printedPath(String.raw`\.html`)}`).exec(
+      written.join(""),
+    )?.[1];
+    const file = printed && readPrintedPath(printed);
     assert.ok(file, `a file was written: ${written.join("")}`);
     assert.match(readFileSync(file, "utf8"), /in process/);
   });

@@ -9,6 +9,7 @@ import { browserCanOpen, plotInWindow, streamInWindow, type WindowStream } from 
 import { LiveOutput, display, escapeHtml } from "./display";
 import { inKernel } from "./kernel";
 import { localize } from "./language";
+import { printablePath } from "./paths";
 import { plotlyScript, sendPlotlyToNotebook } from "./plotly";
 
 /** One line or set of points of a chart, in plotly's terms (the subset we use). */
@@ -151,8 +152,8 @@ function writeChartFile(spec: ChartSpec): void {
   const file = join(tmpdir(), `${slug}-${randomBytes(3).toString("hex")}.html`);
   writeFileSync(file, chartPage(spec));
   const note = localize({
-    en: `(no browser here: chart written to ${file})`,
-    zh: `(这里没有浏览器:图表已写入 ${file})`,
+    en: `(no browser here: chart written to ${printablePath(file)})`,
+    zh: `(这里没有浏览器:图表已写入 ${printablePath(file)})`,
   });
   process.stdout.write(`${spec.title}\n${spec.summary}\n${note}\n`);
 }
