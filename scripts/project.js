@@ -47,7 +47,9 @@ export function shellPath(path) {
 export function venvProgram(name) {
   const path = join(VENV_BIN, name);
   if (!existsSync(path)) {
-    throw new Error(`${shellPath(path)} is missing: the Python venv is not set up. Run \`npm run setup\` first.`);
+    throw new Error(
+      `${shellPath(path)} is missing: the Python venv is not set up. Run \`npm run setup\` first.`,
+    );
   }
   return path;
 }
