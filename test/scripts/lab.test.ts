@@ -19,7 +19,8 @@ describe("npm start's JupyterLab", () => {
     const port = await freePort();
     lab = spawn(process.execPath, [join(ROOT, "scripts", "lab.js"), "--no-browser"], {
       cwd: ROOT,
-      env: { ...process.env, AE_PORT: String(port) },
+      // A class with no time to train: the lessons load the saved 50-epoch weights (the fixtures do not read it).
+      env: { ...process.env, AE_PORT: String(port), AE_WEIGHTS: "1", AE_TRAIN_SIZE: "2048" },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
@@ -152,6 +153,38 @@ describe("npm start's JupyterLab", () => {
       assert.ok(progressStates.size >= 3, "the progress output changed while training");
       assert.match(last?.progress ?? "", /Epoch 40\/40\n32\/32 \[=+\] - .* - loss: 0\.\d{4}$/);
       await page.close();
+    });
+  });
+
+  describe("in Chromium, a lesson with AE_WEIGHTS=1", () => {
+    const browser = useChromium();
+
+    test("01-dense loads the saved weights, skips training and shows its reconstructions", async () => {
+      // The lesson, copied under dist/ (ignored by git) since JupyterLab may autosave what it runs. Under .ci/run
+      // the checkout's path has a space and Chinese characters, as a teacher's folder may.
+      mkdirSync(join(ROOT, "dist", "lab-test"), { recursive: true });
+      copyFileSync(
+        join(ROOT, "notebooks", "01-dense.ipynb"),
+        join(ROOT, "dist", "lab-test", "01-dense.ipynb"),
+      );
+      const token = url.searchParams.get("token") ?? "";
+      const page = await browser().newPage({ viewport: { width: 1400, height: 1000 } });
+      await page.goto(
+        `http://127.0.0.1:${url.port}/lab/tree/dist/lab-test/01-dense.ipynb?reset&token=${token}`,
+      );
+      await page.locator(".jp-Notebook .jp-Cell").first().waitFor({ timeout: 60_000 });
+      await page.getByText("TypeScript | Idle").waitFor({ timeout: 120_000 });
+      await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
+      await page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click();
+      const outputs = page.locator(".jp-OutputArea-output");
+      await outputs.getByText(/已加载训练好的权重 "dense":50 个 epoch/).waitFor({ timeout: 120_000 });
+      // The lesson's one digit grid, its last output: it ran to its end on the loaded weights.
+      await outputs.locator("img").first().waitFor({ timeout: 60_000 });
+      await page.screenshot({ path: join(ROOT, "test", ".output", "lab-weights.png") }); // to look at if this fails
+      const text = (await outputs.allInnerTexts()).join("\n");
+      assert.doesNotMatch(text, /Epoch 1\//, "no training ran");
+      assert.doesNotMatch(text, /Error|错误|does not exist/, text);
+      await page.context().close();
     });
   });
 
