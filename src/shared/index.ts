@@ -27,6 +27,7 @@ export * from "./images";
 export * from "./noise";
 export * from "./weights";
 export * from "./pca";
+export * from "./lossScale";
 export {
   FAST_TRAINING_LEVERS,
   fastTrainingLevers,
