@@ -2,15 +2,22 @@
 // `npm run export`: executes every lesson in notebooks/ with its defaults (AE_EPOCHS / AE_TRAIN_SIZE if set),
 // then writes dist/html/<lesson>.html (self-contained: outputs, images and plotly.js inside, nothing fetched
 // from a CDN) and dist/html/index.html linking them. Executed notebooks are kept in dist/executed/.
+// Each lesson's run (seconds, date, CPU, settings, the results it printed) goes to dist/html/results.json, and,
+// when the export ran at the defaults, into the committed results/export.json, which keeps earlier runs per CPU:
+// the lessons' prose may quote times and results only from such records (test/prose.test.ts).
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { executeNotebook, joinText } from "./notebook.js";
-import { NOTEBOOKS, ROOT, jupyterEnv, shellPath, venvProgram } from "./project.js";
+import { NOTEBOOKS, ROOT, cpuName, jupyterEnv, shellPath, venvProgram } from "./project.js";
 
 export const DIST = join(ROOT, "dist");
+/** The committed record of exports at the defaults. */
+export const RESULTS = join(ROOT, "results", "export.json");
+/** Runs kept per lesson and CPU in RESULTS, the newest. */
+export const KEEP_RUNS = 5;
 const TEMPLATE = join(ROOT, "scripts", "offline-html.j2");
 
 /**
@@ -48,19 +55,104 @@ export function toHtml(executed, outDir) {
 const { escapeHtml: escape } = createRequire(join(ROOT, "package.json"))("ae-shared/dist/display.js");
 
 /**
- * What the index says of a lesson: its title (first heading) and the results it printed: final val_loss
- * lines, and 05-pca's verdict on which 32-number code rebuilds the test images best.
+ * What the index says of a lesson: its title (first heading), the results it printed (final val_loss lines,
+ * and 05-pca's verdict on which 32-number code rebuilds the test images best), and the settings it ran with,
+ * from its first line ("epochs = 5，训练图片 60000 张"; null if it printed none).
  * @param {import("./notebook.js").Notebook} notebook
  */
 export function summarize(notebook) {
   const markdown = notebook.cells.find((cell) => cell.cell_type === "markdown");
   const title = /^#\s+(.+)$/m.exec(joinText(markdown?.source))?.[1] ?? "";
-  const results = notebook.cells
+  const lines = notebook.cells
     .flatMap((cell) => cell.outputs ?? [])
     .filter((output) => output.output_type === "stream" && output.name === "stdout")
-    .flatMap((output) => joinText(output.text).split("\n"))
-    .filter((line) => /val_loss = \d|的 MSE 最小/.test(line));
-  return { title, results };
+    .flatMap((output) => joinText(output.text).split("\n"));
+  const results = lines.filter((line) => /val_loss = \d|的 MSE 最小/.test(line));
+  const params = lines.map((line) => /^epochs = (\d+)[,，]\s*训练图片 (\d+) 张/.exec(line)).find(Boolean);
+  const settings = params ? { epochs: Number(params[1]), trainSize: Number(params[2]) } : null;
+  return { title, results, settings };
+}
+
+/**
+ * What changes a lesson's results or speed, with the values that leave it at its defaults.
+ * @type {Record<string, string[]>}
+ */
+const DEFAULTS = {
+  AE_EPOCHS: [""],
+  AE_TRAIN_SIZE: [""],
+  AE_WEIGHTS: ["", "0"],
+  AE_WEIGHTS_DIR: [""],
+  AE_FAST_TRAINING: ["", "1", "all"],
+  TF_ENABLE_ONEDNN_OPTS: ["", "1"],
+};
+
+/**
+ * The settings in `env` that make an export other than one at the defaults ("AE_EPOCHS=1"); none at the defaults.
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {string[]}
+ */
+export function nonDefaultSettings(env) {
+  return Object.entries(DEFAULTS)
+    .filter(([name, values]) => !values.includes((env[name] ?? "").trim()))
+    .map(([name]) => `${name}=${env[name]}`);
+}
+
+/**
+ * @typedef {{date: string, cpu: string, seconds: number, settings: {epochs: number, trainSize: number} | null,
+ *   results: string[]}} Run
+ * @typedef {{about: string, lessons: Record<string, Run[]>}} Results
+ */
+
+const ABOUT =
+  "Written by `npm run export` at the defaults (scripts/export.js): per lesson, its runs, the newest first, " +
+  `at most ${KEEP_RUNS} per CPU: the lesson's wall time in seconds (execution and HTML conversion), the date ` +
+  "(UTC), the CPU, the epochs and training images it ran with, and the result lines it printed. Exports with " +
+  "other settings are not recorded here. The lessons' prose may quote these numbers (test/prose.test.ts).";
+
+/**
+ * `record` with `runs` added: each lesson's new run first, then its earlier runs on the same CPU (at most `keep`
+ * in all on that CPU), then those on other CPUs; lessons in name order.
+ * @param {Results | undefined} record
+ * @param {Record<string, Run>} runs by lesson
+ * @param {number} [keep]
+ * @returns {Results}
+ */
+export function addRuns(record, runs, keep = KEEP_RUNS) {
+  /** @type {Record<string, Run[]>} */
+  const lessons = { ...(record?.lessons ?? {}) };
+  for (const [lesson, run] of Object.entries(runs)) {
+    const earlier = lessons[lesson] ?? [];
+    const sameCpu = earlier.filter((r) => r.cpu === run.cpu).slice(0, keep - 1);
+    lessons[lesson] = [run, ...sameCpu, ...earlier.filter((r) => r.cpu !== run.cpu)];
+  }
+  const sorted = Object.fromEntries(Object.entries(lessons).sort(([a], [b]) => a.localeCompare(b)));
+  return { about: ABOUT, lessons: sorted };
+}
+
+/**
+ * Records an export's runs: always in `runsFile` (this export only), and in `resultsFile` (kept, runs added)
+ * only when `env` is at the defaults. Returns the settings that kept it out of `resultsFile` (none: recorded).
+ * @param {Record<string, Run>} runs by lesson
+ * @param {{runsFile: string, resultsFile?: string, env?: NodeJS.ProcessEnv}} where
+ * @returns {string[]}
+ */
+export function recordRuns(runs, { runsFile, resultsFile = RESULTS, env = process.env }) {
+  const changed = nonDefaultSettings(env);
+  mkdirSync(dirname(runsFile), { recursive: true });
+  writeFileSync(runsFile, `${JSON.stringify({ nonDefaultSettings: changed, lessons: runs }, null, 2)}\n`);
+  if (changed.length > 0) return changed;
+  /** @type {Results | undefined} */
+  let record;
+  try {
+    record = JSON.parse(readFileSync(resultsFile, "utf8"));
+  } catch (error) {
+    if (/** @type {NodeJS.ErrnoException} */ (error).code !== "ENOENT") {
+      throw new Error(`${shellPath(resultsFile)} is not valid JSON: fix or delete it (${String(error)})`);
+    }
+  }
+  mkdirSync(dirname(resultsFile), { recursive: true });
+  writeFileSync(resultsFile, `${JSON.stringify(addRuns(record, runs), null, 2)}\n`);
+  return [];
 }
 
 /**
@@ -83,12 +175,12 @@ export function indexPage(lessons, env = process.env) {
 <html lang="zh"><head><meta charset="utf-8"><title>自动编码器 · TypeScript 课程</title>
 <style>body{font-family:sans-serif;max-width:960px;margin:2em auto;padding:0 1em}td,th{padding:.4em .8em;text-align:left;vertical-align:top;border-bottom:1px solid #ddd}table{border-collapse:collapse}</style>
 </head><body>
-<h1>5.2 自动编码器(TypeScript 版)</h1>
-<p>每一课都已在 TensorFlow 原生内核上运行过,页面里包含全部输出、图表和图片,可以离线打开。</p>
+<h1>5.2 自动编码器（TypeScript 版）</h1>
+<p>每一课都已在 TensorFlow 原生内核上运行过，页面里包含全部输出、图表和图片，可以离线打开。</p>
 <table><tr><th>课程</th><th>结果</th><th>运行时间</th></tr>
 ${rows}
 </table>
-<p><small>运行于 ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC,参数:${escape(settings)}</small></p>
+<p><small>运行于 ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC，参数：${escape(settings)}</small></p>
 </body></html>
 `;
 }
@@ -99,13 +191,30 @@ const clock = (seconds) => {
   return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, "0")}s`;
 };
 
-async function main() {
-  const lessons = readdirSync(NOTEBOOKS)
+/**
+ * Exports every lesson of `notebooks` into `dist` (executed/, html/), and records the runs (recordRuns).
+ * @param {{notebooks?: string, dist?: string, resultsFile?: string, env?: NodeJS.ProcessEnv}} [options]
+ */
+export async function exportLessons({
+  notebooks = NOTEBOOKS,
+  dist = DIST,
+  resultsFile = RESULTS,
+  env = process.env,
+} = {}) {
+  const lessons = readdirSync(notebooks)
     .filter((name) => name.endsWith(".ipynb"))
     .sort();
-  const htmlDir = join(DIST, "html");
+  const htmlDir = join(dist, "html");
+  // The settings that matter, as `env` gives them, over the kernel's own environment (jupyterEnv; an empty
+  // value is not unset for all of them: TF_ENABLE_ONEDNN_OPTS="" would keep oneDNN off).
+  /** @type {NodeJS.ProcessEnv} */
+  const lessonEnv = Object.fromEntries(
+    Object.keys(DEFAULTS).flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])),
+  );
   /** @type {{file: string, title: string, results: string[], seconds: number}[]} */
   const done = [];
+  /** @type {Record<string, Run>} */
+  const runs = {};
   const started = Date.now();
   for (const [i, name] of lessons.entries()) {
     const tag = `[${i + 1}/${lessons.length}] ${name}`;
@@ -119,12 +228,19 @@ async function main() {
     tick();
     const ticker = setInterval(tick, process.stdout.isTTY ? 1000 : 30_000);
     try {
-      const executed = join(DIST, "executed", name);
-      const notebook = await executeNotebook(join(NOTEBOOKS, name), executed);
+      const executed = join(dist, "executed", name);
+      const notebook = await executeNotebook(join(notebooks, name), executed, { env: lessonEnv });
       const html = toHtml(executed, htmlDir);
       const seconds = (Date.now() - t0) / 1000;
-      const { title, results } = summarize(notebook);
+      const { title, results, settings } = summarize(notebook);
       done.push({ file: basename(html), title, results, seconds });
+      runs[basename(name, ".ipynb")] = {
+        date: new Date().toISOString().slice(0, 10),
+        cpu: cpuName(),
+        seconds: Math.round(seconds),
+        settings,
+        results,
+      };
       clearInterval(ticker);
       process.stdout.write(
         `${process.stdout.isTTY ? "\r" : ""}${tag}: done in ${clock(seconds)}  ${results.join("; ")}\n`,
@@ -133,14 +249,22 @@ async function main() {
       clearInterval(ticker);
     }
   }
-  writeFileSync(join(htmlDir, "index.html"), indexPage(done));
+  writeFileSync(join(htmlDir, "index.html"), indexPage(done, env));
   process.stdout.write(
     `export: ${done.length} lessons in ${clock((Date.now() - started) / 1000)} -> ${shellPath(join(htmlDir, "index.html"))}\n`,
+  );
+  const runsFile = join(htmlDir, "results.json");
+  const changed = recordRuns(runs, { runsFile, resultsFile, env });
+  process.stdout.write(
+    changed.length === 0
+      ? `export: runs recorded in ${shellPath(resultsFile)} (commit it) and ${shellPath(runsFile)}\n`
+      : `export: runs in ${shellPath(runsFile)}; not recorded in ${shellPath(resultsFile)}, which keeps ` +
+          `exports at the defaults only (set here: ${changed.join(", ")})\n`,
   );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  main().catch((/** @type {unknown} */ error) => {
+  exportLessons().catch((/** @type {unknown} */ error) => {
     process.stderr.write(`\nexport failed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   });

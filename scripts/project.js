@@ -1,6 +1,7 @@
 // @ts-check
 // Where things live in a checkout, and the environment Jupyter runs in. Shared by every script.
 import { existsSync, statSync } from "node:fs";
+import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -10,6 +11,14 @@ export const VENV_BIN = join(VENV, "bin");
 /** Jupyter's data folder for this checkout: kernelspecs and JupyterLab settings live inside the venv. */
 export const JUPYTER_DATA = join(VENV, "share", "jupyter");
 export const NOTEBOOKS = join(ROOT, "notebooks");
+
+/**
+ * The machine a measurement was made on, as weights/weights.json and results/export.json record it: the CPU's
+ * model name as Node reports it, and its number of cores ("AMD EPYC, 2 cores").
+ */
+export function cpuName() {
+  return `${cpus()[0]?.model ?? "unknown"}, ${cpus().length} cores`;
+}
 
 /**
  * The environment for jupyter and its kernels: the venv first on PATH, and Jupyter's user data folder

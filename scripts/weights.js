@@ -6,11 +6,10 @@
 // About 85 minutes on 2 cores, most of it the two conv models of 04-denoise.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PROGRAMS, runLessonProgram } from "./lesson.js";
-import { ROOT, shellPath } from "./project.js";
+import { ROOT, cpuName, shellPath } from "./project.js";
 
 export const WEIGHTS = join(ROOT, "weights");
 /** The course's logged results are after 50 epochs. */
@@ -158,7 +157,7 @@ export async function trainWeights(args) {
         val_loss: last(history.val_loss),
         trained: new Date().toISOString().slice(0, 10),
         lessonSeconds: Math.round(seconds),
-        cpu: `${cpus()[0]?.model ?? "unknown"}, ${cpus().length} cores`,
+        cpu: cpuName(),
         sha256: savedFileHashes(join(out, name)),
       };
       writeFileSync(recordFile, `${JSON.stringify(record, null, 2)}\n`);

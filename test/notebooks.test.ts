@@ -2,7 +2,17 @@
 // headless in a real tslab kernel.
 import { pathToFileURL } from "node:url";
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, mkdirSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+  mkdirSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
@@ -18,7 +28,17 @@ type Lesson = (typeof LESSONS)[number];
 /** Small runs: every cell, a real fit, in seconds. */
 const SMALL = { AE_EPOCHS: "1", AE_TRAIN_SIZE: "2048" };
 
-const read = (lesson: Lesson | "05-pca"): Notebook =>
+/** A notebook of notebooks/: a lesson, or a teacher's answers to its exercises ("answers/01-dense"). */
+type NotebookName = Lesson | "05-pca" | `answers/${string}`;
+/** The answer notebooks there are, one per lesson as they are written. */
+const ANSWERS: NotebookName[] = existsSync(join(NOTEBOOKS, "answers"))
+  ? readdirSync(join(NOTEBOOKS, "answers"))
+      .filter((file) => file.endsWith(".ipynb"))
+      .sort()
+      .map((file) => `answers/${file.slice(0, -".ipynb".length)}` as const)
+  : [];
+
+const read = (lesson: NotebookName): Notebook =>
   JSON.parse(readFileSync(join(NOTEBOOKS, `${lesson}.ipynb`), "utf8")) as Notebook;
 const codeOf = (notebook: Notebook) =>
   notebook.cells
@@ -163,7 +183,11 @@ const LESSON_OUTPUT = join(ROOT, "test", ".output", "lessons");
  * test/.output/lessons/<name>.executed.ipynb. Checks that every code cell of the first pass ran (each shows
  * something; a silently aborted cell shows nothing) with the small settings; returns that pass's outputs.
  */
-async function executeSmall(lesson: Lesson | "05-pca", env: NodeJS.ProcessEnv = {}, name: string = lesson) {
+async function executeSmall(
+  lesson: NotebookName,
+  env: NodeJS.ProcessEnv = {},
+  name: string = lesson.replace("/", "-"),
+) {
   mkdirSync(LESSON_OUTPUT, { recursive: true });
   const input = join(LESSON_OUTPUT, `${name}.rerun.ipynb`);
   const lessonNotebook = read(lesson);
@@ -176,7 +200,7 @@ async function executeSmall(lesson: Lesson | "05-pca", env: NodeJS.ProcessEnv = 
     if (cell.cell_type === "code") assert.ok(outputsOf(cell).length > 0, `code cell ${index} has output`);
   }
   const text = stdoutOf({ ...executed, cells: firstPass });
-  assert.match(text, /epochs = 1,训练图片 2048 张,后端 = tensorflow/);
+  assert.match(text, /epochs = 1，训练图片 2048 张，后端 = tensorflow/);
   return { executed, outputs: firstPass.flatMap(outputsOf), text };
 }
 
@@ -239,13 +263,13 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
       }
 
       if (lesson === "03-conv") {
-        assert.match(text, /encoded 的形状: \[ null, 7, 7, 32 \]/);
-        assert.match(text, /decoded 的形状: \[ null, 28, 28, 1 \]/);
+        assert.match(text, /encoded 的形状： \[ null, 7, 7, 32 \]/);
+        assert.match(text, /decoded 的形状： \[ null, 28, 28, 1 \]/);
       }
       if (lesson === "02-deep") assert.match(text, /深度自编码器 最终 val_loss = 0\.\d{4}/);
       if (lesson === "04-denoise") {
-        assert.match(text, /σ=0\.5: 最终 val_loss = 0\.\d{4}/);
-        assert.match(text, /σ=3\.0: 最终 val_loss = 0\.\d{4}/);
+        assert.match(text, /σ=0\.5：最终 val_loss = 0\.\d{4}/);
+        assert.match(text, /σ=3\.0：最终 val_loss = 0\.\d{4}/);
         assert.match(
           dataOf(grids[0]!, "text/plain"),
           /超出 \[0, 1\] 的值在显示时被截断/,
@@ -253,6 +277,18 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
         );
       }
 
+      assertTensorCountKept(executed);
+    });
+  }
+});
+
+describe("the answer notebooks (notebooks/answers/), executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", () => {
+  for (const answers of ANSWERS) {
+    test(answers, async () => {
+      for (const cell of read(answers).cells.filter((c) => c.cell_type === "code")) {
+        assert.deepEqual([cell.outputs, cell.execution_count], [[], null], "committed without outputs");
+      }
+      const { executed } = await executeSmall(answers);
       assertTensorCountKept(executed);
     });
   }
@@ -284,7 +320,7 @@ describe("AE_WEIGHTS=1 with a damaged saved-weights file: the lesson goes on and
       const progress = outputs.filter((o) => /^第 1\/1 轮\n8\/8 \[=+\] - /.test(dataOf(o, "text/plain")));
       assert.equal(progress.length, 1, "one fit");
       assert.equal(outputs.filter((o) => dataOf(o, "text/html").includes("loss(每一批)")).length, 1);
-      assert.match(text, /最终 loss = 0\.\d{4},val_loss = 0\.\d{4}/);
+      assert.match(text, /最终 loss = 0\.\d{4}，val_loss = 0\.\d{4}/);
       assertTensorCountKept(executed);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -366,8 +402,8 @@ describe("05-pca: the autoencoders of 01-03 against PCA, and a 2-D map", () => {
         `${name} beats PCA: ${rows[name]!.mse} < ${rows["PCA"]!.mse}`,
       );
     }
-    assert.match(text, /编码同为 32 维时,deep 的 MSE 最小,比 PCA 低 \d+%/);
-    assert.match(text, /PCA 比 dense 自编码器还原得更好的测试图片:\d+ 张\(共 10000 张\)/);
+    assert.match(text, /编码同为 32 维时，deep 的 MSE 最小，比 PCA 低 \d+%/);
+    assert.match(text, /PCA 比 dense 自编码器还原得更好的测试图片：\d+ 张（共 10000 张）/);
 
     // Grids: the first 10 components; originals and 4 reconstructions; PCA's best 10; the 10 x 10 walk.
     const grids = outputs.filter((o) => o.data?.["image/png"]);
@@ -406,7 +442,7 @@ describe("05-pca: the autoencoders of 01-03 against PCA, and a 2-D map", () => {
       );
     }
     assert.match(dataOf(maps[0]!, "text/plain"), /\n\nPCA 的前 2 个主成分\n数字 0:980 个点,中心 \(/);
-    assert.match(text, /没有设置 AE_WEIGHTS=1:下面照常训练 1 个 epoch/);
+    assert.match(text, /没有设置 AE_WEIGHTS=1：下面照常训练 1 个 epoch/);
 
     assertTensorCountKept(executed);
   });

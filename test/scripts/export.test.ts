@@ -1,10 +1,20 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { indexPage, summarize, toHtml } from "../../scripts/export.js";
+import {
+  KEEP_RUNS,
+  addRuns,
+  exportLessons,
+  indexPage,
+  nonDefaultSettings,
+  recordRuns,
+  summarize,
+  toHtml,
+  type Run,
+} from "../../scripts/export.js";
 import { executeNotebook, type Notebook } from "../../scripts/notebook.js";
-import { ROOT } from "../../scripts/project.js";
+import { ROOT, cpuName } from "../../scripts/project.js";
 
 const notebook: Notebook = {
   nbformat: 4,
@@ -21,9 +31,9 @@ const notebook: Notebook = {
           output_type: "stream",
           name: "stdout",
           text: [
-            "noise\n",
-            "最终 loss = 0.1000,val_loss = 0.0950\n",
-            "编码同为 32 维时,deep 的 MSE 最小,比 PCA 低 52%\n",
+            "epochs = 5，训练图片 60000 张，后端 = tensorflow\n",
+            "最终 loss = 0.1000，val_loss = 0.0950\n",
+            "编码同为 32 维时，deep 的 MSE 最小，比 PCA 低 52%\n",
           ],
         },
       ],
@@ -35,13 +45,14 @@ test("the index names each lesson by its heading, with the val_loss or verdict i
   const summary = summarize(notebook);
   assert.deepEqual(summary, {
     title: "5.2.2 普通自编码器",
-    results: ["最终 loss = 0.1000,val_loss = 0.0950", "编码同为 32 维时,deep 的 MSE 最小,比 PCA 低 52%"],
+    results: ["最终 loss = 0.1000，val_loss = 0.0950", "编码同为 32 维时，deep 的 MSE 最小，比 PCA 低 52%"],
+    settings: { epochs: 5, trainSize: 60000 },
   });
   const page = indexPage([{ file: "01-dense.html", ...summary, seconds: 61.4 }], { AE_EPOCHS: "1" });
   assert.match(page, /<a href="01-dense\.html">5\.2\.2 普通自编码器<\/a>/);
   assert.match(
     page,
-    /val_loss = 0\.0950<br>编码同为 32 维时,deep 的 MSE 最小,比 PCA 低 52%<\/td><td>61 s<\/td>/,
+    /val_loss = 0\.0950<br>编码同为 32 维时，deep 的 MSE 最小，比 PCA 低 52%<\/td><td>61 s<\/td>/,
   );
   assert.match(page, /AE_EPOCHS=1, AE_TRAIN_SIZE=\(默认\)/);
   const escaped = indexPage([{ file: "a.html", title: "<b>", results: [], seconds: 1 }], {});
@@ -59,4 +70,104 @@ test("an exported page loads no script from elsewhere: no require.js, no MathJax
   // Cells numbered as in JupyterLab, not "In [ ]:" before every cell (the template puts no-break spaces in).
   assert.match(html, /jp-InputArea-prompt">In\u00a0\[1\]:</);
   assert.doesNotMatch(html, /jp-InputArea-prompt">In\u00a0\[\u00a0\]:</);
+});
+
+test("an export is at the defaults unless a setting that changes results or speed is set", () => {
+  assert.deepEqual(nonDefaultSettings({}), []);
+  assert.deepEqual(
+    nonDefaultSettings({
+      AE_EPOCHS: "",
+      AE_WEIGHTS: "0",
+      AE_FAST_TRAINING: "all",
+      TF_ENABLE_ONEDNN_OPTS: "1",
+    }),
+    [],
+  );
+  assert.deepEqual(nonDefaultSettings({ AE_EPOCHS: "5", AE_WEIGHTS: "1", TF_ENABLE_ONEDNN_OPTS: "0" }), [
+    "AE_EPOCHS=5",
+    "AE_WEIGHTS=1",
+    "TF_ENABLE_ONEDNN_OPTS=0",
+  ]);
+});
+
+test("results/export.json keeps each lesson's newest runs per CPU, the new run first", () => {
+  const run = (cpu: string, seconds: number): Run => ({
+    date: "2026-11-27",
+    cpu,
+    seconds,
+    settings: { epochs: 5, trainSize: 60000 },
+    results: [],
+  });
+  let record = addRuns(undefined, { "02-deep": run("A", 1), "01-dense": run("A", 1) });
+  assert.deepEqual(Object.keys(record.lessons), ["01-dense", "02-deep"], "lessons in name order");
+  record = addRuns(record, { "01-dense": run("B", 100) });
+  for (let seconds = 2; seconds <= KEEP_RUNS + 2; seconds++)
+    record = addRuns(record, { "01-dense": run("A", seconds) });
+  assert.deepEqual(
+    record.lessons["01-dense"]?.map((r) => `${r.cpu} ${r.seconds}`),
+    [...Array.from({ length: KEEP_RUNS }, (_, i) => `A ${KEEP_RUNS + 2 - i}`), "B 100"],
+  );
+  assert.equal(record.lessons["02-deep"]?.length, 1, "a lesson not in this export keeps its runs");
+  assert.match(record.about, /npm run export/);
+});
+
+test("an export at the defaults records its runs in results/export.json; one with other settings leaves it alone", async () => {
+  const dir = join(ROOT, "test", ".output", "export-record");
+  rmSync(dir, { recursive: true, force: true });
+  const notebooks = join(dir, "notebooks");
+  mkdirSync(notebooks, { recursive: true });
+  // A lesson in miniature: the first line every lesson prints, and a result line, with no training.
+  const lesson: Notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+    cells: [
+      { cell_type: "markdown", source: "# 迷你课", metadata: {} },
+      {
+        cell_type: "code",
+        source: [
+          "console.log(`epochs = ${process.env.AE_EPOCHS || 5}，训练图片 60000 张，后端 = none`);\n",
+          'console.log("最终 loss = 0.1000，val_loss = 0.0950");',
+        ],
+        metadata: {},
+        outputs: [],
+        execution_count: null,
+      },
+    ],
+  };
+  writeFileSync(join(notebooks, "01-mini.ipynb"), JSON.stringify(lesson, null, 1));
+  const resultsFile = join(dir, "results", "export.json");
+  const dist = join(dir, "dist");
+  const defaults = { ...process.env };
+  for (const name of ["AE_EPOCHS", "AE_TRAIN_SIZE", "AE_WEIGHTS", "AE_WEIGHTS_DIR", "AE_FAST_TRAINING"])
+    delete defaults[name];
+
+  await exportLessons({ notebooks, dist, resultsFile, env: defaults });
+  const recorded = readFileSync(resultsFile, "utf8");
+  const runs = (JSON.parse(recorded) as { lessons: Record<string, Run[]> }).lessons["01-mini"] ?? [];
+  assert.equal(runs.length, 1);
+  const [run] = runs as [Run];
+  assert.deepEqual(
+    { ...run, seconds: typeof run.seconds },
+    {
+      date: new Date().toISOString().slice(0, 10),
+      cpu: cpuName(),
+      seconds: "number",
+      settings: { epochs: 5, trainSize: 60000 },
+      results: ["最终 loss = 0.1000，val_loss = 0.0950"],
+    },
+  );
+  assert.ok(Number.isInteger(run.seconds) && run.seconds >= 0);
+
+  // Other settings (the runs are the point, not how they were made): this export's file only.
+  const small = { "01-mini": { ...run, settings: { epochs: 1, trainSize: 60000 }, seconds: 1 } };
+  const runsFile = join(dist, "html", "results.json");
+  assert.deepEqual(recordRuns(small, { runsFile, resultsFile, env: { ...defaults, AE_EPOCHS: "1" } }), [
+    "AE_EPOCHS=1",
+  ]);
+  assert.equal(readFileSync(resultsFile, "utf8"), recorded, "the record at the defaults is left as it was");
+  assert.deepEqual(JSON.parse(readFileSync(runsFile, "utf8")), {
+    nonDefaultSettings: ["AE_EPOCHS=1"],
+    lessons: small,
+  });
 });

@@ -41,6 +41,18 @@ describe("npm start's JupyterLab", () => {
       lab.stderr?.on("data", look);
       lab.on("exit", (code) => reject(new Error(`JupyterLab exited with ${code}:\n${log}`)));
     });
+    // The URL is printed as the server starts; once in a CI run its first request was refused ("fetch failed").
+    // A person opens the page a moment later: wait, as they do, until the server answers at all.
+    for (let tries = 0; ; tries++) {
+      try {
+        await fetch(`http://127.0.0.1:${url.port}/api`);
+        break;
+      } catch (error) {
+        if (tries >= 100)
+          throw new Error(`JupyterLab printed its URL but did not answer in 20 s: ${String(error)}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
   });
 
   after(() => {

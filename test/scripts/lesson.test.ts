@@ -99,7 +99,7 @@ describe("npm run lesson, headless (CI): every lesson runs to its end and exits"
       const run = await runLesson(lesson);
       assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
       const out = run.stdout;
-      assert.match(out, /epochs = 1,训练图片 2048 张,后端 = tensorflow/);
+      assert.match(out, /epochs = 1，训练图片 2048 张，后端 = tensorflow/);
       // Keras's line, redrawn in place with "\r" while the epoch runs.
       assert.match(
         out,
@@ -186,8 +186,8 @@ describe("npm run lesson, headless (CI): every lesson runs to its end and exits"
       }
       const finals =
         lesson === "01-dense"
-          ? [/最终 loss = 0\.\d{4},val_loss = (0\.\d{4})/]
-          : [/σ=0\.5: 最终 val_loss = (0\.\d{4})/, /σ=3\.0: 最终 val_loss = (0\.\d{4})/];
+          ? [/最终 loss = 0\.\d{4}，val_loss = (0\.\d{4})/]
+          : [/σ=0\.5：最终 val_loss = (0\.\d{4})/, /σ=3\.0：最终 val_loss = (0\.\d{4})/];
       finals.forEach((pattern, i) =>
         assert.equal(pattern.exec(run.stdout)?.[1], record.models[names[i]!]?.val_loss.toFixed(4)),
       );

@@ -201,7 +201,7 @@ describe("the lesson models, built by the notebooks' own functions", () => {
     const lines: string[] = [];
     const console = { log: (...args: unknown[]) => void lines.push(format(...args)) };
     lessonModel("conv", { tf, console }).dispose();
-    assert.deepEqual(lines, ["encoded 的形状: [ null, 7, 7, 32 ]", "decoded 的形状: [ null, 28, 28, 1 ]"]);
+    assert.deepEqual(lines, ["encoded 的形状： [ null, 7, 7, 32 ]", "decoded 的形状： [ null, 28, 28, 1 ]"]);
     lines.length = 0;
     lessonModel("denoise", { tf, console }).dispose();
     assert.deepEqual(lines, []);
@@ -307,7 +307,7 @@ describe("errors say what was expected and what was found", () => {
     );
     assert.throws(
       () => lessonFunctions("02-dep", ["deepModel"], { tf }),
-      /the notebooks in .*notebooks are: 01-dense\.ipynb, 02-deep\.ipynb, 03-conv\.ipynb, 04-denoise\.ipynb, 05-pca\.ipynb$/,
+      /the notebooks in .*notebooks'? are: 01-dense\.ipynb, 02-deep\.ipynb, 03-conv\.ipynb, 04-denoise\.ipynb, 05-pca\.ipynb$/,
     );
   });
 

@@ -516,8 +516,8 @@ describe('a checkout under "ae 课程 …": set-up stopped half-way (Ctrl+C), ru
       .filter((output) => output.output_type === "stream" && output.name === "stdout")
       .map((output) => joinText(output.text))
       .join("");
-    assert.match(text, /epochs = 1,训练图片 2048 张,后端 = tensorflow/);
-    assert.match(text, /最终 loss = 0\.\d{4},val_loss = 0\.\d{4}/);
+    assert.match(text, /epochs = 1，训练图片 2048 张，后端 = tensorflow/);
+    assert.match(text, /最终 loss = 0\.\d{4}，val_loss = 0\.\d{4}/);
     // What the kernel loaded, by Node's resolution from the lesson's folder and the library's: this copy's.
     for (const from of [join(copy, "notebooks"), join(copy, "src", "shared", "dist")]) {
       const resolved = realpathSync(createRequire(join(from, "x.js")).resolve("@tensorflow/tfjs-node"));

@@ -1,0 +1,501 @@
+// What students read: the markdown of every lesson (notebooks/*.ipynb, notebooks/answers/*.ipynb) and docs/*.md.
+// 1. No measured number typed by hand: every number that looks measured (a decimal with 2 or more places, a
+//    percentage, a duration) is found, at the precision printed, in a source the repository keeps:
+//    weights/weights.json (written by `npm run weights`), results/export.json (written by `npm run export` at the
+//    defaults) or results/course.json (the course's own logged numbers, each with its line; quoted with the
+//    course named). Numbers structural to a lesson (784, 32, 60000, σ 0.5 and 3.0) are integers or have one
+//    decimal place, so they are not taken for measurements.
+// 2. Chinese punctuation: in Chinese prose, ，：；？！（） and “” rather than ASCII; ASCII stays inside code spans,
+//    code blocks, URLs and formulas, and between Latin letters and digits. The same holds for the Chinese strings
+//    the lessons' code prints.
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { joinText, type Notebook } from "../scripts/notebook.js";
+import { ROOT } from "../scripts/project.js";
+
+const COURSE_TEXT = process.env.AE_COURSE_TEXT ?? join(ROOT, "..", "shared", "course", "5.2-autoencoder.txt");
+
+// ---------------------------------------------------------------------------------------------------------------
+// What is read
+
+interface Prose {
+  /** Where, for a failure message: "notebooks/01-dense.ipynb cell 10". */
+  where: string;
+  text: string;
+}
+
+interface Document {
+  file: string;
+  /** Markdown cells, or a whole .md file. */
+  markdown: Prose[];
+  /** The Chinese string literals of the code cells (what they print), `${...}` blanked out. */
+  strings: Prose[];
+}
+
+const HAN = /[\u3400-\u4dbf\u4e00-\u9fff]/;
+/** Stands for text that is not prose (code, a URL, a template expression): same length, never Chinese. */
+const BLANK = "\uE000";
+
+/** String literals of TypeScript code that contain Chinese; comments skipped, template expressions blanked. */
+function chineseStrings(code: string): string[] {
+  const found: string[] = [];
+  let i = 0;
+  while (i < code.length) {
+    const c = code[i]!;
+    if (c === "/" && code[i + 1] === "/") {
+      i = code.indexOf("\n", i) < 0 ? code.length : code.indexOf("\n", i);
+    } else if (c === "/" && code[i + 1] === "*") {
+      i = code.indexOf("*/", i + 2) < 0 ? code.length : code.indexOf("*/", i + 2) + 2;
+    } else if (c === '"' || c === "'" || c === "`") {
+      let text = "";
+      let j = i + 1;
+      while (j < code.length && code[j] !== c) {
+        if (code[j] === "\\") {
+          text += code.slice(j, j + 2);
+          j += 2;
+        } else if (c === "`" && code[j] === "$" && code[j + 1] === "{") {
+          // A template expression: blanked (it may hold strings and braces of its own).
+          let depth = 0;
+          const start = j;
+          for (j += 1; j < code.length; j++) {
+            if (code[j] === "{") depth++;
+            else if (code[j] === "}" && --depth === 0) break;
+          }
+          text += BLANK.repeat(j + 1 - start);
+          j += 1;
+        } else {
+          text += code[j];
+          j += 1;
+        }
+      }
+      if (HAN.test(text)) found.push(text);
+      i = j + 1;
+    } else {
+      i += 1;
+    }
+  }
+  return found;
+}
+
+function readDocuments(): Document[] {
+  const documents: Document[] = [];
+  for (const folder of ["notebooks", join("notebooks", "answers")]) {
+    if (!existsSync(join(ROOT, folder))) continue;
+    for (const name of readdirSync(join(ROOT, folder))
+      .filter((n) => n.endsWith(".ipynb"))
+      .sort()) {
+      const file = join(folder, name);
+      const notebook = JSON.parse(readFileSync(join(ROOT, file), "utf8")) as Notebook;
+      const markdown: Prose[] = [];
+      const strings: Prose[] = [];
+      notebook.cells.forEach((cell, index) => {
+        const text = joinText(cell.source);
+        if (cell.cell_type === "markdown") markdown.push({ where: `${file} cell ${index}`, text });
+        if (cell.cell_type === "code")
+          for (const literal of chineseStrings(text))
+            strings.push({ where: `${file} cell ${index} (a string its code prints)`, text: literal });
+      });
+      documents.push({ file, markdown, strings });
+    }
+  }
+  if (existsSync(join(ROOT, "docs"))) {
+    for (const name of readdirSync(join(ROOT, "docs"))
+      .filter((n) => n.endsWith(".md"))
+      .sort()) {
+      const file = join("docs", name);
+      documents.push({
+        file,
+        markdown: [{ where: file, text: readFileSync(join(ROOT, file), "utf8") }],
+        strings: [],
+      });
+    }
+  }
+  return documents;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The sources
+
+interface CourseNumber {
+  section: string;
+  model: string;
+  what: string;
+  value: string;
+  line: string;
+}
+type Run = { seconds: number; results: string[] };
+
+const weights = JSON.parse(readFileSync(join(ROOT, "weights", "weights.json"), "utf8")) as unknown;
+const course = JSON.parse(readFileSync(join(ROOT, "results", "course.json"), "utf8")) as {
+  numbers: Record<string, CourseNumber>;
+};
+const EXPORT = join(ROOT, "results", "export.json");
+const exported = existsSync(EXPORT)
+  ? (JSON.parse(readFileSync(EXPORT, "utf8")) as { lessons: Record<string, Run[]> })
+  : undefined;
+
+type SourceName = "weights/weights.json" | "results/export.json" | "results/course.json";
+interface Sources {
+  /** Any number: losses, results. */
+  numbers: { value: number; source: SourceName }[];
+  /** Numbers printed with a % in a source's text. */
+  percents: { value: number; source: SourceName }[];
+  /** Times in seconds: the fields named ...seconds / ...Seconds. */
+  seconds: { value: number; source: SourceName }[];
+}
+
+/** The numbers in a source's text: "loss: 0.0925", "低 52%". */
+function numbersInText(text: string, source: SourceName, into: Sources) {
+  for (const m of text.matchAll(/(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]*\d)(\s?[%％])?/g)) {
+    (m[2] ? into.percents : into.numbers).push({ value: Number(m[1]), source });
+  }
+}
+
+/** Every numeric field of a JSON value (its key naming seconds makes it a time), and numbers in its strings. */
+function collect(value: unknown, source: SourceName, into: Sources, key = "") {
+  if (typeof value === "number") {
+    into.numbers.push({ value, source });
+    if (/seconds$/i.test(key)) into.seconds.push({ value, source });
+  } else if (typeof value === "string") {
+    if (key !== "about" && !/^[0-9a-f]{64}$/.test(value)) numbersInText(value, source, into);
+  } else if (Array.isArray(value)) {
+    for (const item of value) collect(item, source, into, key);
+  } else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) collect(v, source, into, k);
+  }
+}
+
+const SOURCES: Sources = { numbers: [], percents: [], seconds: [] };
+collect(weights, "weights/weights.json", SOURCES);
+if (exported) collect(exported, "results/export.json", SOURCES);
+for (const entry of Object.values(course.numbers)) {
+  SOURCES.numbers.push({ value: Number(entry.value), source: "results/course.json" });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Numbers in prose
+
+interface Quoted {
+  /** As printed: "0.0914", "37%", "3 分钟". */
+  text: string;
+  index: number;
+  /** The sources that back it (none: the failure). */
+  backers: SourceName[];
+  /** Why it cannot be backed, when no source could. */
+  unbackable?: string;
+}
+
+const decimals = (printed: string) => printed.split(".")[1]?.length ?? 0;
+/** Sources holding a number that prints as `printed` at its own precision (after `scale`). */
+function backersOf(printed: string, pool: { value: number; source: SourceName }[], scale = 1): SourceName[] {
+  const places = decimals(printed);
+  return [...new Set(pool.filter((s) => (s.value / scale).toFixed(places) === printed).map((s) => s.source))];
+}
+
+const UNIT_SECONDS: Record<string, number> = { 秒: 1, s: 1, ms: 0.001, 分钟: 60, min: 60, 小时: 3600 };
+const NUMBER = String.raw`(\d+(?:\.\d+)?)`;
+const UNIT = String.raw`(秒钟?|分钟|小时|ms|min|s)(?![A-Za-z])`;
+
+/**
+ * The measured-looking numbers of a text, each with the sources that back it. Durations first (a compound
+ * "2 分 51 秒", a range "19–32 秒", one "70 秒"), then percentages, then decimals with 2 or more places; each
+ * part of the text is taken once. A duration in Chinese numerals ("一两分钟") cannot be checked at all.
+ */
+function quotedNumbers(text: string, sources: Sources = SOURCES): Quoted[] {
+  const taken = new Array<boolean>(text.length).fill(false);
+  const found: Quoted[] = [];
+  const scan = (pattern: RegExp, take: (m: RegExpMatchArray) => Omit<Quoted, "text" | "index">) => {
+    for (const m of text.matchAll(pattern)) {
+      const start = m.index!;
+      if (taken.slice(start, start + m[0].length).some(Boolean)) continue;
+      taken.fill(true, start, start + m[0].length);
+      found.push({ text: m[0], index: start, ...take(m) });
+    }
+  };
+  const unit = (name: string) => UNIT_SECONDS[name] ?? UNIT_SECONDS[name.replace(/钟$/, "")] ?? Number.NaN;
+  scan(/[一二两三四五六七八九十百半]+\s*个?半?(?:秒钟?|分钟|小时)/g, () => ({
+    backers: [],
+    unbackable:
+      "a duration in Chinese numerals cannot be checked: give it in digits from a source, or leave it out",
+  }));
+  scan(new RegExp(String.raw`(\d+)\s*(?:分钟?|min)\s*(\d+)\s*(?:秒钟?|s)(?![A-Za-z])`, "g"), (m) => {
+    const total = Number(m[1]) * 60 + Number(m[2]);
+    return {
+      backers: [
+        ...new Set(sources.seconds.filter((s) => Math.round(s.value) === total).map((s) => s.source)),
+      ],
+    };
+  });
+  scan(new RegExp(String.raw`${NUMBER}\s*(?:–|—|-|~|～|到|至)\s*${NUMBER}\s*${UNIT}`, "g"), (m) => {
+    const [low, high] = [
+      backersOf(m[1]!, sources.seconds, unit(m[3]!)),
+      backersOf(m[2]!, sources.seconds, unit(m[3]!)),
+    ];
+    return { backers: low.length > 0 && high.length > 0 ? [...new Set([...low, ...high])] : [] };
+  });
+  scan(new RegExp(String.raw`(?<![\d.])${NUMBER}\s*${UNIT}`, "g"), (m) => ({
+    backers: backersOf(m[1]!, sources.seconds, unit(m[2]!)),
+  }));
+  scan(/(?<![\d.])(\d+(?:\.\d+)?)\s?[%％]/g, (m) => ({ backers: backersOf(m[1]!, sources.percents) }));
+  scan(/(?<![\d.])\d+\.\d{2,}(?!\.?\d)/g, (m) => ({ backers: backersOf(m[0], sources.numbers) }));
+  return found.sort((a, b) => a.index - b.index);
+}
+
+/** URLs are not prose: their digits are not quoted numbers. */
+const withoutUrls = (text: string) =>
+  text.replace(/\bhttps?:\/\/[^\s)>\]]+/g, (url) => " ".repeat(url.length));
+
+const lineAt = (text: string, index: number) =>
+  text.slice(
+    text.lastIndexOf("\n", index - 1) + 1,
+    text.indexOf("\n", index) < 0 ? undefined : text.indexOf("\n", index),
+  );
+
+/** The numbers of one piece of prose that no source backs, or that are the course's without the course named. */
+function unbackedNumbers(prose: Prose, sources: Sources = SOURCES): { quoted: Quoted; problem: string }[] {
+  return quotedNumbers(withoutUrls(prose.text), sources).flatMap((quoted) => {
+    const line = lineAt(prose.text, quoted.index);
+    if (quoted.unbackable) return [{ quoted, problem: quoted.unbackable }];
+    if (quoted.backers.length === 0) {
+      const problem =
+        "is in no source at the precision printed (weights/weights.json, results/export.json, " +
+        "results/course.json): take it from one, or point to where the lesson prints it";
+      return [{ quoted, problem }];
+    }
+    if (quoted.backers.every((s) => s === "results/course.json") && !line.includes("课程")) {
+      return [{ quoted, problem: "is the course's number: name the course (课程) on its line" }];
+    }
+    return [];
+  });
+}
+
+/** "notebooks/01-dense.ipynb cell 10, line 3": where in a piece of prose an index is. */
+const at = (prose: Prose, index: number) =>
+  `${prose.where}, line ${prose.text.slice(0, index).split("\n").length}`;
+
+/** What is wrong with the numbers of one piece of prose, a line each. */
+const numberProblems = (prose: Prose) =>
+  unbackedNumbers(prose).map(
+    ({ quoted, problem }) =>
+      `${at(prose, quoted.index)}: "${quoted.text}" ${problem}: ${lineAt(prose.text, quoted.index).trim()}`,
+  );
+
+// ---------------------------------------------------------------------------------------------------------------
+// Chinese punctuation
+
+/** Chinese text and the full-width punctuation and quotes that go with it. */
+const CHINESE = /[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef“”‘’]/;
+const FULL_WIDTH: Record<string, string> = {
+  ",": "，",
+  ":": "：",
+  ";": "；",
+  "?": "？",
+  "!": "！",
+  "(": "（",
+  ")": "）",
+  '"': "“ ”",
+};
+
+/** `text` with what is not prose blanked, same length: code blocks and spans, URLs, link targets, formulas, tags. */
+function blankNonProse(text: string): string {
+  const blank = (s: string) => s.replace(/[^\n]/g, BLANK);
+  return text
+    .replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, blank)
+    .replace(/(`+)[^`]*?\1/g, blank)
+    .replace(/\bhttps?:\/\/[^\s)>\]]+/g, blank)
+    .replace(/\]\([^)\s]*\)/g, (m) => `]${blank(m.slice(1))}`)
+    .replace(/\$\$[\s\S]*?\$\$|\$[^$\n]+\$/g, blank)
+    .replace(/<\/?[A-Za-z][^>\n]*>/g, blank);
+}
+
+/** A blockquote's ">" at the start of a line: markup, not text. */
+const quoteMarker = (text: string, i: number) =>
+  text[i] === ">" && /(^|\n)[\s>]*$/.test(text.slice(Math.max(0, i - 20), i));
+
+/** The nearest character on one side, past spaces, line breaks, emphasis and quote markers and blanked text. */
+function neighbour(text: string, index: number, step: -1 | 1): string {
+  for (let i = index + step; i >= 0 && i < text.length; i += step) {
+    if (!/[\s*\uE000]/.test(text[i]!) && !quoteMarker(text, i)) return text[i]!;
+  }
+  return "";
+}
+const chineseAt = (text: string, index: number, step: -1 | 1) => CHINESE.test(neighbour(text, index, step));
+
+/** A tuple or interval such as (0, 1) or (3, 3): a formula, ASCII whatever surrounds it. */
+const isFormula = (content: string) => /^[\s\d.,+\-−–×]*$/.test(content) && content.includes(",");
+
+/** ASCII punctuation in Chinese prose: each as the offending character and its index in `text`. */
+function asciiInChinese(text: string): { char: string; index: number }[] {
+  const prose = blankNonProse(text);
+  const found: { char: string; index: number }[] = [];
+  const hasChinese = HAN.test(prose);
+  const open: number[] = [];
+  const quotes: number[] = [];
+  for (let i = 0; i < prose.length; i++) {
+    const c = prose[i]!;
+    if (",:;?!".includes(c)) {
+      const besideChinese = chineseAt(prose, i, -1) || chineseAt(prose, i, 1);
+      // "0.1174,dense", "API:`Input`", "PCA:32": run into what follows, as English does not write it (1,000
+      // and 10:30 between digits excepted).
+      const next = prose[i + 1] ?? " ";
+      const digits = /\d/.test(prose[i - 1] ?? "") && /\d/.test(next);
+      const runOn = hasChinese && ",:;".includes(c) && !/\s/.test(next) && !digits;
+      if (besideChinese || runOn) found.push({ char: c, index: i });
+    } else if (c === "(") {
+      open.push(i);
+    } else if (c === ")" && open.length > 0) {
+      const start = open.pop()!;
+      const content = prose.slice(start + 1, i).replace(/\uE000/g, "");
+      // Conv2D(32, (3, 3)) is a call: Latin, whatever surrounds it, unless it holds Chinese.
+      const call = /[A-Za-z0-9_]/.test(prose[start - 1] ?? "");
+      const besideChinese = chineseAt(prose, start, -1) || chineseAt(prose, i, 1);
+      if (HAN.test(content) || (besideChinese && !call && !isFormula(content))) {
+        found.push({ char: "(", index: start }, { char: ")", index: i });
+      }
+    } else if (c === '"') {
+      quotes.push(i);
+    }
+  }
+  for (let q = 0; q + 1 < quotes.length; q += 2) {
+    const [start, end] = [quotes[q]!, quotes[q + 1]!];
+    if (HAN.test(prose.slice(start + 1, end)) || chineseAt(prose, start, -1) || chineseAt(prose, end, 1)) {
+      found.push({ char: '"', index: start }, { char: '"', index: end });
+    }
+  }
+  return found.sort((a, b) => a.index - b.index);
+}
+
+/** What is wrong with the punctuation of one piece of prose, a line each, with the text around it. */
+function punctuationProblems(prose: Prose): string[] {
+  return asciiInChinese(prose.text).map(({ char, index }) => {
+    const around = `${prose.text.slice(Math.max(0, index - 15), index)}【${char}】${prose.text.slice(index + 1, index + 16)}`;
+    return `${at(prose, index)}: ASCII ${char} in Chinese prose, write ${FULL_WIDTH[char]}: …${around.replace(/\n/g, "⏎").replace(/\uE000/g, "·")}…`;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The checks
+
+const failIfAny = (problems: string[]) => {
+  if (problems.length > 0) assert.fail(`${problems.length} to fix:\n${problems.join("\n")}`);
+};
+
+describe("the rules, by example", () => {
+  const sources: Sources = {
+    numbers: [
+      { value: 0.08351222425699234, source: "weights/weights.json" },
+      { value: 0.086, source: "results/course.json" },
+    ],
+    percents: [{ value: 52, source: "results/export.json" }],
+    seconds: [
+      { value: 232, source: "weights/weights.json" },
+      { value: 171, source: "results/export.json" },
+    ],
+  };
+  const failing = (text: string) =>
+    unbackedNumbers({ where: "x", text }, sources).map(({ quoted, problem }) =>
+      problem.startsWith("is the course's") ? `${quoted.text} (course unnamed)` : quoted.text,
+    );
+
+  test("numbers: found at the precision printed, or a problem", () => {
+    assert.deepEqual(failing("深度自编码器 0.0835,低 52%,约 4 分钟,2 分 51 秒,3–4 分钟,几秒钟"), []);
+    assert.deepEqual(failing("深度自编码器 0.0855,低 37%,约 9 分钟,一两分钟,0.08"), [
+      "0.0855",
+      "37%",
+      "9 分钟",
+      "一两分钟",
+    ]);
+    assert.deepEqual(failing("深度模型 `loss: 0.0860`"), ["0.0860 (course unnamed)"]);
+    assert.deepEqual(failing("课程中深度模型 `loss: 0.0860`"), []);
+    // Structural numbers and versions are not measurements.
+    assert.deepEqual(failing("784 → 32,σ 0.5 和 3.0,5.2.2.1 节,TensorFlow 2.21.0,[0, 1],7×7×32"), []);
+  });
+
+  test("punctuation: ASCII beside Chinese is found; code, formulas and Latin text keep theirs", () => {
+    const marked = (text: string) => asciiInChinese(text).map(({ char }) => char);
+    assert.deepEqual(marked('**定义**:自动编码器(Autoencoder),把"压缩"学会?'), [
+      ":",
+      "(",
+      ")",
+      ",",
+      '"',
+      '"',
+      "?",
+    ]);
+    assert.deepEqual(marked("二元交叉熵也一样，PCA 0.1174,dense 0.0914"), [","]);
+    assert.deepEqual(marked("## 2、PCA:32 个主成分；函数式 API:`Input`；1,000 张，10:30"), [":", ":"]);
+    assert.deepEqual(marked("（像素值 0–255,\n> 而模型"), [","]);
+    assert.deepEqual(marked("解码器的输出是 sigmoid 值 (0, 1)，交叉熵"), []);
+    assert.deepEqual(
+      marked("用 `Model(inputs=..., outputs=...)`：Conv2D(32, (3, 3), relu, same)，[0, 1]"),
+      [],
+    );
+    assert.deepEqual(marked("see https://example.com/a?b=1,c 中文"), []);
+    assert.deepEqual(marked("x_train: [60000, 784]"), []);
+  });
+
+  test("the strings code prints: comments skipped, template expressions blanked", () => {
+    assert.deepEqual(
+      chineseStrings('// 注释,不算\nconsole.log(`epochs = ${f("a")},训练图片`, "plain", "原图");'),
+      [`epochs = ${BLANK.repeat(9)},训练图片`, "原图"],
+    );
+  });
+});
+
+describe("results/course.json: the course's numbers, each with its line", () => {
+  test("each value is in the line it comes from", () => {
+    const entries = Object.entries(course.numbers);
+    assert.ok(entries.length > 0);
+    for (const [name, entry] of entries)
+      assert.ok(entry.line.includes(entry.value), `${name}: ${entry.line}`);
+  });
+
+  test("each line is in the course text", (t) => {
+    if (!existsSync(COURSE_TEXT)) {
+      t.skip(`the course text is not at ${COURSE_TEXT} (set AE_COURSE_TEXT): its lines were not checked`);
+      return;
+    }
+    const lines = new Set(
+      readFileSync(COURSE_TEXT, "utf8")
+        .split(/\r?\n/)
+        .map((line) => line.trim()),
+    );
+    for (const [name, entry] of Object.entries(course.numbers)) {
+      assert.ok(lines.has(entry.line.trim()), `${name}: not a line of ${COURSE_TEXT}: ${entry.line}`);
+    }
+  });
+});
+
+test(
+  "results/export.json, where an export at the defaults wrote it: each lesson's runs",
+  { skip: !exported && "not written yet (npm run export at the defaults writes it)" },
+  () => {
+    for (const [lesson, runs] of Object.entries(exported?.lessons ?? {})) {
+      assert.ok(runs.length > 0, lesson);
+      for (const run of runs) {
+        assert.ok(Number.isFinite(run.seconds) && run.seconds >= 0, `${lesson}: seconds ${run.seconds}`);
+        assert.ok(Array.isArray(run.results), `${lesson}: results`);
+      }
+    }
+  },
+);
+
+const DOCUMENTS = readDocuments();
+
+describe("every measured-looking number in the prose has a source", () => {
+  for (const document of DOCUMENTS) {
+    test(document.file, () => failIfAny(document.markdown.flatMap((prose) => numberProblems(prose))));
+  }
+});
+
+describe("Chinese prose has Chinese punctuation", () => {
+  for (const document of DOCUMENTS) {
+    test(`${document.file}: markdown`, () => failIfAny(document.markdown.flatMap(punctuationProblems)));
+    if (document.strings.length > 0) {
+      test(`${document.file}: the Chinese strings its code prints`, () =>
+        failIfAny(document.strings.flatMap(punctuationProblems)));
+    }
+  }
+});
