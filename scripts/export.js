@@ -4,7 +4,8 @@
 // from a CDN) and dist/html/index.html linking them. Executed notebooks are kept in dist/executed/.
 // Each lesson's run (seconds, date, CPU, settings, the results it printed) goes to dist/html/results.json, and,
 // when the export ran at the defaults, into the committed results/export.json, which keeps earlier runs per CPU:
-// the lessons' prose may quote times and results only from such records (test/prose.test.ts).
+// the lessons' prose may quote times and results only from such records (test/prose.test.ts). Such an export
+// then rewrites the lesson table of the teacher's guide from that record (scripts/resultsTable.js).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -12,6 +13,7 @@ import { basename, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { executeNotebook, joinText } from "./notebook.js";
 import { NOTEBOOKS, ROOT, cpuName, jupyterEnv, shellPath, venvProgram } from "./project.js";
+import { GUIDE, lessonTitle, writeResultsTable } from "./resultsTable.js";
 
 export const DIST = join(ROOT, "dist");
 /** The committed record of exports at the defaults. */
@@ -61,8 +63,7 @@ const { escapeHtml: escape } = createRequire(join(ROOT, "package.json"))("ae-sha
  * @param {import("./notebook.js").Notebook} notebook
  */
 export function summarize(notebook) {
-  const markdown = notebook.cells.find((cell) => cell.cell_type === "markdown");
-  const title = /^#\s+(.+)$/m.exec(joinText(markdown?.source))?.[1] ?? "";
+  const title = lessonTitle(notebook);
   const lines = notebook.cells
     .flatMap((cell) => cell.outputs ?? [])
     .filter((output) => output.output_type === "stream" && output.name === "stdout")
@@ -193,7 +194,9 @@ const clock = (seconds) => {
 
 /**
  * Exports every lesson of `notebooks` into `dist` (executed/, html/), and records the runs (recordRuns).
+ * Returns the settings that kept the runs out of `resultsFile` (none: recorded).
  * @param {{notebooks?: string, dist?: string, resultsFile?: string, env?: NodeJS.ProcessEnv}} [options]
+ * @returns {Promise<string[]>}
  */
 export async function exportLessons({
   notebooks = NOTEBOOKS,
@@ -261,10 +264,21 @@ export async function exportLessons({
       : `export: runs in ${shellPath(runsFile)}; not recorded in ${shellPath(resultsFile)}, which keeps ` +
           `exports at the defaults only (set here: ${changed.join(", ")})\n`,
   );
+  return changed;
+}
+
+/** `npm run export`: the export, then, when it was recorded, the guide's table rewritten from the record. */
+async function main() {
+  const changed = await exportLessons();
+  if (changed.length > 0) return;
+  const rewritten = await writeResultsTable();
+  process.stdout.write(
+    `export: the lesson table in ${shellPath(GUIDE)} ${rewritten ? "rewritten (commit it)" : "already up to date"}\n`,
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  exportLessons().catch((/** @type {unknown} */ error) => {
+  main().catch((/** @type {unknown} */ error) => {
     process.stderr.write(`\nexport failed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   });

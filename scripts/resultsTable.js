@@ -1,0 +1,262 @@
+// @ts-check
+// The lesson table of the teacher's guide (docs/teacher-guide.zh.md), generated, never typed: per lesson in
+// notebooks/ (its name, and its title from the notebook's first heading), the wall times that `npm run export`
+// recorded at the defaults in results/export.json, as a range per CPU, with the result lines those runs printed
+// (a number that differs between runs becomes a range), and the models `npm run weights` saved after 50 epochs
+// (weights/weights.json: losses, the lesson's time, date, CPU). It replaces what lies between two marker
+// comments of the guide, formatted by Prettier as `npm run format` would. `npm run export` at the defaults
+// rewrites it after recording its runs; `npm run results-table` rewrites it from the files as they are.
+// test/scripts/resultsTable.test.ts checks that the committed guide holds what this makes of the committed files.
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { basename, join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import * as prettier from "prettier";
+import { joinText } from "./notebook.js";
+import { NOTEBOOKS, ROOT } from "./project.js";
+
+export const GUIDE = join(ROOT, "docs", "teacher-guide.zh.md");
+export const EXPORT_RECORD = join(ROOT, "results", "export.json");
+export const WEIGHTS_RECORD = join(ROOT, "weights", "weights.json");
+export const START = "<!-- results-table start: scripts/resultsTable.js writes this part, do not edit it -->";
+export const END = "<!-- results-table end -->";
+
+/**
+ * @typedef {import("./export.js").Run} Run
+ * @typedef {{lesson: string, epochs: number, loss: number, val_loss: number, trained: string,
+ *   lessonSeconds: number, cpu: string}} SavedModel
+ * @typedef {{name: string, title: string}} Lesson
+ * @typedef {{lessons: Lesson[], exported?: {lessons: Record<string, Run[]>}, weights: {models: Record<string,
+ *   SavedModel>}}} Sources
+ */
+
+/**
+ * A lesson's title: the first heading of its first markdown cell ("" if none).
+ * @param {import("./notebook.js").Notebook} notebook
+ */
+export function lessonTitle(notebook) {
+  const markdown = notebook.cells.find((cell) => cell.cell_type === "markdown");
+  return /^#\s+(.+)$/m.exec(joinText(markdown?.source))?.[1]?.trim() ?? "";
+}
+
+/**
+ * What the table is made of, read from the files: the lessons in `notebooks`, the export record (absent until
+ * an export at the defaults writes it) and the weights record.
+ * @param {{notebooks?: string, exportFile?: string, weightsFile?: string}} [where]
+ * @returns {Sources}
+ */
+export function readSources({
+  notebooks = NOTEBOOKS,
+  exportFile = EXPORT_RECORD,
+  weightsFile = WEIGHTS_RECORD,
+} = {}) {
+  const lessons = readdirSync(notebooks)
+    .filter((name) => name.endsWith(".ipynb"))
+    .sort()
+    .map((name) => ({
+      name: basename(name, ".ipynb"),
+      title: lessonTitle(JSON.parse(readFileSync(join(notebooks, name), "utf8"))),
+    }));
+  const exported = existsSync(exportFile) ? JSON.parse(readFileSync(exportFile, "utf8")) : undefined;
+  return { lessons, exported, weights: JSON.parse(readFileSync(weightsFile, "utf8")) };
+}
+
+/**
+ * Whole seconds as the guide writes them: "19 秒", "2 分 51 秒".
+ * @param {number} seconds
+ */
+export function duration(seconds) {
+  const whole = Math.round(seconds);
+  return whole < 60 ? `${whole} 秒` : `${Math.floor(whole / 60)} 分 ${whole % 60} 秒`;
+}
+
+/**
+ * The shortest to the longest of some times: "19 秒", "19–32 秒", "52 秒–1 分 4 秒".
+ * @param {number[]} times seconds
+ */
+export function durationRange(times) {
+  const [low, high] = [Math.min(...times), Math.max(...times)].map(Math.round);
+  if (low === high) return duration(low ?? 0);
+  if (high !== undefined && high < 60) return `${low}–${high} 秒`;
+  return `${duration(low ?? 0)}–${duration(high ?? 0)}`;
+}
+
+const NUMBER = /\d+(?:\.\d+)?/g;
+
+/**
+ * The result lines of several runs, a line each: where every run printed the same line but for its numbers,
+ * each number that differs is given as the lowest–highest of them as printed ("val_loss = 0.1118–0.1125");
+ * otherwise the lines of the first (newest) run.
+ * @param {string[][]} lines per run, the newest first
+ * @returns {string[]}
+ */
+export function mergeResults(lines) {
+  const [newest = []] = lines;
+  const template = (/** @type {string} */ line) => line.replace(NUMBER, "#");
+  const same = lines.every(
+    (run) =>
+      run.length === newest.length && run.every((line, i) => template(line) === template(newest[i] ?? "")),
+  );
+  if (!same) return newest;
+  return newest.map((line, i) => {
+    const numbers = lines.map((run) => run[i]?.match(NUMBER) ?? []);
+    let k = 0;
+    return line.replace(NUMBER, (printed) => {
+      const all = numbers.map((found) => found[k] ?? printed);
+      k += 1;
+      const sorted = [...all].sort((a, b) => Number(a) - Number(b));
+      const [low, high] = [sorted[0] ?? printed, sorted[sorted.length - 1] ?? printed];
+      return Number(low) === Number(high) ? printed : `${low}–${high}`;
+    });
+  });
+}
+
+/**
+ * Text for a table cell: Markdown's own characters escaped, so that a line prints as it is.
+ * @param {string} text
+ */
+const cell = (text) => text.replace(/[\\|<*`]/g, "\\$&");
+
+/** @param {Run["settings"]} settings */
+const settingsKey = (settings) => (settings ? `${settings.epochs}/${settings.trainSize}` : "");
+
+/**
+ * One lesson's export runs, as two cells: the settings and the times per CPU; the results.
+ * Runs at settings other than the newest run's (the lesson's defaults before it changed them) are left out.
+ * @param {Run[] | undefined} runs the newest first
+ * @returns {[string, string]}
+ */
+function exportCells(runs) {
+  if (!runs || runs.length === 0) return ["尚未测量（`npm run export`）", "—"];
+  const key = settingsKey(runs[0]?.settings ?? null);
+  const current = runs.filter((run) => settingsKey(run.settings) === key);
+  /** @type {Map<string, number[]>} */
+  const perCpu = new Map();
+  for (const run of current) perCpu.set(run.cpu, [...(perCpu.get(run.cpu) ?? []), run.seconds]);
+  const settings = runs[0]?.settings;
+  const times = [
+    ...(settings ? [`${settings.epochs} 个 epoch，${settings.trainSize} 张训练图片`] : []),
+    ...[...perCpu].map(([cpu, seconds]) => `\`${cpu}\`：${durationRange(seconds)}（${seconds.length} 次）`),
+  ];
+  const results = mergeResults(current.map((run) => run.results)).map(cell);
+  return [times.join("<br>"), results.length > 0 ? results.join("<br>") : "—"];
+}
+
+/**
+ * One lesson's saved models, as a cell: each model's losses after its epochs, then the lesson's time.
+ * @param {(SavedModel & {name: string})[]} models
+ * @param {boolean} sameMachine whether all saved models share one date and CPU (then said once, below the table)
+ */
+function weightsCell(models, sameMachine) {
+  if (models.length === 0) return "—";
+  const seconds = [...new Set(models.map((m) => m.lessonSeconds))];
+  const machines = [...new Set(models.map((m) => `${m.trained}，\`${m.cpu}\``))];
+  return [
+    ...models.map(
+      (m) =>
+        `\`${m.name}\`：${m.epochs} 个 epoch 后 loss ${m.loss.toFixed(4)}，val_loss ${m.val_loss.toFixed(4)}`,
+    ),
+    `全课 ${seconds.map(duration).join("、")}${sameMachine ? "" : `（${machines.join("；")}）`}`,
+  ].join("<br>");
+}
+
+/**
+ * The generated part of the guide (without its markers), in Markdown as written, before Prettier.
+ * @param {Sources} sources
+ */
+export function resultsTable({ lessons, exported, weights }) {
+  const models = Object.entries(weights.models).map(([name, model]) => ({ ...model, name }));
+  const machines = [...new Set(models.map((m) => `${m.trained}|${m.cpu}`))];
+  const sameMachine = machines.length === 1;
+  const rows = lessons.map(({ name, title }) => {
+    const [times, results] = exportCells(exported?.lessons[name]);
+    const saved = weightsCell(
+      models.filter((m) => m.lesson === name),
+      sameMachine,
+    );
+    return `| \`${name}\` | ${cell(title)} | ${times} | ${results} | ${saved} |`;
+  });
+  const [date, cpu] = machines[0]?.split("|") ?? [];
+  return [
+    ...(exported
+      ? []
+      : [
+          "默认设置下的用时和结果尚未测量：`results/export.json` 还不存在。在默认设置下（不设置 `AE_EPOCHS`、" +
+            "`AE_TRAIN_SIZE`、`AE_WEIGHTS` 等变量）运行一次 `npm run export`，它会执行每一课、记下用时和结果，" +
+            "并重新生成这张表。",
+          "",
+        ]),
+    "| 课 | 标题 | 默认设置运行一遍（`npm run export`） | 默认设置的结果 | 保存的模型（`npm run weights`，`AE_WEIGHTS=1` 时加载） |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows,
+    "",
+    "“默认设置运行一遍”是 `npm run export` 从头到尾执行整本笔记本（含转换成 HTML）所用的时间，按 CPU 列出" +
+      "记录中最短到最长的一次，括号里是记录的次数；结果是这些运行最后打印的几行，几次运行之间不同的数字写成范围。" +
+      "“全课”是 `npm run weights` 把整课作为一个 Node 程序、训练到保存的 epoch 数所用的时间" +
+      (sameMachine ? `，${date} 在 \`${cpu}\` 上测得。` : "，日期和 CPU 见各行。"),
+    "",
+    "本节由 `scripts/resultsTable.js` 根据 `notebooks/`、`results/export.json` 和 `weights/weights.json` 生成，" +
+      "请不要手改：默认设置下的 `npm run export` 会自动更新它，也可以运行 `npm run results-table`。",
+  ].join("\n");
+}
+
+/**
+ * `text` with what lies between the markers replaced by `section`.
+ * @param {string} text
+ * @param {string} section
+ * @param {string} [file] for the error
+ */
+export function replaceSection(text, section, file = GUIDE) {
+  const start = text.indexOf(START);
+  const end = text.indexOf(END, start);
+  if (start < 0 || end < 0) {
+    throw new Error(
+      `${relative(ROOT, file)} has no results table to rewrite: it needs the lines ${START} and ${END}`,
+    );
+  }
+  return `${text.slice(0, start + START.length)}\n\n${section}\n\n${text.slice(end)}`;
+}
+
+/**
+ * What lies between the markers of `text` (undefined without them), trimmed.
+ * @param {string} text
+ */
+export function sectionOf(text) {
+  const start = text.indexOf(START);
+  const end = text.indexOf(END, start);
+  return start < 0 || end < 0 ? undefined : text.slice(start + START.length, end).trim();
+}
+
+/**
+ * `text` with its table made from `sources`, the whole formatted by Prettier with the settings for `file`.
+ * @param {string} text
+ * @param {Sources} sources
+ * @param {string} [file]
+ */
+export async function withResultsTable(text, sources, file = GUIDE) {
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  return prettier.format(replaceSection(text, resultsTable(sources), file), { ...options, filepath: file });
+}
+
+/**
+ * Rewrites the table in `file` from the files as they are. Returns whether the file changed.
+ * @param {{file?: string, notebooks?: string, exportFile?: string, weightsFile?: string}} [where]
+ */
+export async function writeResultsTable({ file = GUIDE, ...sources } = {}) {
+  const text = readFileSync(file, "utf8");
+  const written = await withResultsTable(text, readSources(sources), file);
+  if (written !== text) writeFileSync(file, written);
+  return written !== text;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  writeResultsTable()
+    .then((changed) =>
+      process.stdout.write(
+        `results-table: ${relative(ROOT, GUIDE)} ${changed ? "rewritten (commit it)" : "already up to date"}\n`,
+      ),
+    )
+    .catch((/** @type {unknown} */ error) => {
+      process.stderr.write(`results-table: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    });
+}
