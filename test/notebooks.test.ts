@@ -96,7 +96,8 @@ describe("the committed notebooks", () => {
       assert.match(code, /^const kernelInitializer = "glorotUniform";$/m, lesson);
       const layers = [...code.matchAll(/tf\.layers\.(?:dense|conv2d)\(\{[^}]*\}/g)].map((m) => m[0]);
       assert.ok(layers.length >= 2, `${lesson}: ${layers.length} layers`);
-      for (const layer of layers) assert.match(layer, /, kernelInitializer \}$/, `${lesson}: ${layer}`);
+      // The options may be broken over lines (code lines at most 100 characters): kernelInitializer last.
+      for (const layer of layers) assert.match(layer, /, kernelInitializer\s*\}$/, `${lesson}: ${layer}`);
     }
   });
 
@@ -116,11 +117,16 @@ describe("the committed notebooks", () => {
     assert.match(code, /compareLosses\(/);
   });
 
+  test("02 and 03 end with a link to the next lesson", () => {
+    assert.match(textOf(read("02-deep")), /\]\(03-conv\.ipynb\)[^\n]*$/);
+    assert.match(textOf(read("03-conv")), /\]\(04-denoise\.ipynb\)[^\n]*$/);
+  });
+
   test("03 and 04: the course's Conv2D / MaxPooling2D / UpSampling2D stack", () => {
     for (const lesson of ["03-conv", "04-denoise"] as const) {
       const code = codeOf(read(lesson));
       const layers = [...code.matchAll(/tf\.layers\.(conv2d|maxPooling2d|upSampling2d)\(\{([^}]*)\}/g)].map(
-        (m) => `${m[1]}(${(m[2] ?? "").trim()})`,
+        (m) => `${m[1]}(${(m[2] ?? "").replace(/\s+/g, " ").trim()})`,
       );
       const conv = (filters: number, activation: string) =>
         `conv2d(filters: ${filters}, kernelSize: [3, 3], activation: "${activation}", padding: "same", kernelInitializer)`;
@@ -225,7 +231,7 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
     "01-dense": 1,
     "02-deep": 1,
     "03-conv": 1,
-    "04-denoise": 3,
+    "04-denoise": 4,
   };
   const expectedFits: Record<Lesson, number> = { "01-dense": 1, "02-deep": 2, "03-conv": 1, "04-denoise": 2 };
 
@@ -265,16 +271,59 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
       if (lesson === "03-conv") {
         assert.match(text, /encoded 的形状： \[ null, 7, 7, 32 \]/);
         assert.match(text, /decoded 的形状： \[ null, 28, 28, 1 \]/);
+        // The loss read on the scale, beside the saved 50-epoch models; the exercise's check of the code's size.
+        const scale = outputs.map((o) => dataOf(o, "text/plain")).find((t) => t.includes("怎样读损失"));
+        assert.ok(scale?.includes("卷积自编码器（保存的模型，50 个 epoch）"), "the loss scale");
+        assert.match(
+          text,
+          /编码的形状：7×7×32，每张图片 1568 个数；原图 28×28×1 = 784 个数\n编码是原图的 2\.0 倍/,
+        );
       }
-      if (lesson === "02-deep") assert.match(text, /深度自编码器 最终 val_loss = 0\.\d{4}/);
+      if (lesson === "02-deep") {
+        assert.match(text, /深度自编码器 最终 val_loss = 0\.\d{4}/);
+        assert.match(
+          text,
+          /深度自编码器从第 1 个 epoch 起|第 1 个 epoch 结束时，普通自编码器的 val_loss 更低/,
+        );
+        // The loss scale: this run's two models and the saved 50-epoch ones; the exercise's check cell.
+        const scale = outputs.map((o) => dataOf(o, "text/plain")).find((t) => t.includes("怎样读损失"));
+        for (const row of ["深度自编码器（1 个 epoch）", "深度自编码器（保存的模型，50 个 epoch）"])
+          assert.ok(scale?.includes(row), row);
+        assert.match(
+          text,
+          /先把手算的结果填进 myParamCount，再运行这个单元\n现在的 deepModel\(\) 有 222384 个参数/,
+        );
+      }
       if (lesson === "04-denoise") {
         assert.match(text, /σ=0\.5：最终 val_loss = 0\.\d{4}/);
         assert.match(text, /σ=3\.0：最终 val_loss = 0\.\d{4}/);
+        // Grids: the model's inputs, the course's display (as imshow scales it, and as the model gets it).
+        assert.match(dataOf(grids[1]!, "text/plain"), /从上到下各行:课程显示的 \| 交给模型的$/m);
         assert.match(
-          dataOf(grids[0]!, "text/plain"),
+          dataOf(grids[1]!, "text/plain"),
           /超出 \[0, 1\] 的值在显示时被截断/,
           "the unclipped course display is said to be clipped",
         );
+        // What σ 3.0 does to a background pixel: from the normal CDF, and counted on the noisy test images.
+        const tables = outputs.map((o) => dataOf(o, "text/plain"));
+        assert.ok(
+          tables.some((t) => /3\.0 +背景（原值 0） +50\.0% +36\.9% +13\.1%/.test(t)),
+          "shares",
+        );
+        const counted = /σ=3\.0：.*背景像素变成纯黑 (\d+\.\d)%，纯白 (\d+\.\d)%/.exec(text);
+        assert.ok(
+          counted && Math.abs(Number(counted[1]) - 50) < 1 && Math.abs(Number(counted[2]) - 36.9) < 1,
+        );
+        // The loss read on the scale, with the 50-epoch models, and the mismatched-noise check.
+        assert.ok(
+          tables.some((t) => t.startsWith("降噪模型的 val_loss")),
+          "the loss scale",
+        );
+        assert.match(
+          text,
+          /σ=3\.0，卷积模型 50 个 epoch（weights\.json）：0\.2485，好于“始终输出平均训练图像”/,
+        );
+        assert.match(text, /σ=2\.0 的测试图片：σ=\d\.\d 的模型损失最低；/);
       }
 
       assertTensorCountKept(executed);
@@ -345,7 +394,15 @@ describe("05-pca: the autoencoders of 01-03 against PCA, and a 2-D map", () => {
     for (const heading of ["学习目标", "流程", "总结", "练习", "加载训练好的权重"])
       assert.match(text, new RegExp(heading));
     const code = codeOf(notebook);
-    assert.match(code, /const codeSize = 32;\nconst pca = keep\("pca", fitPca\(xTrain, codeSize\)\);/);
+    // PCA on all 60,000 training images (data.xTrain), whatever AE_TRAIN_SIZE says.
+    assert.match(
+      code,
+      /const codeSize = 32;.*\nconst pca = keep\("pca", fitPca\(data\.xTrain, codeSize\)\);/,
+    );
+    assert.match(code, /const data = keep\("data", loadMnist\(\{ layout: "flat" \}\)\);/);
+    // The 2-D PCA is the first 2 columns of the fitted one (components are nested), not a second fit.
+    assert.equal([...code.matchAll(/fitPca\(/g)].length, 1, "one PCA fit");
+    assert.match(code, /pca\.components\.slice\(\[0, 0\], \[784, 2\]\)/);
     for (const name of ["dense", "deep", "conv"])
       assert.match(code, new RegExp(`${name}: await loadSavedModel\\("${name}"\\)`));
     assert.match(code, /tf\.metrics\.meanSquaredError\(xTest, xHat\)/);
@@ -403,6 +460,24 @@ describe("05-pca: the autoencoders of 01-03 against PCA, and a 2-D map", () => {
       );
     }
     assert.match(text, /编码同为 32 维时，deep 的 MSE 最小，比 PCA 低 \d+%/);
+    // Clipping to [0, 1] lowers PCA's MSE; its BCE is the same either way (the loss clips to [ε, 1 - ε]).
+    const raw = /^PCA（不截断） +32 +(0\.\d{4}) +(0\.\d{4})/m.exec(tables[0]!);
+    assert.ok(raw, tables[0]);
+    assert.ok(Number(raw[1]) > rows["PCA"]!.mse, `unclipped MSE ${raw[1]} > ${rows["PCA"]!.mse}`);
+    assert.equal(Number(raw[2]), rows["PCA"]!.bce, "the same BCE clipped or not");
+    assert.match(text, /在 60000 张训练图片上拟合 PCA 用了 [\d.]+ 秒/);
+    assert.match(text, /全部训练图片： \[ 60000, 784 \] {2}2 维自编码器的训练图片 xTrain： \[ 2048, 784 \]/);
+    // The loss scale beside the table: the baselines and the four methods, twice (32-D and 2-D codes).
+    const scales = outputs.map((o) => dataOf(o, "text/plain")).filter((t) => t.includes("怎样读损失"));
+    assert.equal(scales.length, 2);
+    for (const row of ["完美复制", "输出该数字的平均训练图像", "始终输出平均训练图像", "PCA（编码 32）"])
+      assert.ok(scales[0]!.includes(row), row);
+    // The maps get a number: k-NN accuracy of both 2-D codes, and the guess without codes.
+    const knn = /自编码器的 2 维编码猜对 ([\d.]+)%，PCA 的 2 维编码猜对 ([\d.]+)%/.exec(text);
+    assert.ok(knn, "k-NN accuracies printed");
+    assert.ok(Number(knn[2]) > 30 && Number(knn[2]) < 55, `PCA's 2-D k-NN: ${knn[2]}%`);
+    assert.match(text, /不看编码、总猜最常见的数字 \d：猜对 [\d.]+%/);
+    assert.match(text, /100 个格点中，有 \d+ 个周围没有一张测试图片的编码/);
     assert.match(text, /PCA 比 dense 自编码器还原得更好的测试图片：\d+ 张（共 10000 张）/);
 
     // Grids: the first 10 components; originals and 4 reconstructions; PCA's best 10; the 10 x 10 walk.
