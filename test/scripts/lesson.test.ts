@@ -90,7 +90,7 @@ describe("npm run lesson, headless (CI): every lesson runs to its end and exits"
     "01-dense": 1,
     "02-deep": 1,
     "03-conv": 1,
-    "04-denoise": 3,
+    "04-denoise": 4,
     "05-pca": 4,
   };
 
