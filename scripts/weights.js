@@ -3,7 +3,7 @@
 // notebook run as one program, lessonCode.js, with AE_EPOCHS=50) and saves the models in tfjs format under
 // weights/<name>/, with weights/weights.json recording the losses each reached, the date and the machine.
 // A teacher then shows the 50-epoch results at once (AE_WEIGHTS=1) and trains live only when there is time.
-// About 85 minutes on 2 cores, most of it the two conv models of 04-denoise.
+// How long each lesson took is in weights.json (lessonSeconds); the conv models of 03 and 04 take the most.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -40,7 +40,7 @@ describe("chart rendering", () => {
     await inLanguage("zh", () => {
       assert.match(
         line(chartHtml(spec())) ?? "",
-        /^图表没有画出来:这个笔记本在这里未被信任.*Trust Notebook.*npm run export/,
+        /^图表没有画出来：这个笔记本在这里未被信任.*Trust Notebook.*npm run export/,
       );
     });
   });
@@ -66,10 +66,10 @@ describe("chart rendering", () => {
   test("in Chinese, the same refusals", async () => {
     await inLanguage("zh", () => {
       assert.throws(() => chartHtml(spec({ traces: [] })), {
-        message: '图表 "t": 至少需要一条曲线,实际一条也没有',
+        message: "图表“t”：至少需要一条曲线，实际一条也没有",
       });
       assert.throws(() => chartHtml(spec({ traces: [{ name: "a", x: [1, 2], y: [1], mode: "lines" }] })), {
-        message: '图表 "t" 的曲线 "a": x 与 y 的个数应相同,实际为 2 个 x、1 个 y',
+        message: "图表“t”的曲线“a”：x 与 y 的个数应相同，实际为 2 个 x、1 个 y",
       });
       assert.match(chartHtml(spec({})), /这个页面没有载入 plotly\.js/, "the note for a page without plotly");
     });

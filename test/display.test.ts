@@ -86,7 +86,7 @@ test("showTable: a row of the wrong length is refused, saying which and how long
   });
   await inLanguage("zh", () =>
     assert.throws(() => showTable(["a", "b"], [["1", "2"], ["3"]]), {
-      message: "showTable: 第 1 行(从 0 数起)应有 2 个单元格,实际为 1 个",
+      message: "showTable：第 1 行（从 0 数起）应有 2 个单元格，实际为 1 个",
     }),
   );
 });

@@ -74,7 +74,7 @@ test("a lesson run with AE_EPOCHS=abc: the first line the student reads is the m
   const stderr = failedCell(notebook)?.stderr ?? "";
   assert.equal(
     stderr.split("\n")[0],
-    'ParamError: AE_EPOCHS 应为 1 到 1000 之间的整数,实际为 "abc"。删去这个环境变量即可使用本课的默认值(5)。',
+    'ParamError: AE_EPOCHS 应为 1 到 1000 之间的整数，实际为 "abc"。删去这个环境变量即可使用本课的默认值（5）。',
   );
   assert.doesNotMatch(stderr, /node_modules[\\/]tslab|node:vm/, "no frames of tslab or Node's vm");
 });
@@ -82,5 +82,5 @@ test("a lesson run with AE_EPOCHS=abc: the first line the student reads is the m
 test("in Chinese, a cause is introduced in Chinese; the messages are the errors' own", async () => {
   const wrapped = new Error("loadMnist failed", { cause: new TypeError("bad file") });
   const text = await inLanguage("zh", () => formatError(wrapped));
-  assert.match(text, /\n起因: TypeError: bad file\n/);
+  assert.match(text, /\n起因：TypeError: bad file\n/);
 });

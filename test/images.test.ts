@@ -245,7 +245,7 @@ describe("bad input is refused with what was expected and found, leaking nothing
       name: "no rows",
       rows: () => [],
       message:
-        /digitGridPng: expected an array of rows like \{ label: "原图", images \}, found an empty array/,
+        /digitGridPng: expected an array of rows like \{ label: "originals", images \}, found an empty array/,
     },
     {
       name: "a tensor instead of rows",
@@ -494,12 +494,12 @@ describe("showDigits in a kernel: one output with image/png, text/html and text/
       assert.equal(
         sent[0]?.message.data["text/plain"],
         [
-          "MNIST 手写数字:1 行 × 2 张,28×28 放大 1 倍显示(灰度:0 为黑,1 为白)",
-          '超出 [0, 1] 的值在显示时被截断到 [0, 1](行 "重建"):最小值 1.5,最大值 1.5。',
-          "从上到下各行:重建",
+          "MNIST 手写数字：1 行 × 2 张，28×28 放大 1 倍显示（灰度：0 为黑，1 为白）",
+          '超出 [0, 1] 的值在显示时被截断到 [0, 1]（行 "重建"）：最小值 1.5，最大值 1.5。',
+          "从上到下各行：重建",
         ].join("\n"),
       );
-      assert.match(sent[0]?.message.data["text/html"] ?? "", /<figcaption[^>]*>MNIST 手写数字:1 行/);
+      assert.match(sent[0]?.message.data["text/html"] ?? "", /<figcaption[^>]*>MNIST 手写数字：1 行/);
     });
   });
 
@@ -510,8 +510,8 @@ describe("showDigits in a kernel: one output with image/png, text/html and text/
         assert.rejects(showDigits([{ label: "原图", images: single }]), {
           name: "RangeError",
           message:
-            'showDigits: 第 1 行("原图"): images 的形状应为 [n, 784]、[n, 28, 28, 1] 或 [n, 28, 28],实际为 [784]' +
-            "(只有一张图片?用 images.expandDims(0) 加上第一个维度)",
+            'showDigits：第 1 行（"原图"）：images 的形状应为 [n, 784]、[n, 28, 28, 1] 或 [n, 28, 28]，实际为 [784]' +
+            "（只有一张图片？用 images.expandDims(0) 加上第一个维度）",
         }),
       );
     });

@@ -49,7 +49,7 @@ test("the choice holds for the whole process, in every module, as a lesson's one
   assert.deepEqual(run.stdout.trim().split("\n"), [
     "1/2 [==============>...............] - 剩余 1s",
     "训练损失",
-    'AE_EPOCHS 应为 1 到 1000 之间的整数,实际为 "x"。删去这个环境变量即可使用本课的默认值(5)。',
-    'keep: 名字不能为空,实际为 ""',
+    'AE_EPOCHS 应为 1 到 1000 之间的整数，实际为 "x"。删去这个环境变量即可使用本课的默认值（5）。',
+    'keep：名字不能为空，实际为 ""',
   ]);
 });

@@ -108,18 +108,18 @@ describe("in Chinese", () => {
       const plot = lossPlot();
       let spec = plot.spec();
       assert.equal(spec.title, "训练损失");
-      assert.deepEqual([spec.xTitle, spec.yTitle], ["轮次(epoch)", "损失(loss)"]);
+      assert.deepEqual([spec.xTitle, spec.yTitle], ["轮次（epoch）", "损失（loss）"]);
       assert.deepEqual(
         spec.traces.map((trace) => trace.name),
-        ["loss(每一批)"],
+        ["loss（每一批）"],
       );
-      assert.equal(spec.summary, "epoch  loss  val_loss\n(训练中...)");
+      assert.equal(spec.summary, "epoch  loss  val_loss\n（训练中……）");
       plot.history.loss.push(0.3);
       plot.history.val_loss.push(0.2);
       spec = plot.spec();
       assert.deepEqual(
         spec.traces.map((trace) => trace.name),
-        ["loss(每一批)", "val_loss(每轮结束时)"],
+        ["loss（每一批）", "val_loss（每轮结束时）"],
       );
       assert.equal(
         lossPlot({ title: "784-32-784 自编码器" }).title,
@@ -127,7 +127,7 @@ describe("in Chinese", () => {
         "a lesson's title stays",
       );
       assert.throws(() => compareLosses([]), {
-        message: "compareLosses: 至少需要一次训练的记录,实际一个也没有",
+        message: "compareLosses：至少需要一次训练的记录，实际一个也没有",
       });
     });
   });

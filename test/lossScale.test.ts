@@ -223,17 +223,17 @@ describe("lossBaselines refuses what it cannot score, saying what was expected a
       for (const [call, message] of refusals) assert.throws(call, { message });
       await inLanguage("zh", () => {
         assert.throws(() => lossBaselines(narrow!, { xTrain: x }), {
-          message: `lossBaselines: xTest 应为形状 ${shapes} 且 n >= 1 的张量,实际形状为 [3, 10]`,
+          message: `lossBaselines: xTest 应为形状 ${shapes} 且 n >= 1 的张量，实际形状为 [3, 10]`,
         });
         assert.throws(() => lossBaselines(unscaled!, { xTrain: x }), {
-          message: "lossBaselines: xTest 的像素应在 [0, 1] 之间(图像 / 255),实际取值从 255 到 255",
+          message: "lossBaselines: xTest 的像素应在 [0, 1] 之间（图片 / 255），实际取值从 255 到 255",
         });
         assert.throws(() => lossBaselines(x, { xTrain: x, yTrain: [0, 1], yTest: [0] }), {
-          message: "lossBaselines: yTest 应为 xTest 每张图像一个标签(2 个),实际为 1 个",
+          message: "lossBaselines: yTest 应为 xTest 每张图片一个标签（2 个），实际为 1 个",
         });
         assert.throws(() => lossBaselines(x, { xTrain: x, yTest: [0, 1] }), {
           message:
-            "lossBaselines: yTrain 和 yTest 应同时给出(各数字的平均图像两者都要),实际只有 yTest(缺少 yTrain)",
+            "lossBaselines：yTrain 和 yTest 应同时给出（各数字的平均图像两者都要），实际只有 yTest（缺少 yTrain）",
         });
       });
     } finally {
@@ -281,13 +281,13 @@ describe("showLossScale", () => {
     assert.equal(
       text,
       [
-        "怎样读损失:同一批测试图像上的二元交叉熵;始终输出平均训练图像为 0%,完美复制为 100%(其损失不是 0:MNIST 的像素并非全是 0 或 1)",
-        "重建                      损失(BCE)  平均图像 → 完美",
-        "------------------------  ---------  ---------------",
-        "完美复制(输出 = 输入)        0.0500           100.0%",
-        "普通自编码器                 0.0915            79.3%",
-        "输出该数字的平均训练图像     0.2000            25.0%",
-        "始终输出平均训练图像         0.2500             0.0%",
+        "怎样读损失：同一批测试图片上的二元交叉熵；始终输出平均训练图像为 0%，完美复制为 100%（其损失不是 0：MNIST 的像素并非全是 0 或 1）",
+        "重建                      损失（BCE）  平均图像 → 完美",
+        "------------------------  -----------  ---------------",
+        "完美复制（输出 = 输入）        0.0500           100.0%",
+        "普通自编码器                   0.0915            79.3%",
+        "输出该数字的平均训练图像       0.2000            25.0%",
+        "始终输出平均训练图像           0.2500             0.0%",
         "",
       ].join("\n"),
     );
@@ -341,7 +341,7 @@ describe("showLossScale", () => {
     for (const [call, message] of refusals) assert.throws(call, { message });
     await inLanguage("zh", () =>
       assert.throws(() => showLossScale(baselines, [{ name: "dense", loss: -1 }]), {
-        message: "showLossScale: models[0].loss 应为不小于 0 的有限数,实际为 -1",
+        message: "showLossScale: models[0].loss 应为不小于 0 的有限数，实际为 -1",
       }),
     );
   });

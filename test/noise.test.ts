@@ -219,13 +219,13 @@ test("in Chinese, bad options are refused in Chinese", async () => {
   try {
     await inLanguage("zh", () => {
       assert.throws(() => addGaussianNoise(x, { stddev: -1 }), {
-        message: "addGaussianNoise: stddev 应为不小于 0 的有限数,实际为 -1",
+        message: "addGaussianNoise: stddev 应为不小于 0 的有限数，实际为 -1",
       });
       assert.throws(() => addGaussianNoise(x, { stddev: 1, clip: "no" as unknown as boolean }), {
-        message: 'addGaussianNoise: clip 应为 true 或 false,实际为 "no"',
+        message: 'addGaussianNoise: clip 应为 true 或 false，实际为 "no"',
       });
       assert.throws(() => addGaussianNoise(x, null as unknown as NoiseOptions), {
-        message: "addGaussianNoise: 选项应形如 { stddev: 0.5 },实际为 null",
+        message: "addGaussianNoise：选项应形如 { stddev: 0.5 }，实际为 null",
       });
     });
   } finally {

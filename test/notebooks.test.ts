@@ -298,7 +298,7 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
         assert.match(text, /σ=0\.5：最终 val_loss = 0\.\d{4}/);
         assert.match(text, /σ=3\.0：最终 val_loss = 0\.\d{4}/);
         // Grids: the model's inputs, the course's display (as imshow scales it, and as the model gets it).
-        assert.match(dataOf(grids[1]!, "text/plain"), /从上到下各行:课程显示的 \| 交给模型的$/m);
+        assert.match(dataOf(grids[1]!, "text/plain"), /从上到下各行：课程显示的 \| 交给模型的$/m);
         assert.match(
           dataOf(grids[1]!, "text/plain"),
           /超出 \[0, 1\] 的值在显示时被截断/,
@@ -358,12 +358,12 @@ describe("AE_WEIGHTS=1 with a damaged saved-weights file: the lesson goes on and
       );
       assert.ok(
         text.includes(
-          `保存的权重文件 ${printablePath(bin)} 只有 100001 字节,model.json 列出的权重却有 203968 字节`,
+          `保存的权重文件 ${printablePath(bin)} 只有 100001 字节，model.json 列出的权重却有 203968 字节`,
         ),
         text,
       );
-      assert.match(text, /恢复办法:在课程包的文件夹里运行 `git checkout -- weights`.*`npm run weights`/);
-      assert.match(text, /\n没有加载保存的权重 "dense":下面的训练单元照常训练这个模型。\n/);
+      assert.match(text, /恢复办法：在课程包的文件夹里运行 `git checkout -- weights`.*`npm run weights`/);
+      assert.match(text, /\n没有加载保存的权重“dense”：下面的训练单元照常训练这个模型。\n/);
       assert.doesNotMatch(text, /已加载训练好的权重|RangeError|Cannot find name/);
       // Trained: the fit's progress line and live chart, and its losses printed.
       const progress = outputs.filter((o) => /^第 1\/1 轮\n8\/8 \[=+\] - /.test(dataOf(o, "text/plain")));
@@ -489,7 +489,7 @@ describe("05-pca: the autoencoders of 01-03 against PCA, and a 2-D map", () => {
       [false, false, false, false],
     );
     const rowCounts = grids.map(
-      (g) => (/从上到下各行:(.*)$/m.exec(dataOf(g, "text/plain"))?.[1] ?? "").split(" | ").length,
+      (g) => (/从上到下各行：(.*)$/m.exec(dataOf(g, "text/plain"))?.[1] ?? "").split(" | ").length,
     );
     assert.deepEqual(rowCounts, [1, 5, 3, 10]);
 
@@ -516,7 +516,7 @@ describe("05-pca: the autoencoders of 01-03 against PCA, and a 2-D map", () => {
         "every test digit",
       );
     }
-    assert.match(dataOf(maps[0]!, "text/plain"), /\n\nPCA 的前 2 个主成分\n数字 0:980 个点,中心 \(/);
+    assert.match(dataOf(maps[0]!, "text/plain"), /\n\nPCA 的前 2 个主成分\n数字 0：980 个点，中心 \(/);
     assert.match(text, /没有设置 AE_WEIGHTS=1：下面照常训练 1 个 epoch/);
 
     assertTensorCountKept(executed);

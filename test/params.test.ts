@@ -45,7 +45,7 @@ test("in Chinese, the message says the same: what was expected, what was found, 
     assert.throws(() => lessonParams({ epochs: 5 }, { AE_TRAIN_SIZE: "6万" }), {
       name: "ParamError",
       message:
-        'AE_TRAIN_SIZE 应为 1 到 60000 之间的整数,实际为 "6万"。删去这个环境变量即可使用本课的默认值(60000)。',
+        'AE_TRAIN_SIZE 应为 1 到 60000 之间的整数，实际为 "6万"。删去这个环境变量即可使用本课的默认值（60000）。',
     });
   });
 });

@@ -50,7 +50,7 @@ test("a path that is not a string is refused, in the lesson's language", async (
   });
   await inLanguage("zh", () =>
     assert.throws(() => printablePath(undefined as unknown as string), {
-      message: "printablePath: path 应为字符串,实际为 undefined",
+      message: "printablePath: path 应为字符串，实际为 undefined",
     }),
   );
 });

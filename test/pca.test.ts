@@ -177,7 +177,7 @@ describe("fitPca refuses what it cannot fit, saying what was expected and found"
         });
         await inLanguage("zh", () =>
           assert.throws(() => pca.encode(wide as tf.Tensor2D), {
-            message: "pca.encode: x: 应为形状 [n, 2] 的二维张量,实际形状为 [2, 3]",
+            message: "pca.encode: x：应为形状 [n, 2] 的二维张量，实际形状为 [2, 3]",
           }),
         );
       } finally {

@@ -122,7 +122,7 @@ describe("in Chinese", () => {
         "     96/未知 - 3s 13ms/批 - loss: 0.2713",
       );
       assert.throws(() => formatProgressLine({ ...base, steps: 4, final: false }), {
-        message: "formatProgressLine: steps 应为 null 或不小于 96 的整数,实际为 4",
+        message: "formatProgressLine: steps 应为 null 或不小于 96 的整数，实际为 4",
       });
     });
   });

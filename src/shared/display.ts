@@ -17,7 +17,7 @@ function checkBundle(bundle: MimeBundle): void {
     throw new TypeError(
       localize({
         en: "display: expected at least one MIME type in the bundle, found none",
-        zh: "display: bundle 至少需要一种 MIME 类型,实际一种也没有",
+        zh: "display：bundle 至少需要一种 MIME 类型，实际一种也没有",
       }),
     );
   }
@@ -78,7 +78,7 @@ export function showTable(header: string[], rows: string[][], options: { caption
     throw new RangeError(
       localize({
         en: `showTable: expected ${header.length || "at least 1"} cells in ${header.length === 0 ? "the header" : `row ${bad}`}, found ${found}`,
-        zh: `showTable: ${header.length === 0 ? "表头" : `第 ${bad} 行(从 0 数起)`}应有 ${header.length || "至少 1"} 个单元格,实际为 ${found} 个`,
+        zh: `showTable：${header.length === 0 ? "表头" : `第 ${bad} 行（从 0 数起）`}应有 ${header.length || "至少 1"} 个单元格，实际为 ${found} 个`,
       }),
     );
   }

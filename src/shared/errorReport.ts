@@ -15,12 +15,12 @@ export function formatError(error: Error): string {
   const frames = (error.stack ?? "")
     .split("\n")
     .filter((line) => /^\s+at /.test(line) && !MACHINERY.test(line));
-  const causedBy = localize({ en: "Caused by:", zh: "起因:" });
+  const causedBy = localize({ en: "Caused by: ", zh: "起因：" });
   const cause =
     error.cause instanceof Error
-      ? [`${causedBy} ${formatError(error.cause)}`]
+      ? [`${causedBy}${formatError(error.cause)}`]
       : error.cause !== undefined
-        ? [`${causedBy} ${String(error.cause)}`]
+        ? [`${causedBy}${String(error.cause)}`]
         : [];
   return [head, ...frames, ...cause].join("\n");
 }

@@ -65,7 +65,7 @@ const shapeText = (shape: readonly number[]) => `[${shape.join(", ")}]`;
 const rowName = (who: string, index: number, label: string) =>
   localize({
     en: `${who}: row ${index} (${JSON.stringify(label)})`,
-    zh: `${who}: 第 ${index + 1} 行(${JSON.stringify(label)})`,
+    zh: `${who}：第 ${index + 1} 行（${JSON.stringify(label)}）`,
   });
 
 function isDigitShape(shape: readonly number[]): boolean {
@@ -80,7 +80,7 @@ function optionsError(who: string, options: unknown): TypeError {
   return new TypeError(
     localize({
       en: `${who}: expected options like { columns: 8 }, found ${found}`,
-      zh: `${who}: 选项应形如 { columns: 8 },实际为 ${found}`,
+      zh: `${who}：选项应形如 { columns: 8 }，实际为 ${found}`,
     }),
   );
 }
@@ -93,8 +93,8 @@ function checkRows(who: string, rows: readonly DigitRow[], options: DigitGridOpt
       : describeValue(rows);
     throw new TypeError(
       localize({
-        en: `${who}: expected an array of rows like { label: "原图", images }, found ${found}`,
-        zh: `${who}: 应为由若干行组成的数组,每行形如 { label: "原图", images },实际为 ${found}`,
+        en: `${who}: expected an array of rows like { label: "originals", images }, found ${found}`,
+        zh: `${who}：应为由若干行组成的数组，每行形如 \`{ label: "原图", images }\`，实际为 ${found}`,
       }),
     );
   }
@@ -107,7 +107,7 @@ function checkRows(who: string, rows: readonly DigitRow[], options: DigitGridOpt
       throw new TypeError(
         localize({
           en: `${who}: row ${i}: expected { label, images }, found ${found}`,
-          zh: `${who}: 第 ${i + 1} 行应形如 { label, images },实际为 ${found}`,
+          zh: `${who}：第 ${i + 1} 行应形如 { label, images }，实际为 ${found}`,
         }),
       );
     }
@@ -116,7 +116,7 @@ function checkRows(who: string, rows: readonly DigitRow[], options: DigitGridOpt
       throw new TypeError(
         localize({
           en: `${who}: row ${i}: label must be a string, found ${found}`,
-          zh: `${who}: 第 ${i + 1} 行的 label 应为字符串,实际为 ${found}`,
+          zh: `${who}：第 ${i + 1} 行的 label 应为字符串，实际为 ${found}`,
         }),
       );
     }
@@ -127,7 +127,7 @@ function checkRows(who: string, rows: readonly DigitRow[], options: DigitGridOpt
       throw new TypeError(
         localize({
           en: `${name}: images must be a tf.Tensor, found ${found}`,
-          zh: `${name}: images 应为 tf.Tensor,实际为 ${found}`,
+          zh: `${name}：images 应为 tf.Tensor，实际为 ${found}`,
         }),
       );
     }
@@ -135,7 +135,7 @@ function checkRows(who: string, rows: readonly DigitRow[], options: DigitGridOpt
       throw new Error(
         localize({
           en: `${name}: the images tensor was already disposed`,
-          zh: `${name}: images 张量已经被释放(dispose)`,
+          zh: `${name}：images 张量已经被释放（dispose）`,
         }),
       );
     }
@@ -149,8 +149,8 @@ function checkRows(who: string, rows: readonly DigitRow[], options: DigitGridOpt
             `${name}: expected images of shape [n, 784], [n, 28, 28, 1] or [n, 28, 28], found ${shape}` +
             (single ? " (one image? add a first axis: images.expandDims(0))" : ""),
           zh:
-            `${name}: images 的形状应为 [n, 784]、[n, 28, 28, 1] 或 [n, 28, 28],实际为 ${shape}` +
-            (single ? "(只有一张图片?用 images.expandDims(0) 加上第一个维度)" : ""),
+            `${name}：images 的形状应为 [n, 784]、[n, 28, 28, 1] 或 [n, 28, 28]，实际为 ${shape}` +
+            (single ? "（只有一张图片？用 images.expandDims(0) 加上第一个维度）" : ""),
         }),
       );
     }
@@ -158,7 +158,7 @@ function checkRows(who: string, rows: readonly DigitRow[], options: DigitGridOpt
       throw new TypeError(
         localize({
           en: `${name}: expected numeric images, found dtype ${images.dtype}`,
-          zh: `${name}: images 应为数值类型,实际的 dtype 为 ${images.dtype}`,
+          zh: `${name}：images 应为数值类型，实际的 dtype 为 ${images.dtype}`,
         }),
       );
     }
@@ -168,7 +168,7 @@ function checkRows(who: string, rows: readonly DigitRow[], options: DigitGridOpt
       throw new RangeError(
         localize({
           en: `${name}: expected at least one image, found shape ${shape}`,
-          zh: `${name}: 至少需要一张图片,实际形状为 ${shape}`,
+          zh: `${name}：至少需要一张图片，实际形状为 ${shape}`,
         }),
       );
     }
@@ -177,7 +177,7 @@ function checkRows(who: string, rows: readonly DigitRow[], options: DigitGridOpt
       throw new RangeError(
         localize({
           en: `${name}: expected at least columns = ${columns} images, found ${n}`,
-          zh: `${name}: 至少需要 columns = ${columns} 张图片,实际只有 ${n} 张`,
+          zh: `${name}：至少需要 columns = ${columns} 张图片，实际只有 ${n} 张`,
         }),
       );
     }
@@ -227,8 +227,8 @@ async function renderGrid(who: string, rows: readonly DigitRow[], options: Digit
             `${name}: expected finite values, found ${nonFinite} NaN or Infinity ` +
             `among the ${columns} images shown (first: ${first} in image ${image})`,
           zh:
-            `${name}: 值应为有限数,显示的 ${columns} 张图片中实际有 ${nonFinite} 个 NaN 或 Infinity` +
-            `(第一个是第 ${image + 1} 张图片中的 ${first})`,
+            `${name}：值应为有限数，显示的 ${columns} 张图片中实际有 ${nonFinite} 个 NaN 或 Infinity` +
+            `（第一个是第 ${image + 1} 张图片中的 ${first}）`,
         }),
       );
     }
@@ -282,14 +282,14 @@ function captionOf(grid: Grid, caption: string | undefined): string {
     caption ??
     localize({
       en: `MNIST digits: ${rows} rows × ${columns}, 28×28 shown at ${scale}× (gray: 0 black, 1 white)`,
-      zh: `MNIST 手写数字:${rows} 行 × ${columns} 张,28×28 放大 ${scale} 倍显示(灰度:0 为黑,1 为白)`,
+      zh: `MNIST 手写数字：${rows} 行 × ${columns} 张，28×28 放大 ${scale} 倍显示（灰度：0 为黑，1 为白）`,
     });
   if (grid.clippedRows.length === 0) return text;
   const which = grid.clippedRows.map((label) => JSON.stringify(label)).join(", ");
   const [min, max] = [round(grid.min), round(grid.max)];
   return localize({
     en: `${text}\nValues outside [0, 1] were clipped for display (rows ${which}): found min ${min}, max ${max}.`,
-    zh: `${text}\n超出 [0, 1] 的值在显示时被截断到 [0, 1](行 ${which}):最小值 ${min},最大值 ${max}。`,
+    zh: `${text}\n超出 [0, 1] 的值在显示时被截断到 [0, 1]（行 ${which}）：最小值 ${min}，最大值 ${max}。`,
   });
 }
 
@@ -349,7 +349,7 @@ export async function showDigits(rows: DigitRow[], options: ShowDigitsOptions = 
   const caption = captionOf(grid, options.caption);
   const base64 = Buffer.from(grid.png).toString("base64");
   const labels = rows.map((row) => row.label).join(" | ");
-  const plain = `${caption}\n${localize({ en: `Rows, top to bottom: ${labels}`, zh: `从上到下各行:${labels}` })}`;
+  const plain = `${caption}\n${localize({ en: `Rows, top to bottom: ${labels}`, zh: `从上到下各行：${labels}` })}`;
   const kernel = inKernel();
   let file: string | undefined;
   if (options.outFile !== undefined || !kernel) {
@@ -362,7 +362,7 @@ export async function showDigits(rows: DigitRow[], options: ShowDigitsOptions = 
       throw new Error(
         localize({
           en: `showDigits: cannot write the PNG to ${printablePath(file)} (${code})`,
-          zh: `showDigits: 无法把 PNG 写入 ${printablePath(file)}(${code})`,
+          zh: `showDigits：无法把 PNG 写入 ${printablePath(file)}（${code}）`,
         }),
       );
     }

@@ -164,7 +164,7 @@ export function guardInterrupts(model: tf.LayersModel): InterruptGuard {
         en:
           "guardInterrupts: expected the tf.LayersModel being trained (a callback's this.model, set when fit " +
           `starts), found ${found}`,
-        zh: `guardInterrupts: 应为正在训练的 tf.LayersModel(回调的 this.model,fit 开始时设置),实际为 ${found}`,
+        zh: `guardInterrupts：应为正在训练的 tf.LayersModel（回调的 this.model，fit 开始时设置），实际为 ${found}`,
       }),
     );
   }
@@ -175,7 +175,7 @@ export function guardInterrupts(model: tf.LayersModel): InterruptGuard {
           "guardInterrupts: call it from a fit callback (onTrainBegin) or after an `await` in the cell, not in " +
           "the cell's synchronous code: a SIGINT listener added there would make the next interrupt kill the kernel",
         zh:
-          "guardInterrupts: 请在 fit 的回调(onTrainBegin)里或单元中的 `await` 之后调用它,不要在单元的同步代码里调用:" +
+          "guardInterrupts：请在 fit 的回调（onTrainBegin）里或单元中的 `await` 之后调用它，不要在单元的同步代码里调用：" +
           "在那里添加的 SIGINT 监听器会让下一次中断直接结束内核",
       }),
     );

@@ -31,7 +31,7 @@ function lossesOf(run: NamedHistory): { loss: number[]; valLoss: number[] } {
         throw new RangeError(
           localize({
             en: `run "${run.name}": expected ${key} to be finite numbers, found ${found} at epoch ${i + 1}`,
-            zh: `"${run.name}": ${key} 应为有限数,第 ${i + 1} 轮实际为 ${found}`,
+            zh: `“${run.name}”：${key} 应为有限数，第 ${i + 1} 轮实际为 ${found}`,
           }),
         );
       }
@@ -43,7 +43,7 @@ function lossesOf(run: NamedHistory): { loss: number[]; valLoss: number[] } {
     throw new RangeError(
       localize({
         en: `run "${run.name}": expected a loss per epoch, found none`,
-        zh: `"${run.name}": 应有每一轮的 loss,实际一个也没有`,
+        zh: `“${run.name}”：应有每一轮的 loss，实际一个也没有`,
       }),
     );
   }
@@ -57,8 +57,8 @@ const fmt = (value: number | undefined): string => (value === undefined ? "-" : 
 
 /** Axis titles of a loss chart; the metric names stay as Keras's history spells them. */
 const lossAxes = () => ({
-  xTitle: localize({ en: "epoch", zh: "轮次(epoch)" }),
-  yTitle: localize({ en: "loss", zh: "损失(loss)" }),
+  xTitle: localize({ en: "epoch", zh: "轮次（epoch）" }),
+  yTitle: localize({ en: "loss", zh: "损失（loss）" }),
 });
 
 /** The text table of losses per epoch, one column pair per run. */
@@ -87,7 +87,7 @@ export function compareLosses(runs: NamedHistory[], options: { title?: string } 
     throw new RangeError(
       localize({
         en: "compareLosses: expected at least one run, found none",
-        zh: "compareLosses: 至少需要一次训练的记录,实际一个也没有",
+        zh: "compareLosses：至少需要一次训练的记录，实际一个也没有",
       }),
     );
   }
@@ -226,7 +226,7 @@ export class LossPlot extends tf.Callback {
     const valLoss = this.history.val_loss;
     const traces: Trace[] = [
       {
-        name: localize({ en: "loss (each batch)", zh: "loss(每一批)" }),
+        name: localize({ en: "loss (each batch)", zh: "loss（每一批）" }),
         x: [...this.batchX],
         y: [...this.batchLoss],
         mode: "lines",
@@ -235,7 +235,7 @@ export class LossPlot extends tf.Callback {
     ];
     if (valLoss.length > 0) {
       traces.push({
-        name: localize({ en: "val_loss (each epoch)", zh: "val_loss(每轮结束时)" }),
+        name: localize({ en: "val_loss (each epoch)", zh: "val_loss（每轮结束时）" }),
         x: valLoss.map((_, i) => i + 1),
         y: [...valLoss],
         mode: "lines+markers",
@@ -244,7 +244,7 @@ export class LossPlot extends tf.Callback {
     const summary =
       this.history.loss.length > 0
         ? lossSummary([{ name: this.title, loss: this.history.loss, valLoss }])
-        : `epoch  loss  val_loss\n${localize({ en: "(training...)", zh: "(训练中...)" })}`;
+        : `epoch  loss  val_loss\n${localize({ en: "(training...)", zh: "（训练中……）" })}`;
     return { title: this.title, ...lossAxes(), traces, xRange: [0, this.epochs], summary };
   }
 

@@ -43,7 +43,7 @@ function checkImages(name: string, x: unknown): number {
     throw new RangeError(
       localize({
         en: `${subject} must be a tensor of shape ${SHAPES} with n >= 1, found shape ${shape}`,
-        zh: `${subject} 应为形状 ${SHAPES} 且 n >= 1 的张量,实际形状为 ${shape}`,
+        zh: `${subject} 应为形状 ${SHAPES} 且 n >= 1 的张量，实际形状为 ${shape}`,
       }),
     );
   }
@@ -53,7 +53,7 @@ function checkImages(name: string, x: unknown): number {
     throw new RangeError(
       localize({
         en: `${subject} must hold pixels in [0, 1] (images / 255), found values from ${low} to ${high}`,
-        zh: `${subject} 的像素应在 [0, 1] 之间(图像 / 255),实际取值从 ${low} 到 ${high}`,
+        zh: `${subject} 的像素应在 [0, 1] 之间（图片 / 255），实际取值从 ${low} 到 ${high}`,
       }),
     );
   }
@@ -70,7 +70,7 @@ function checkLabels(name: string, labels: unknown, images: string, count: numbe
   ) {
     const expected = localize({
       en: "labels (a Uint8Array or an array of numbers)",
-      zh: "标签(Uint8Array 或数字数组)",
+      zh: "标签（Uint8Array 或数字数组）",
     });
     throw new TypeError(mustBe(subject, expected, labels));
   }
@@ -79,7 +79,7 @@ function checkLabels(name: string, labels: unknown, images: string, count: numbe
     throw new RangeError(
       localize({
         en: `${subject} must have one label per image of ${images} (${count}), found ${list.length} labels`,
-        zh: `${subject} 应为 ${images} 每张图像一个标签(${count} 个),实际为 ${list.length} 个`,
+        zh: `${subject} 应为 ${images} 每张图片一个标签（${count} 个），实际为 ${list.length} 个`,
       }),
     );
   }
@@ -91,7 +91,7 @@ function checkLabels(name: string, labels: unknown, images: string, count: numbe
       throw new RangeError(
         localize({
           en: `${subject} must hold digits 0-9, found ${found} at index ${i}`,
-          zh: `${subject} 应为 0-9 的数字,第 ${i} 个(从 0 数起)实际为 ${found}`,
+          zh: `${subject} 应为 0-9 的数字，第 ${i} 个（从 0 数起）实际为 ${found}`,
         }),
       );
     }
@@ -127,7 +127,7 @@ export function lossBaselines(xTest: tf.Tensor, data: LossBaselineData): LossBas
     throw new TypeError(
       localize({
         en: `${WHO}: yTrain and yTest must be given together (each digit's mean image needs both), found only ${given} (${missing} is missing)`,
-        zh: `${WHO}: yTrain 和 yTest 应同时给出(各数字的平均图像两者都要),实际只有 ${given}(缺少 ${missing})`,
+        zh: `${WHO}：yTrain 和 yTest 应同时给出（各数字的平均图像两者都要），实际只有 ${given}（缺少 ${missing}）`,
       }),
     );
   }
@@ -140,7 +140,7 @@ export function lossBaselines(xTest: tf.Tensor, data: LossBaselineData): LossBas
     throw new RangeError(
       localize({
         en: `${WHO}: yTrain must include every digit yTest has, found no training image of ${unseen}`,
-        zh: `${WHO}: yTrain 应包含 yTest 中的每个数字,实际没有数字 ${unseen} 的训练图像`,
+        zh: `${WHO}：yTrain 应包含 yTest 中的每个数字，实际没有数字 ${unseen} 的训练图片`,
       }),
     );
   }
@@ -211,7 +211,7 @@ export function showLossScale(
     throw new RangeError(
       localize({
         en: `${who}: baselines.meanImage must be above baselines.perfect, found ${meanImage} and ${perfect}`,
-        zh: `${who}: baselines.meanImage 应大于 baselines.perfect,实际为 ${meanImage} 和 ${perfect}`,
+        zh: `${who}：baselines.meanImage 应大于 baselines.perfect，实际为 ${meanImage} 和 ${perfect}`,
       }),
     );
   }
@@ -228,7 +228,7 @@ export function showLossScale(
     return { name, loss: checkFinite(`${who}: models[${i}].loss`, loss) };
   });
   const baselineRows: ScaledLoss[] = [
-    { name: localize({ en: "perfect copy (output = input)", zh: "完美复制(输出 = 输入)" }), loss: perfect },
+    { name: localize({ en: "perfect copy (output = input)", zh: "完美复制（输出 = 输入）" }), loss: perfect },
     ...(baselines.digitMeans === undefined
       ? []
       : [
@@ -244,12 +244,12 @@ export function showLossScale(
   const percent = (loss: number) => `${(100 * lossScalePosition(baselines, loss)).toFixed(1)}%`;
   const how = localize({
     en: "How to read a loss: binary cross-entropy on the same test images; 0% is always the mean training image, 100% a perfect copy (its loss is not 0: MNIST pixels are not all 0 or 1)",
-    zh: "怎样读损失:同一批测试图像上的二元交叉熵;始终输出平均训练图像为 0%,完美复制为 100%(其损失不是 0:MNIST 的像素并非全是 0 或 1)",
+    zh: "怎样读损失：同一批测试图片上的二元交叉熵；始终输出平均训练图像为 0%，完美复制为 100%（其损失不是 0：MNIST 的像素并非全是 0 或 1）",
   });
   showTable(
     [
       localize({ en: "reconstruction", zh: "重建" }),
-      localize({ en: "loss (BCE)", zh: "损失(BCE)" }),
+      localize({ en: "loss (BCE)", zh: "损失（BCE）" }),
       localize({ en: "mean image → perfect", zh: "平均图像 → 完美" }),
     ],
     ladder.map(({ name, loss }) => [name, loss.toFixed(4), percent(loss)]),

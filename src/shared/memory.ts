@@ -34,7 +34,7 @@ export function keep<T extends object>(name: string, value: T): T {
     throw new TypeError(
       localize({
         en: `keep: expected a non-empty name, found ${found}`,
-        zh: `keep: 名字不能为空,实际为 ${found}`,
+        zh: `keep：名字不能为空，实际为 ${found}`,
       }),
     );
   }

@@ -67,7 +67,7 @@ function checkOptions(options: NoiseOptions): Required<Omit<NoiseOptions, "seed"
     throw new TypeError(
       localize({
         en: `${WHO}: expected options like { stddev: 0.5 }, found ${found}`,
-        zh: `${WHO}: 选项应形如 { stddev: 0.5 },实际为 ${found}`,
+        zh: `${WHO}：选项应形如 { stddev: 0.5 }，实际为 ${found}`,
       }),
     );
   }
@@ -91,7 +91,7 @@ function checkTensor(x: tf.Tensor): void {
     throw new TypeError(
       localize({
         en: `${WHO}: expected a tf.Tensor of images, found ${found}`,
-        zh: `${WHO}: 应为图片的 tf.Tensor,实际为 ${found}`,
+        zh: `${WHO}：应为图片的 tf.Tensor，实际为 ${found}`,
       }),
     );
   }
@@ -99,7 +99,7 @@ function checkTensor(x: tf.Tensor): void {
     throw new Error(
       localize({
         en: `${WHO}: the input tensor was already disposed`,
-        zh: `${WHO}: 输入的张量已经被释放(dispose)`,
+        zh: `${WHO}：输入的张量已经被释放（dispose）`,
       }),
     );
   }
@@ -107,7 +107,7 @@ function checkTensor(x: tf.Tensor): void {
     throw new TypeError(
       localize({
         en: `${WHO}: expected a numeric tensor, found dtype ${x.dtype}`,
-        zh: `${WHO}: 应为数值类型的张量,实际的 dtype 为 ${x.dtype}`,
+        zh: `${WHO}：应为数值类型的张量，实际的 dtype 为 ${x.dtype}`,
       }),
     );
   }
@@ -116,7 +116,7 @@ function checkTensor(x: tf.Tensor): void {
     throw new RangeError(
       localize({
         en: `${WHO}: expected a non-empty tensor, found shape ${shape}`,
-        zh: `${WHO}: 张量不能为空,实际形状为 ${shape}`,
+        zh: `${WHO}：张量不能为空，实际形状为 ${shape}`,
       }),
     );
   }
@@ -125,7 +125,7 @@ function checkTensor(x: tf.Tensor): void {
     throw new RangeError(
       localize({
         en: `${WHO}: expected finite values in x, found ${bad} NaN or Infinity`,
-        zh: `${WHO}: x 的值应为有限数,实际有 ${bad} 个 NaN 或 Infinity`,
+        zh: `${WHO}：x 的值应为有限数，实际有 ${bad} 个 NaN 或 Infinity`,
       }),
     );
   }

@@ -39,7 +39,7 @@ function readEnvParam(name: keyof typeof LIMITS, fallback: number, env: NodeJS.P
     throw new ParamError(
       localize({
         en: `${problem}. Unset it to use the lesson's default (${fallback}).`,
-        zh: `${problem}。删去这个环境变量即可使用本课的默认值(${fallback})。`,
+        zh: `${problem}。删去这个环境变量即可使用本课的默认值（${fallback}）。`,
       }),
     );
   }

@@ -27,7 +27,7 @@ function checkRows(who: string, x: tf.Tensor, columns?: number): asserts x is tf
   throw new RangeError(
     localize({
       en: `${who}: expected a 2-D tensor of shape [n, ${width}], found shape ${shape}`,
-      zh: `${who}: 应为形状 [n, ${width}] 的二维张量,实际形状为 ${shape}`,
+      zh: `${who}：应为形状 [n, ${width}] 的二维张量，实际形状为 ${shape}`,
     }),
   );
 }
@@ -50,7 +50,7 @@ export function fitPca(x: tf.Tensor2D, components: number): Pca {
     throw new RangeError(
       localize({
         en: `fitPca: x must have at least 2 rows (one row has no variance), found ${n}`,
-        zh: `fitPca: x 至少要有 2 行(一行数据没有方差),实际为 ${n} 行`,
+        zh: `fitPca：x 至少要有 2 行（一行数据没有方差），实际为 ${n} 行`,
       }),
     );
   }

@@ -19,7 +19,7 @@ export class PlotlyBundleError extends Error {
         en:
           `plotly.js bundle not found at ${printablePath(file)}: the charts need it. ` +
           "Run `npm run build` (or `npm run setup`) in the lesson pack's folder to make it.",
-        zh: `找不到 plotly.js 文件 ${printablePath(file)},画图表需要它。请在课程包的文件夹里运行 \`npm run build\`(或 \`npm run setup\`)生成它。`,
+        zh: `找不到 plotly.js 文件 ${printablePath(file)}，画图表需要它。请在课程包的文件夹里运行 \`npm run build\`（或 \`npm run setup\`）生成它。`,
       }),
     );
     this.name = "PlotlyBundleError";
@@ -47,7 +47,7 @@ export function sendPlotlyToNotebook(): void {
   const plotly = `plotly.js ${plotlyPackage.version}`;
   const note = localize({
     en: `${plotly} loaded for the charts below`,
-    zh: `已载入 ${plotly},用于绘制下面的图表`,
+    zh: `已载入 ${plotly}，用于绘制下面的图表`,
   });
   display({
     "text/html": `<script type="text/javascript">${plotlyScript()}</script><small style="color:#888">${note}</small>`,

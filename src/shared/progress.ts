@@ -79,8 +79,8 @@ export class ProgressBar extends tf.Callback {
             "progressBar: fit treated it as a plain-object callback because the first item of `callbacks` is one. " +
             "Put progressBar() first, or wrap plain objects in new tf.CustomCallback({...}).",
           zh:
-            "progressBar: fit 把它当成了普通对象形式的回调,因为 `callbacks` 的第一项是普通对象。" +
-            "请把 progressBar() 放在第一位,或者把普通对象包成 new tf.CustomCallback({...})。",
+            "progressBar: fit 把它当成了普通对象形式的回调，因为 `callbacks` 的第一项是普通对象。" +
+            "请把 progressBar() 放在第一位，或者把普通对象包成 new tf.CustomCallback({...})。",
         }),
       );
     }
@@ -101,7 +101,7 @@ export class ProgressBar extends tf.Callback {
       this.print(
         localize({
           en: "(fit was called without verbose: 0, so tfjs prints its own progress as well)",
-          zh: "(调用 fit 时没有写 verbose: 0,所以 tfjs 也会打印它自己的进度)",
+          zh: "（调用 fit 时没有写 verbose: 0，所以 tfjs 也会打印它自己的进度）",
         }),
       );
     }
@@ -187,11 +187,11 @@ export class ProgressBar extends tf.Callback {
     return wholeEpoch
       ? localize({
           en: `Training stopped by interrupt after epoch ${epoch}${ofEpochsInWords}: the model keeps what it learned.`,
-          zh: `训练被中断,停在第 ${epoch}${ofEpochs} 轮结束后:模型保留已经学到的内容。`,
+          zh: `训练被中断，停在第 ${epoch}${ofEpochs} 轮结束后：模型保留已经学到的内容。`,
         })
       : localize({
           en: `Training stopped by interrupt after epoch ${epoch}, batch ${this.step}${ofSteps}: the model keeps what it learned.`,
-          zh: `训练被中断,停在第 ${epoch}${ofEpochs} 轮的第 ${this.step}${ofSteps} 批之后:模型保留已经学到的内容。`,
+          zh: `训练被中断，停在第 ${epoch}${ofEpochs} 轮的第 ${this.step}${ofSteps} 批之后：模型保留已经学到的内容。`,
         });
   }
 

@@ -41,8 +41,8 @@ export class SavedWeightsError extends Error {
 
 const rerun = () =>
   localize({
-    en: "Run `npm run weights` in the lesson pack's folder to train and save them (about 85 minutes).",
-    zh: "在课程包的文件夹里运行 `npm run weights` 训练并保存(约 85 分钟)。",
+    en: "Run `npm run weights` in the lesson pack's folder to train and save them (50 epochs per model: it takes long).",
+    zh: "在课程包的文件夹里运行 `npm run weights` 训练并保存（每个模型 50 个 epoch，要很长时间）。",
   });
 
 /** A file of the saved weights that is missing, cut short, changed or another model's: which, and the fix. */
@@ -53,10 +53,10 @@ function damagedFile(file: string, problem: Localized): SavedWeightsError {
       en:
         `the saved weights file ${shown} ${problem.en}. To get it back, run \`git checkout -- weights\` in the ` +
         "lesson pack's folder (the committed weights), or `npm run weights` to train and save them again " +
-        "(about 85 minutes).",
+        "(50 epochs per model: it takes long).",
       zh:
-        `保存的权重文件 ${shown} ${problem.zh}。恢复办法:在课程包的文件夹里运行 \`git checkout -- weights\`` +
-        "(取回提交的权重),或者运行 `npm run weights` 重新训练并保存(约 85 分钟)。",
+        `保存的权重文件 ${shown} ${problem.zh}。恢复办法：在课程包的文件夹里运行 \`git checkout -- weights\`` +
+        "（取回提交的权重），或者运行 `npm run weights` 重新训练并保存（每个模型 50 个 epoch，要很长时间）。",
     }),
   );
 }
@@ -92,7 +92,7 @@ export function savedWeightsDir(env: NodeJS.ProcessEnv = process.env): string {
     throw new SavedWeightsError(
       localize({
         en: `AE_WEIGHTS_DIR must be the absolute path of a folder, found ${found}. Unset it to use the lesson pack's weights/.`,
-        zh: `AE_WEIGHTS_DIR 应为一个文件夹的绝对路径,实际为 ${found}。删去这个环境变量即可使用课程包的 weights/。`,
+        zh: `AE_WEIGHTS_DIR 应为一个文件夹的绝对路径，实际为 ${found}。删去这个环境变量即可使用课程包的 weights/。`,
       }),
     );
   }
@@ -114,7 +114,7 @@ export function savedWeightsRecord(name: string, dir: string = savedWeightsDir()
     throw new SavedWeightsError(
       localize({
         en: `no saved weights "${name}" in ${shown} (found: ${found}). ${rerun()}`,
-        zh: `${shown} 里没有保存的权重 "${name}"(现有:${found})。${rerun()}`,
+        zh: `${shown} 里没有保存的权重“${name}”（现有：${found}）。${rerun()}`,
       }),
     );
   }
@@ -170,7 +170,7 @@ function checkSavedFiles(name: string, dir: string, record: SavedWeightsRecord):
   if (!groups) {
     throw damagedFile(modelJson, {
       en: "is not a saved TensorFlow.js model (it needs modelTopology and weightsManifest)",
-      zh: "不是保存的 TensorFlow.js 模型(缺少 modelTopology 和 weightsManifest)",
+      zh: "不是保存的 TensorFlow.js 模型（缺少 modelTopology 和 weightsManifest）",
     });
   }
   for (const group of groups) {
@@ -193,11 +193,11 @@ function checkSavedFiles(name: string, dir: string, record: SavedWeightsRecord):
       found < expected
         ? {
             en: `is ${found} bytes, but its model.json lists ${expected} bytes of weights: it was cut short (an interrupted copy or download) or damaged`,
-            zh: `只有 ${found} 字节,model.json 列出的权重却有 ${expected} 字节:文件不完整(复制或下载被打断)或已损坏`,
+            zh: `只有 ${found} 字节，model.json 列出的权重却有 ${expected} 字节：文件不完整（复制或下载被打断）或已损坏`,
           }
         : {
             en: `is ${found} bytes, but its model.json lists ${expected} bytes of weights: it is another model's file, or damaged`,
-            zh: `有 ${found} 字节,model.json 列出的权重却只有 ${expected} 字节:它是别的模型的文件,或已损坏`,
+            zh: `有 ${found} 字节，model.json 列出的权重却只有 ${expected} 字节：它是别的模型的文件，或已损坏`,
           },
     );
   }
@@ -210,7 +210,7 @@ function checkSavedFiles(name: string, dir: string, record: SavedWeightsRecord):
 const changedFile = (file: string) =>
   damagedFile(file, {
     en: "is not the file that was saved: its SHA-256 differs from the one weights.json records (it is damaged, or another model's file)",
-    zh: "不是保存时的那个文件:它的 SHA-256 和 weights.json 记录的不同(已损坏,或是别的模型的文件)",
+    zh: "不是保存时的那个文件：它的 SHA-256 和 weights.json 记录的不同（已损坏，或是别的模型的文件）",
   });
 
 /** The log line that says which saved model was loaded, and what it reached. */
@@ -218,7 +218,7 @@ function sayLoaded(name: string, record: SavedWeightsRecord, then?: Localized): 
   console.log(
     localize({
       en: `loaded the saved weights "${name}": ${record.epochs} epochs on ${record.trainSize} images (${record.trained}), loss ${record.loss.toFixed(4)}, val_loss ${record.val_loss.toFixed(4)}${then?.en ?? ""}`,
-      zh: `已加载训练好的权重 "${name}":${record.epochs} 个 epoch、${record.trainSize} 张图片(${record.trained} 训练),loss ${record.loss.toFixed(4)},val_loss ${record.val_loss.toFixed(4)}${then?.zh ?? ""}`,
+      zh: `已加载训练好的权重“${name}”：${record.epochs} 个 epoch、${record.trainSize} 张图片（${record.trained} 训练），loss ${record.loss.toFixed(4)}，val_loss ${record.val_loss.toFixed(4)}${then?.zh ?? ""}`,
     }),
   );
 }
@@ -238,7 +238,7 @@ async function readSavedModel(
     const why = error instanceof Error ? error.message : String(error);
     throw damagedFile(modelJson, {
       en: `could not be read by TensorFlow.js (${why})`,
-      zh: `TensorFlow.js 读不了它(${why})`,
+      zh: `TensorFlow.js 读不了它（${why}）`,
     });
   }
 }
@@ -273,7 +273,7 @@ async function loadInto(
       throw new SavedWeightsError(
         localize({
           en: `saved weights "${name}" have shapes ${found}, but the model has ${expected}: the notebook's model changed since they were saved. ${rerun()}`,
-          zh: `保存的权重 "${name}" 的形状是 ${found},模型的却是 ${expected}:保存之后笔记本里的模型改过了。${rerun()}`,
+          zh: `保存的权重“${name}”的形状是 ${found}，模型的却是 ${expected}：保存之后笔记本里的模型改过了。${rerun()}`,
         }),
       );
     }
@@ -317,7 +317,7 @@ export async function tryLoadSavedWeights(
     const { history, record } = await loadInto(model, name, dir ?? savedWeightsDir());
     sayLoaded(name, record, {
       en: "; the training cell below skips training",
-      zh: ";下面的训练单元跳过训练",
+      zh: "；下面的训练单元跳过训练",
     });
     return history;
   } catch (error) {
@@ -326,7 +326,7 @@ export async function tryLoadSavedWeights(
       `${error.message}\n` +
         localize({
           en: `The saved weights "${name}" were not loaded: the training cell below trains the model instead.`,
-          zh: `没有加载保存的权重 "${name}":下面的训练单元照常训练这个模型。`,
+          zh: `没有加载保存的权重“${name}”：下面的训练单元照常训练这个模型。`,
         }),
     );
     return null;

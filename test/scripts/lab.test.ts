@@ -189,7 +189,7 @@ describe("npm start's JupyterLab", () => {
       await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
       await page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click();
       const outputs = page.locator(".jp-OutputArea-output");
-      await outputs.getByText(/已加载训练好的权重 "dense":50 个 epoch/).waitFor({ timeout: 120_000 });
+      await outputs.getByText(/已加载训练好的权重“dense”：50 个 epoch/).waitFor({ timeout: 120_000 });
       // The lesson's one digit grid, its last output: it ran to its end on the loaded weights.
       await outputs.locator("img").first().waitFor({ timeout: 60_000 });
       await page.screenshot({ path: join(ROOT, "test", ".output", "lab-weights.png") }); // to look at if this fails
@@ -206,7 +206,7 @@ describe("npm start's JupyterLab", () => {
     const dir = join(ROOT, "dist", "lab-test");
     const executed = join(dir, "saved-chart.ipynb");
     const elsewhere = join(dir, "saved-chart-from-elsewhere.ipynb");
-    const untrustedLine = "图表没有画出来:这个笔记本在这里未被信任";
+    const untrustedLine = "图表没有画出来：这个笔记本在这里未被信任";
 
     before(async () => {
       const notebook = await executeNotebook(join(ROOT, "test", "fixtures", "saved-chart.ipynb"), executed);

@@ -174,7 +174,7 @@ describe("npm run lesson, headless (CI): every lesson runs to its end and exits"
         const valLoss = record.models[name]?.val_loss.toFixed(4);
         assert.match(
           run.stdout,
-          new RegExp(`已加载训练好的权重 "${name}":50 个 epoch、60000 张图片.*val_loss ${valLoss}`),
+          new RegExp(`已加载训练好的权重“${name}”：50 个 epoch、60000 张图片.*val_loss ${valLoss}`),
         );
       }
       if (lesson === "05-pca") {
@@ -199,7 +199,7 @@ describe("npm run lesson, headless (CI): every lesson runs to its end and exits"
     assert.equal(run.code, 1);
     assert.equal(
       run.stderr.split("\n")[0],
-      'ParamError: AE_EPOCHS 应为 1 到 1000 之间的整数,实际为 "abc"。删去这个环境变量即可使用本课的默认值(5)。',
+      'ParamError: AE_EPOCHS 应为 1 到 1000 之间的整数，实际为 "abc"。删去这个环境变量即可使用本课的默认值（5）。',
     );
   });
 });
