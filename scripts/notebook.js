@@ -4,7 +4,7 @@
 // empty, so nbconvert alone cannot say what went wrong: `failedCell` does. What it executed is signed as trusted.
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ROOT, jupyterEnv, shellPath, venvProgram } from "./project.js";
 
@@ -177,6 +177,18 @@ export function trustNotebook(path) {
   });
 }
 
+/**
+ * Where `npm run notebook` writes an executed notebook: dist/executed/ mirrors notebooks/, so that
+ * notebooks/answers/01-dense.ipynb lands in dist/executed/answers/, apart from the lesson of the same name.
+ * A notebook from elsewhere lands in dist/executed/ under its own name.
+ * @param {string} input
+ */
+export function executedPath(input) {
+  const inNotebooks = relative(join(ROOT, "notebooks"), resolve(input));
+  const outside = inNotebooks.startsWith("..") || isAbsolute(inNotebooks);
+  return join(ROOT, "dist", "executed", outside ? basename(input) : inNotebooks);
+}
+
 // `npm run notebook -- notebooks/01-dense.ipynb [out.ipynb]`: executes one notebook headless, reports a failing cell.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const [input, output] = process.argv.slice(2);
@@ -184,7 +196,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     process.stderr.write("usage: npm run notebook -- <notebook.ipynb> [executed.ipynb]\n");
     process.exit(2);
   }
-  const target = output ?? join(ROOT, "dist", "executed", basename(input));
+  const target = output ?? executedPath(input);
   const started = Date.now();
   executeNotebook(input, target).then(
     () =>

@@ -1,3 +1,4 @@
+// Test tier: unit (npm run test:unit: no kernel, no browser, no training).
 // chart.ts: a chart spec rendered as inline HTML and as a standalone page.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";

@@ -1,3 +1,4 @@
+// Test tier: unit (npm run test:unit: no kernel, no browser, no training).
 // checks.ts: one wording for every argument error: "<who>: <name> must be <expected>, found <found>".
 import assert from "node:assert/strict";
 import { test } from "node:test";

@@ -1,3 +1,4 @@
+// Test tier: unit (npm run test:unit: no kernel, no browser, no training).
 // codeMap.ts: 2-D codes drawn as a WebGL scatter, a trace per digit, with each digit's centre as text.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";

@@ -1,3 +1,4 @@
+// Test tier: unit (npm run test:unit: no kernel, no browser, no training).
 // display.ts: outputs of the running cell, in a plain Node process and (through a stand-in kernel) in a notebook.
 import assert from "node:assert/strict";
 import { test } from "node:test";

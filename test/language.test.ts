@@ -1,3 +1,4 @@
+// Test tier: unit (npm run test:unit: no kernel, no browser, no training).
 // language.ts: the language of what a student reads, English unless a lesson chooses Chinese once.
 // Each module's own test checks its Chinese text; this one checks the choice itself.
 import assert from "node:assert/strict";

@@ -1,3 +1,4 @@
+// Test tier: unit (npm run test:unit: no kernel, no browser, no training).
 // lossScale.ts: the binary cross-entropy of a perfect copy, of the mean image and of each digit's mean image,
 // and the table that reads a model's loss between them.
 import assert from "node:assert/strict";

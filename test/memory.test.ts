@@ -1,3 +1,4 @@
+// Test tier: unit (npm run test:unit: no kernel, no browser, no training).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs-node";

@@ -1,3 +1,4 @@
+// Test tier: unit (npm run test:unit: no kernel, no browser, no training).
 // paths.ts: paths a person reads are printed so that they can be pasted into a shell as they are.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";

@@ -1,3 +1,4 @@
+// Test tier: unit (npm run test:unit: no kernel, no browser, no training).
 // pca.ts: PCA fitted with ml-pca on a covariance computed by TensorFlow, encoding and decoding as matmuls.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";

@@ -1,3 +1,4 @@
+// Test tier: unit (npm run test:unit: no kernel, no browser, no training).
 // progressLine.ts: Keras's progress line, formatted as its Progbar draws it.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";

@@ -1,3 +1,4 @@
+// Test tier: unit (npm run test:unit: no kernel, no browser, no training).
 // What students read: the markdown of every lesson (notebooks/*.ipynb, notebooks/answers/*.ipynb) and docs/*.md.
 // 1. No measured number typed by hand: every number that looks measured (a decimal with 2 or more places, a
 //    percentage, a duration) is found, at the precision printed, in a source the repository keeps:

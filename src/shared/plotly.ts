@@ -51,7 +51,7 @@ export function sendPlotlyToNotebook(): void {
   });
   display({
     "text/html": `<script type="text/javascript">${plotlyScript()}</script><small style="color:#888">${note}</small>`,
-    "text/plain": `(${note})`,
+    "text/plain": localize({ en: `(${note})`, zh: `（${note}）` }),
   });
   sentToNotebook = true;
 }

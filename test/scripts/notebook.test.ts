@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import {
+  executedPath,
   executeNotebook,
   executeNotebookAllowingErrors,
   failedCell,
@@ -105,4 +106,14 @@ describe("a failing cell is reported with its source and stderr", () => {
       /failing\.ipynb: code cell 1 failed \(the cells after it did not run\):\n {2}\| const answer: number = 42;[\s\S]*stderr:[\s\S]*Error: broken on purpose \(answer 42\)/,
     );
   });
+});
+
+test("npm run notebook writes answers apart from the lesson of the same name", () => {
+  const executed = join(ROOT, "dist", "executed");
+  assert.equal(executedPath(join(ROOT, "notebooks", "01-dense.ipynb")), join(executed, "01-dense.ipynb"));
+  assert.equal(
+    executedPath(join("notebooks", "answers", "01-dense.ipynb")),
+    join(executed, "answers", "01-dense.ipynb"),
+  );
+  assert.equal(executedPath("/tmp/elsewhere/x.ipynb"), join(executed, "x.ipynb"));
 });
