@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { lessonProgram } from "./lessonCode.js";
-import { NOTEBOOKS, ROOT, forwardStderrQuietly, shellPath } from "./project.js";
+import { NOTEBOOKS, ROOT, TENSORFLOW_ENV, forwardStderrQuietly, shellPath } from "./project.js";
 
 export const PROGRAMS = join(ROOT, "dist", "lessons");
 
@@ -49,7 +49,7 @@ export function runLessonProgram(lesson, { name, outputs, env, epilogue, stdin =
   writeFileSync(program, lessonProgram(lesson, { epilogue }));
   const child = spawn(process.execPath, [program], {
     cwd: ROOT,
-    env: { TF_CPP_MIN_LOG_LEVEL: "2", ...env, TMPDIR: outputs },
+    env: { TF_CPP_MIN_LOG_LEVEL: "2", ...TENSORFLOW_ENV, ...env, TMPDIR: outputs },
     stdio: [stdin, "inherit", "pipe"],
   });
   const stderrDone = forwardStderrQuietly(child.stderr);

@@ -29,13 +29,14 @@ import { gunzipSync } from "node:zlib";
 import { PLOTLY_BUNDLE } from "./build-plotly.js";
 import {
   BUNDLED_CHROMIUM,
+  chromiumForChecks,
   JUPYTER_DATA,
+  jupyterEnv,
   ROOT,
+  shellPath,
+  TENSORFLOW_ENV,
   VENV,
   VENV_BIN,
-  chromiumForChecks,
-  jupyterEnv,
-  shellPath,
 } from "./project.js";
 
 /** The wheel whose C library backs @tensorflow/tfjs-node (its own download host is unreachable here). */
@@ -601,9 +602,10 @@ const tslabKernel = {
   room: () => [],
   done() {
     const spec = readIfExists(KERNEL_JSON);
+    const parsed = spec === undefined ? undefined : JSON.parse(spec);
     return (
-      spec !== undefined &&
-      JSON.parse(spec).argv?.[0] === TSLAB_BIN &&
+      parsed?.argv?.[0] === TSLAB_BIN &&
+      JSON.stringify(parsed.env) === JSON.stringify(TENSORFLOW_ENV) &&
       readIfExists(LAB_OVERRIDES) === JSON.stringify(LAB_SETTINGS, null, 2)
     );
   },
@@ -613,6 +615,8 @@ const tslabKernel = {
       what: "tslab install",
       fix: "re-run set-up; if it repeats, remove .venv and re-run.",
     });
+    const spec = JSON.parse(readFileSync(KERNEL_JSON, "utf8"));
+    writeFileSync(KERNEL_JSON, `${JSON.stringify({ ...spec, env: TENSORFLOW_ENV }, null, 2)}\n`);
     mkdirSync(dirname(LAB_OVERRIDES), { recursive: true });
     writeFileSync(LAB_OVERRIDES, JSON.stringify(LAB_SETTINGS, null, 2));
   },

@@ -26,9 +26,14 @@ const stdoutOf = (notebook: Notebook) =>
 
 describe("a smoke notebook, executed headless by jupyter nbconvert in the venv", () => {
   test("trains on the native backend and displays a PNG", async () => {
-    const notebook = await executeNotebook(fixture("smoke.ipynb"), outputOf("smoke.ipynb"));
+    // Started without TF_ENABLE_ONEDNN_OPTS (npm test sets it): what the kernel has, its kernelspec gave it.
+    const notebook = await executeNotebook(fixture("smoke.ipynb"), outputOf("smoke.ipynb"), {
+      env: { TF_ENABLE_ONEDNN_OPTS: undefined },
+    });
     const text = stdoutOf(notebook);
     assert.match(text, /backend: tensorflow/);
+    // Before any import: the kernelspec's environment, not ae-shared, turned oneDNN on.
+    assert.match(text, /TF_ENABLE_ONEDNN_OPTS at start: 1\n/);
     assert.match(text, /xTrain \[512,784\] xTest \[256,784\]/);
     const losses: number[] = JSON.parse(/losses: (\[.*\])/.exec(text)?.[1] ?? "[]");
     assert.equal(losses.length, 2);
