@@ -663,6 +663,13 @@ const NODEPLOTLIB_PLOTLY = join(NODEPLOTLIB_WEB, "plotly.min.js");
 const PLOTLY_FROM_CDN = /<script\b[^>]*\bsrc="https:\/\/cdn\.plot\.ly\/[^"]+"[^>]*><\/script>/;
 const PLOTLY_FROM_PAGE = '<script type="text/javascript" src="plotly.min.js" defer></script>';
 
+/** The nodeplotlib whose page the step edits (fenced: ARCHITECTURE.md, "Overrides"). */
+const NODEPLOTLIB_VERSION = "1.1.2";
+const nodeplotlibVersion = () =>
+  JSON.parse(readIfExists(join(NODE_MODULES, "nodeplotlib", "package.json")) ?? "{}").version;
+/** Records that another nodeplotlib was found and its own page left as it is. */
+const NODEPLOTLIB_LEFT = join(NODE_MODULES, "nodeplotlib", ".ae-page-left-for");
+
 /** @type {Step} */
 const offlineNodeplotlib = {
   name: "nodeplotlib's page without a CDN (charts of `npm run lesson`)",
@@ -670,6 +677,8 @@ const offlineNodeplotlib = {
   time: "under 1 s",
   room: () => [{ where: NODE_MODULES, mb: 5, what: "plotly.js for nodeplotlib" }],
   done() {
+    const version = nodeplotlibVersion();
+    if (version !== NODEPLOTLIB_VERSION) return readIfExists(NODEPLOTLIB_LEFT) === String(version);
     const page = readIfExists(join(NODEPLOTLIB_WEB, "index.html"));
     return (
       page !== undefined &&
@@ -680,6 +689,15 @@ const offlineNodeplotlib = {
     );
   },
   run() {
+    const version = nodeplotlibVersion();
+    if (version !== NODEPLOTLIB_VERSION) {
+      process.stdout.write(
+        `setup: the page edit was written for nodeplotlib ${NODEPLOTLIB_VERSION}, found ${version}; ` +
+          "its own page stays in place (it loads plotly.js from a CDN, so `npm run lesson` needs the internet)\n",
+      );
+      writeFileSync(NODEPLOTLIB_LEFT, String(version));
+      return;
+    }
     // The library's minified plotly.js-dist (the same the notebooks send), served by nodeplotlib's own server.
     const index = join(NODEPLOTLIB_WEB, "index.html");
     const page = readFileSync(index, "utf8");

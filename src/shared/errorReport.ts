@@ -5,6 +5,7 @@
 import { inspect } from "node:util";
 import { inKernel } from "./kernel";
 import { localize } from "./language";
+import { FENCES, fenceHolds, installedVersion, type VersionOf } from "./overrides";
 
 /** Stack frames of the machinery that runs a cell, which say nothing about the lesson. */
 const MACHINERY = /[\\/]node_modules[\\/]tslab[\\/]|\(node:|^\s*at node:|at (?:new )?Promise \(<anonymous>\)/;
@@ -30,8 +31,9 @@ export function formatError(error: Error): string {
  * console.error(error), through a console it captured at start, so the hook is where Node turns an error into
  * text: its custom inspection, on Error.prototype. Outside a kernel nothing changes: scripts keep Node's report.
  */
-export function reportErrorsReadably(): void {
+export function reportErrorsReadably(versionOf: VersionOf = installedVersion): void {
   if (!inKernel() || Object.hasOwn(Error.prototype, inspect.custom)) return;
+  if (!fenceHolds(FENCES.reportErrorsReadably, versionOf)) return;
   Object.defineProperty(Error.prototype, inspect.custom, {
     value(this: Error): string {
       return formatError(this);

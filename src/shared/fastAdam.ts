@@ -8,6 +8,7 @@
 // training, and the model's weight is read back after each step. Off the tensorflow backend, tfjs's own runs.
 import * as tf from "@tensorflow/tfjs-node";
 import { onTensorflowBackend, runTensorflowOp } from "./tensorflowOps";
+import { FENCES, fenceHolds, installedVersion, type VersionOf } from "./overrides";
 
 /** A named tensor, as optimizers take and give them. */
 interface NamedTensor {
@@ -168,9 +169,9 @@ type Patched = Record<
 >;
 
 /** Routes tf.AdamOptimizer's update through TensorFlow's kernel on the tensorflow backend. */
-export function installFastAdam(): void {
+export function installFastAdam(versionOf: VersionOf = installedVersion): void {
   const proto = tf.AdamOptimizer.prototype as unknown as Patched & { [ORIGINAL]?: Patched };
-  if (proto[ORIGINAL]) return;
+  if (proto[ORIGINAL] || !fenceHolds(FENCES.fastAdam, versionOf)) return;
   const original: Patched = {
     applyGradients: proto.applyGradients,
     getWeights: proto.getWeights,

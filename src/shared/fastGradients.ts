@@ -4,6 +4,7 @@
 // Elsewhere (another backend) the gradients tfjs registered run unchanged.
 import * as tf from "@tensorflow/tfjs-node";
 import { onTensorflowBackend, registerTensorflowKernel } from "./tensorflowOps";
+import { FENCES, fenceHolds, installedVersion, type VersionOf } from "./overrides";
 
 type GradConfig = NonNullable<ReturnType<typeof tf.getGradient>>;
 
@@ -32,7 +33,8 @@ function overrideGradient(
 }
 
 /** Installs ReluGrad and SigmoidGrad as the gradients of Relu and Sigmoid on the tensorflow backend. */
-export function installFastGradients(): void {
+export function installFastGradients(versionOf: VersionOf = installedVersion): void {
+  if (!fenceHolds(FENCES.fastGradients, versionOf)) return;
   registerTensorflowKernel("AeReluGrad", "ReluGrad", ["dy", "x"]);
   registerTensorflowKernel("AeSigmoidGrad", "SigmoidGrad", ["y", "dy"]);
   // tfjs saves Relu's input and Sigmoid's output; ReluGrad takes either, SigmoidGrad the output.

@@ -12,6 +12,7 @@
 // Off the tensorflow backend, and for other losses, tfjs's own runs.
 import * as tf from "@tensorflow/tfjs-node";
 import { onTensorflowBackend } from "./tensorflowOps";
+import { FENCES, fenceHolds, installedVersion, type VersionOf } from "./overrides";
 
 /** The logits of sigmoid outputs computed while recording gradients, until the loss takes them. */
 const logitsOf = new WeakMap<tf.Tensor, tf.Tensor>();
@@ -123,9 +124,9 @@ function fastBinaryCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
  * After `compile`, models whose loss is "binaryCrossentropy" use the fast loss on the tensorflow backend, from
  * the logits where the output layer's activation is a sigmoid.
  */
-export function installFastLoss(): void {
+export function installFastLoss(versionOf: VersionOf = installedVersion): void {
   const proto = tf.LayersModel.prototype as unknown as { compile: Compile; [ORIGINAL]?: Compile };
-  if (proto[ORIGINAL]) return;
+  if (proto[ORIGINAL] || !fenceHolds(FENCES.fastLoss, versionOf)) return;
   const original = proto.compile;
   proto[ORIGINAL] = original;
   proto.compile = function (this: tf.LayersModel, args: tf.ModelCompileArgs): void {
