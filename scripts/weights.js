@@ -30,6 +30,7 @@ export const SAVED_MODELS = {
   ],
   // 05-pca compares PCA with the models above (loaded from weights/) and trains only its 2-D map.
   "05-pca": [{ name: "latent-2d", model: "mapAutoEncoder", history: "mapHistory" }],
+  "06-sparse": [{ name: "sparse", model: "sparseAutoEncoder", history: "sparseHistory" }],
 };
 
 /**

@@ -23,7 +23,7 @@ import { NOTEBOOKS, ROOT } from "../scripts/project.js";
 import { openOffline, useChromium } from "./support/browser.js";
 import { pngSize } from "./support/png.js";
 
-const LESSONS = ["01-dense", "02-deep", "03-conv", "04-denoise"] as const;
+const LESSONS = ["01-dense", "02-deep", "03-conv", "04-denoise", "06-sparse"] as const;
 type Lesson = (typeof LESSONS)[number];
 /** Small runs: every cell, a real fit, in seconds. */
 const SMALL = { AE_EPOCHS: "1", AE_TRAIN_SIZE: "2048" };
@@ -120,6 +120,25 @@ describe("the committed notebooks", () => {
   test("02 and 03 end with a link to the next lesson", () => {
     assert.match(textOf(read("02-deep")), /\]\(03-conv\.ipynb\)[^\n]*$/);
     assert.match(textOf(read("03-conv")), /\]\(04-denoise\.ipynb\)[^\n]*$/);
+  });
+
+  test("05 links to 06; 06, the last lesson, links back to 05 and to the teacher's guide", () => {
+    assert.match(textOf(read("05-pca")), /\]\(06-sparse\.ipynb\)/);
+    const last = textOf(read("06-sparse")).split("---\n").pop() ?? "";
+    assert.match(last, /最后一课.*\]\(05-pca\.ipynb\)/);
+    assert.match(last, /\]\(\.\.\/docs\/teacher-guide\.zh\.md\)/);
+  });
+
+  test("06: the plain 784-32-784 model, and the sparse one with an L1 penalty on its code as a second loss", () => {
+    const code = codeOf(read("06-sparse"));
+    assert.match(code, /^const lambda = 1e-4;/m);
+    assert.match(code, /\["binaryCrossentropy", l1Penalty\]/);
+    assert.match(code, /return tf\.mul\(lambda, tf\.sum\(tf\.abs\(code\), -1\)\);/);
+    // The names scripts/weights.js saves: the single-output model and the History of the two-output fit.
+    assert.match(code, /autoEncoder: sparseAutoEncoder\b/);
+    assert.match(code, /^const sparseHistory = savedSparse \?\? await sparseTrainer\.fit\(/m);
+    assert.match(code, /tryLoadSavedWeights\(plain, "dense"\)/);
+    assert.match(code, /tryLoadSavedWeights\(sparseAutoEncoder, "sparse"\)/);
   });
 
   test("03 and 04: the course's Conv2D / MaxPooling2D / UpSampling2D stack", () => {
@@ -232,8 +251,15 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
     "02-deep": 1,
     "03-conv": 1,
     "04-denoise": 4,
+    "06-sparse": 2,
   };
-  const expectedFits: Record<Lesson, number> = { "01-dense": 1, "02-deep": 2, "03-conv": 1, "04-denoise": 2 };
+  const expectedFits: Record<Lesson, number> = {
+    "01-dense": 1,
+    "02-deep": 2,
+    "03-conv": 1,
+    "04-denoise": 2,
+    "06-sparse": 2,
+  };
 
   for (const lesson of LESSONS) {
     test(lesson, async () => {
@@ -242,11 +268,11 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
       // Live loss charts, drawn once per kernel with plotly sent once, and a loss that fell while training.
       const charts = outputs.filter((o) => dataOf(o, "text/html").includes('class="ae-chart"'));
       // The lessons speak Chinese (useLanguage("zh")): legends, progress lines and notes included.
-      const live = charts.filter((o) => dataOf(o, "text/html").includes("loss(每一批)"));
+      const live = charts.filter((o) => dataOf(o, "text/html").includes("loss（每一批）"));
       assert.equal(live.length, expectedFits[lesson], "a live chart per fit");
       const comparisons = lesson === "02-deep" || lesson === "04-denoise" ? 1 : 0;
       assert.equal(charts.length - live.length, comparisons, "comparison charts");
-      const plotly = outputs.filter((o) => /^\(已载入 plotly\.js [\d.]+,/.test(dataOf(o, "text/plain")));
+      const plotly = outputs.filter((o) => /^（已载入 plotly\.js [\d.]+，/.test(dataOf(o, "text/plain")));
       assert.equal(plotly.length, 1, "plotly.js sent to the page once");
       for (const chart of live) {
         const losses = chartBatchLosses(chart);
@@ -257,8 +283,12 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
       // Progress: one output per fit with the epoch's final Keras-style line.
       const progress = outputs.filter((o) => /^第 1\/1 轮\n8\/8 \[=+\] - /.test(dataOf(o, "text/plain")));
       assert.equal(progress.length, expectedFits[lesson]);
-      for (const line of progress)
-        assert.match(dataOf(line, "text/plain"), /s\/批 - loss: \d\.\d{4} - val_loss: \d\.\d{4}$/);
+      // 06's sparse model has two outputs: each one's loss follows loss, and their val_ keys val_loss.
+      const finalLine =
+        lesson === "06-sparse"
+          ? /s\/批 - loss: \d\.\d{4}(?: - \w+: \S+)* - val_\w*loss: \S+$/
+          : /s\/批 - loss: \d\.\d{4} - val_loss: \d\.\d{4}$/;
+      for (const line of progress) assert.match(dataOf(line, "text/plain"), finalLine);
 
       // Digit grids: PNGs of 10 digits a row.
       const grids = outputs.filter((o) => o.data?.["image/png"]);
@@ -325,6 +355,32 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
         );
         assert.match(text, /σ=2\.0 的测试图片：σ=\d\.\d 的模型损失最低；/);
       }
+      if (lesson === "06-sparse") {
+        // What tfjs does with Keras's activityRegularizer, printed, not asserted in prose.
+        assert.match(text, /接到输入上时出错：Layer invocation in the presence of activity regularizer\(s\)/);
+        // The two-output History: training keys add up; the val_ keys, as the lesson's table reads them.
+        const keys = /训练记录的键：(.*)/.exec(text)?.[1]?.split("、").sort();
+        const expected = ["code_loss", "decoded_loss", "loss"].flatMap((k) => [k, `val_${k}`]).sort();
+        assert.deepEqual(keys, expected);
+        assert.match(text, /\nloss 等于 decoded_loss \+ code_loss\n/);
+        const tables = outputs.map((o) => dataOf(o, "text/plain"));
+        const valKeys = tables.find((t) => t.startsWith("验证集的三个键"));
+        assert.match(valKeys ?? "", /\nval_loss +0\.\d{4} +重建的二元交叉熵\n/);
+        assert.match(valKeys ?? "", /\nval_decoded_loss +0\.\d{4} +两者之和\n/);
+        assert.match(valKeys ?? "", /\nval_code_loss +0\.\d{4} +重建的二元交叉熵$/);
+        // The measurements, a row per model, and the answers to the predict-first questions.
+        const measured = tables.find((t) => t.startsWith("测试集 10000 张图片上"));
+        assert.match(measured ?? "", /\n普通自编码器 +1 +0\.\d{4} +\d+\.\d{2} +[\d.]+% +[\d.]+ +\d+\n/);
+        assert.match(
+          measured ?? "",
+          /\n稀疏自编码器（λ = 1e-4） +1 +0\.\d{4} +\d+\.\d{2} +[\d.]+% +[\d.]+ +\d+$/,
+        );
+        assert.match(
+          text,
+          /\n3\. 每张图片的 32 个编码里平均有几个是 0：稀疏自编码器 [\d.]+ 个，普通自编码器 [\d.]+ 个\n/,
+        );
+        assert.match(text, /练习 1：表中还只有一个 λ/);
+      }
 
       assertTensorCountKept(executed);
     });
@@ -368,7 +424,7 @@ describe("AE_WEIGHTS=1 with a damaged saved-weights file: the lesson goes on and
       // Trained: the fit's progress line and live chart, and its losses printed.
       const progress = outputs.filter((o) => /^第 1\/1 轮\n8\/8 \[=+\] - /.test(dataOf(o, "text/plain")));
       assert.equal(progress.length, 1, "one fit");
-      assert.equal(outputs.filter((o) => dataOf(o, "text/html").includes("loss(每一批)")).length, 1);
+      assert.equal(outputs.filter((o) => dataOf(o, "text/html").includes("loss（每一批）")).length, 1);
       assert.match(text, /最终 loss = 0\.\d{4}，val_loss = 0\.\d{4}/);
       assertTensorCountKept(executed);
     } finally {
@@ -494,7 +550,7 @@ describe("05-pca: the autoencoders of 01-03 against PCA, and a 2-D map", () => {
     assert.deepEqual(rowCounts, [1, 5, 3, 10]);
 
     // One live loss chart, and the two maps side by side, WebGL scatters with a trace per digit.
-    const live = outputs.filter((o) => dataOf(o, "text/html").includes("loss(每一批)"));
+    const live = outputs.filter((o) => dataOf(o, "text/html").includes("loss（每一批）"));
     assert.equal(live.length, 1);
     const maps = outputs.filter((o) => dataOf(o, "text/plain").startsWith("自编码器的 2 维编码"));
     assert.equal(maps.length, 1, "one output with both maps");

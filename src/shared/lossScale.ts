@@ -253,6 +253,6 @@ export function showLossScale(
       localize({ en: "mean image → perfect", zh: "平均图像 → 完美" }),
     ],
     ladder.map(({ name, loss }) => [name, loss.toFixed(4), percent(loss)]),
-    { caption: options.title ? `${options.title}${localize({ en: ": ", zh: ":" })}${how}` : how },
+    { caption: options.title ? `${options.title}${localize({ en: ": ", zh: "：" })}${how}` : how },
   );
 }

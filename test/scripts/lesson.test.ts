@@ -23,10 +23,11 @@ test("a lesson is named as a teacher would: 01-dense, 01-dense.ipynb, a path, or
   }
   assert.equal(findLesson("04"), "04-denoise");
   assert.equal(findLesson("05"), "05-pca");
+  assert.equal(findLesson("06"), "06-sparse");
   assert.throws(() => findLesson("0"), {
     message:
-      'npm run lesson: expected one of 01-dense, 02-deep, 03-conv, 04-denoise, 05-pca, found "0", which could be ' +
-      "01-dense or 02-deep or 03-conv or 04-denoise or 05-pca",
+      "npm run lesson: expected one of 01-dense, 02-deep, 03-conv, 04-denoise, 05-pca, 06-sparse, " +
+      'found "0", which could be 01-dense or 02-deep or 03-conv or 04-denoise or 05-pca or 06-sparse',
   });
   assert.throws(() => findLesson("06-vae"), { message: /expected one of 01-dense, .*, found "06-vae"$/ });
 });
@@ -79,12 +80,14 @@ function runLesson(name: string, env: NodeJS.ProcessEnv = {}) {
 describe("npm run lesson, headless (CI): every lesson runs to its end and exits", () => {
   const browser = useChromium();
   // 05-pca: the live loss chart and its two code maps; grids of components, reconstructions, PCA's wins, the walk.
+  // 06-sparse: a live loss chart per model; grids of the reconstructions and of the codes.
   const charts: Record<string, number> = {
     "01-dense": 1,
     "02-deep": 3,
     "03-conv": 1,
     "04-denoise": 3,
     "05-pca": 3,
+    "06-sparse": 2,
   };
   const grids: Record<string, number> = {
     "01-dense": 1,
@@ -92,6 +95,7 @@ describe("npm run lesson, headless (CI): every lesson runs to its end and exits"
     "03-conv": 1,
     "04-denoise": 4,
     "05-pca": 4,
+    "06-sparse": 2,
   };
 
   for (const lesson of Object.keys(charts)) {
@@ -166,6 +170,7 @@ describe("npm run lesson, headless (CI): every lesson runs to its end and exits"
       ["01-dense", ["dense"]],
       ["04-denoise", ["denoise-0.5", "denoise-3.0"]],
       ["05-pca", ["latent-2d"]],
+      ["06-sparse", ["dense", "sparse"]],
     ] as const) {
       const run = await runLesson(lesson, { AE_WEIGHTS: "1" });
       assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
@@ -182,6 +187,19 @@ describe("npm run lesson, headless (CI): every lesson runs to its end and exits"
         const bce = Number(/^自编码器 2 维 +0\.\d{4} +(0\.\d{4})$/m.exec(run.stdout)?.[1]);
         const recorded = record.models["latent-2d"]?.val_loss ?? Number.NaN;
         assert.ok(Math.abs(bce - recorded) < 2e-4, `BCE ${bce}, recorded val_loss ${recorded}`);
+        continue;
+      }
+      if (lesson === "06-sparse") {
+        // Its table measures each loaded model's reconstruction BCE on the test set. The sparse model's recorded
+        // val_loss is that BCE alone: tfjs files a two-output model's reconstruction loss under val_loss.
+        for (const [row, name] of [
+          ["普通自编码器", "dense"],
+          ["稀疏自编码器（λ = 1e-4）", "sparse"],
+        ] as const) {
+          const bce = Number(new RegExp(`^${row} +50 +(0\\.\\d{4}) `, "m").exec(run.stdout)?.[1]);
+          const recorded = record.models[name]?.val_loss ?? Number.NaN;
+          assert.ok(Math.abs(bce - recorded) < 2e-4, `${name}: BCE ${bce}, recorded val_loss ${recorded}`);
+        }
         continue;
       }
       const finals =
