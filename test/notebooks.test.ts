@@ -86,6 +86,21 @@ describe("the committed notebooks", () => {
     });
   }
 
+  test("every code line of the lessons and answers fits a projector: at most 100 characters", () => {
+    const all = [...LESSONS, "05-pca", ...ANSWERS] as NotebookName[];
+    const long = all.flatMap((name) =>
+      read(name).cells.flatMap((cell, index) =>
+        cell.cell_type !== "code"
+          ? []
+          : joinText(cell.source)
+              .split("\n")
+              .filter((line) => line.length > 100)
+              .map((line) => `${name} cell ${index}: ${line.length} characters: ${line.slice(0, 60)}…`),
+      ),
+    );
+    assert.deepEqual(long, []);
+  });
+
   /** Units of the dense layers in the order the code builds them. */
   const denseUnits = (code: string) =>
     [...code.matchAll(/tf\.layers\.dense\(\{ units: (\w+)/g)].map((m) => m[1]);
