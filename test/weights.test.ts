@@ -147,8 +147,11 @@ describe("the committed weights (weights/, made by npm run weights)", () => {
     return { model: built.autoEncoder, decoder: built.decoder };
   };
 
+  /** Every saved model: those above, and 06-sparse's (lesson.test.ts loads it into its lesson). */
+  const RECORDED = [...NAMES, "sparse"] as const;
+
   test("one per lesson model, trained by the lessons for the course's 50 epochs on all 60,000 images", () => {
-    for (const name of NAMES) {
+    for (const name of RECORDED) {
       const record = savedWeightsRecord(name);
       assert.deepEqual([record.epochs, record.trainSize], [50, 60000], name);
       assert.match(record.trained, /^\d{4}-\d{2}-\d{2}$/);
@@ -156,7 +159,7 @@ describe("the committed weights (weights/, made by npm run weights)", () => {
   });
 
   test("weights.json records the SHA-256 of every file of each, and the files have it", () => {
-    for (const name of NAMES) {
+    for (const name of RECORDED) {
       assert.deepEqual(savedWeightsRecord(name).sha256, savedFileHashes(join(SAVED_WEIGHTS_DIR, name)), name);
     }
   });
@@ -226,6 +229,38 @@ describe("a damaged or foreign saved-weights file is refused, naming it and how 
       model.dispose();
     }
   }
+
+  test("weights of the same shapes but other layers are refused: 03's exercise 3, a transposed-convolution decoder", async () => {
+    const conv = (filters: number, activation: "relu" | "sigmoid" = "relu") =>
+      tf.layers.conv2d({ filters, kernelSize: 3, activation, padding: "same" });
+    const up = (filters: number) =>
+      tf.layers.conv2dTranspose({ filters, kernelSize: 3, strides: 2, activation: "relu", padding: "same" });
+    const pool = () => tf.layers.maxPooling2d({ poolSize: 2, padding: "same" });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.inputLayer({ inputShape: [28, 28, 1] }),
+        conv(32),
+        pool(),
+        conv(32),
+        pool(),
+        up(32),
+        up(32),
+        conv(1, "sigmoid"),
+      ],
+    });
+    try {
+      await assert.rejects(loadSavedWeights(model, "conv"), (error: unknown) => {
+        assert.ok(error instanceof SavedWeightsError);
+        assert.match(
+          error.message,
+          /"conv" belong to layers Conv2D Conv2D Conv2D Conv2D Conv2D, but the model's are Conv2D Conv2D Conv2DTranspose Conv2DTranspose Conv2D: the notebook's model changed/,
+        );
+        return true;
+      });
+    } finally {
+      model.dispose();
+    }
+  });
 
   test("a weights file cut short (a partial copy, an interrupted download)", async () => {
     const copy = copyOfWeights();

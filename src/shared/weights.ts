@@ -269,6 +269,21 @@ async function loadInto(
     const weights = saved.getWeights();
     const shapes = (ws: tf.Tensor[]) => ws.map((w) => `[${w.shape.join(", ")}]`).join(" ");
     const [found, expected] = [shapes(weights), shapes(model.getWeights())];
+    // Same shapes can still be another model: a transposed convolution has a convolution's kernel shape.
+    const kinds = (m: tf.LayersModel) =>
+      m.layers
+        .filter((layer) => layer.weights.length > 0)
+        .map((layer) => layer.getClassName())
+        .join(" ");
+    const [savedKinds, modelKinds] = [kinds(saved), kinds(model)];
+    if (found === expected && savedKinds !== modelKinds) {
+      throw new SavedWeightsError(
+        localize({
+          en: `saved weights "${name}" belong to layers ${savedKinds}, but the model's are ${modelKinds}: the notebook's model changed since they were saved. ${rerun()}`,
+          zh: `保存的权重“${name}”属于 ${savedKinds} 这几层，模型的却是 ${modelKinds}：保存之后笔记本里的模型改过了。${rerun()}`,
+        }),
+      );
+    }
     if (found !== expected) {
       throw new SavedWeightsError(
         localize({
