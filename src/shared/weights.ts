@@ -45,6 +45,13 @@ const rerun = () =>
     zh: "在课程包的文件夹里运行 `npm run weights` 训练并保存（每个模型 50 个 epoch，要很长时间）。",
   });
 
+/** For weights that fit another model: an exercise that changes the model on purpose trains it instead. */
+const changedModel = () =>
+  localize({
+    en: "An exercise that changes the model trains it instead; to load them, build the model as the lesson does.",
+    zh: "练习有意改了模型时，训练改过的模型即可；要加载这些权重，请按课上的写法建模型。",
+  });
+
 /** A file of the saved weights that is missing, cut short, changed or another model's: which, and the fix. */
 function damagedFile(file: string, problem: Localized): SavedWeightsError {
   const shown = printablePath(file);
@@ -279,16 +286,16 @@ async function loadInto(
     if (found === expected && savedKinds !== modelKinds) {
       throw new SavedWeightsError(
         localize({
-          en: `saved weights "${name}" belong to layers ${savedKinds}, but the model's are ${modelKinds}: the notebook's model changed since they were saved. ${rerun()}`,
-          zh: `保存的权重“${name}”属于 ${savedKinds} 这几层，模型的却是 ${modelKinds}：保存之后笔记本里的模型改过了。${rerun()}`,
+          en: `saved weights "${name}" belong to layers ${savedKinds}, but the model's are ${modelKinds}: the notebook's model changed since they were saved. ${changedModel()}`,
+          zh: `保存的权重“${name}”属于 ${savedKinds} 这几层，模型的却是 ${modelKinds}：保存之后笔记本里的模型改过了。${changedModel()}`,
         }),
       );
     }
     if (found !== expected) {
       throw new SavedWeightsError(
         localize({
-          en: `saved weights "${name}" have shapes ${found}, but the model has ${expected}: the notebook's model changed since they were saved. ${rerun()}`,
-          zh: `保存的权重“${name}”的形状是 ${found}，模型的却是 ${expected}：保存之后笔记本里的模型改过了。${rerun()}`,
+          en: `saved weights "${name}" have shapes ${found}, but the model has ${expected}: the notebook's model changed since they were saved. ${changedModel()}`,
+          zh: `保存的权重“${name}”的形状是 ${found}，模型的却是 ${expected}：保存之后笔记本里的模型改过了。${changedModel()}`,
         }),
       );
     }
