@@ -56,9 +56,16 @@ export function toHtml(executed, outDir) {
 /** @type {typeof import("ae-shared/dist/display.js")} */
 const { escapeHtml: escape } = createRequire(join(ROOT, "package.json"))("ae-shared/dist/display.js");
 
+/** The lines a lesson prints that say its result. */
+const RESULT_LINES = [
+  /val_loss = \d/, // 01-04: the final val_loss
+  /的 MSE 最小/, // 05-pca: which 32-number code rebuilds the test images best
+  /^[1-3]\. (重建 BCE|编码的平均值|每张图片的)/, // 06-sparse: plain against sparse, its predict-first answers
+];
+
 /**
- * What the index says of a lesson: its title (first heading), the results it printed (final val_loss lines,
- * and 05-pca's verdict on which 32-number code rebuilds the test images best), and the settings it ran with,
+ * What the index says of a lesson: its title (first heading), the results it printed (RESULT_LINES), and the
+ * settings it ran with,
  * from its first line ("epochs = 5，训练图片 60000 张"; null if it printed none).
  * @param {import("./notebook.js").Notebook} notebook
  */
@@ -68,7 +75,7 @@ export function summarize(notebook) {
     .flatMap((cell) => cell.outputs ?? [])
     .filter((output) => output.output_type === "stream" && output.name === "stdout")
     .flatMap((output) => joinText(output.text).split("\n"));
-  const results = lines.filter((line) => /val_loss = \d|的 MSE 最小/.test(line));
+  const results = lines.filter((line) => RESULT_LINES.some((pattern) => pattern.test(line)));
   const params = lines.map((line) => /^epochs = (\d+)[,，]\s*训练图片 (\d+) 张/.exec(line)).find(Boolean);
   const settings = params ? { epochs: Number(params[1]), trainSize: Number(params[2]) } : null;
   return { title, results, settings };

@@ -34,6 +34,8 @@ const notebook: Notebook = {
             "epochs = 5，训练图片 60000 张，后端 = tensorflow\n",
             "最终 loss = 0.1000，val_loss = 0.0950\n",
             "编码同为 32 维时，deep 的 MSE 最小，比 PCA 低 52%\n",
+            "1. 重建 BCE：稀疏自编码器比普通自编码器高 0.0007\n",
+            "练习 1：表中还只有一个 λ\n",
           ],
         },
       ],
@@ -45,14 +47,18 @@ test("the index names each lesson by its heading, with the val_loss or verdict i
   const summary = summarize(notebook);
   assert.deepEqual(summary, {
     title: "5.2.2 普通自编码器",
-    results: ["最终 loss = 0.1000，val_loss = 0.0950", "编码同为 32 维时，deep 的 MSE 最小，比 PCA 低 52%"],
+    results: [
+      "最终 loss = 0.1000，val_loss = 0.0950",
+      "编码同为 32 维时，deep 的 MSE 最小，比 PCA 低 52%",
+      "1. 重建 BCE：稀疏自编码器比普通自编码器高 0.0007",
+    ],
     settings: { epochs: 5, trainSize: 60000 },
   });
   const page = indexPage([{ file: "01-dense.html", ...summary, seconds: 61.4 }], { AE_EPOCHS: "1" });
   assert.match(page, /<a href="01-dense\.html">5\.2\.2 普通自编码器<\/a>/);
   assert.match(
     page,
-    /val_loss = 0\.0950<br>编码同为 32 维时，deep 的 MSE 最小，比 PCA 低 52%<\/td><td>61 s<\/td>/,
+    /val_loss = 0\.0950<br>编码同为 32 维时，deep 的 MSE 最小，比 PCA 低 52%<br>1\. 重建 BCE：稀疏自编码器比普通自编码器高 0\.0007<\/td><td>61 s<\/td>/,
   );
   assert.match(page, /AE_EPOCHS=1, AE_TRAIN_SIZE=\(默认\)/);
   const escaped = indexPage([{ file: "a.html", title: "<b>", results: [], seconds: 1 }], {});
