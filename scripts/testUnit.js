@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ROOT } from "./project.js";
+import { ROOT, TENSORFLOW_ENV } from "./project.js";
 
 export const UNIT_MARK = /^\/\/ Test tier: unit\b/m;
 
@@ -32,7 +32,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     {
       cwd: ROOT,
       stdio: "inherit",
-      env: { TF_CPP_MIN_LOG_LEVEL: "2", TF_ENABLE_ONEDNN_OPTS: "1", ...process.env },
+      env: { TF_CPP_MIN_LOG_LEVEL: "2", ...TENSORFLOW_ENV, ...process.env },
     },
   );
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
