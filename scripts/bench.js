@@ -1,6 +1,6 @@
 // @ts-check
 // `npm run bench [-- --epochs 3 --models dense,deep,conv,denoise --keras --levers]`: trains the lesson models
-// (the notebooks' own functions, see lessonCode.js) on the full MNIST training set and reports seconds per
+// (the notebooks' own functions, see lessonModels.js) on the full MNIST training set and reports seconds per
 // epoch, ms per batch, losses, peak RSS and tensors left; with --keras, the course's own Keras code trains
 // the same model right after ours, in the same run, for the ratio. Prints tables; writes JSON under bench/runs/.
 // Prints numbers, asserts nothing: speed goals live here, never in tests.
@@ -12,12 +12,13 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { runBenchProcess } from "./bench/benchProcess.js";
 import { ensureKerasVenv, runKerasModel } from "./bench/kerasVenv.js";
-import { LESSON_MODELS } from "./lessonCode.js";
+import { LESSON_MODELS } from "./lessonModels.js";
 import { ROOT } from "./project.js";
 
-// The library's wording for bad values; its checks module alone, so the bench's parent does not load TensorFlow.
-/** @type {typeof import("ae-shared/dist/checks.js")} */
-const { mustBe, wholeNumberRange } = createRequire(join(ROOT, "package.json"))("ae-shared/dist/checks.js");
+// The library's wording for bad values and its tables, from the entry without TensorFlow: the bench's parent
+// process trains nothing.
+/** @type {typeof import("ae-shared/plain")} */
+const { mustBe, textTable, wholeNumberRange } = createRequire(join(ROOT, "package.json"))("ae-shared/plain");
 
 export const RUNS_DIR = join(ROOT, "bench", "runs");
 
@@ -72,17 +73,6 @@ export function steadyEpochSeconds(seconds) {
   return rest.reduce((a, b) => a + b, 0) / rest.length;
 }
 
-/**
- * @param {string[]} header
- * @param {string[][]} rows
- */
-export function markdownTable(header, rows) {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] ?? "").length)));
-  const line = (/** @type {string[]} */ cells) =>
-    `| ${cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(" | ")} |`;
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
-}
-
 const f2 = (/** @type {number} */ n) => n.toFixed(2);
 const f4 = (/** @type {number | undefined} */ n) => (n === undefined ? "-" : n.toFixed(4));
 
@@ -91,13 +81,14 @@ const f4 = (/** @type {number | undefined} */ n) => (n === undefined ? "-" : n.t
  * @param {import("./bench/benchProcess.js").BenchResult[]} results
  */
 export function runsTable(results) {
-  return markdownTable(
+  return textTable(
     [
       "model",
       "impl",
       "s/epoch, each",
       "s/epoch after 1st",
       "ms/batch",
+      "median ms/batch",
       "loss",
       "val_loss",
       "peak RSS MB",
@@ -115,6 +106,7 @@ export function runsTable(results) {
       r.peak_rss_mb.toFixed(0),
       r.tensors === null ? "-" : String(r.tensors),
     ]),
+    { style: "markdown" },
   );
 }
 
@@ -146,7 +138,7 @@ export function ratioTable(results) {
       ]);
     }
   }
-  return markdownTable(
+  return textTable(
     [
       "model",
       "ours",
@@ -159,6 +151,7 @@ export function ratioTable(results) {
       "val_loss vs Keras",
     ],
     rows,
+    { style: "markdown" },
   );
 }
 

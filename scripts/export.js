@@ -7,12 +7,12 @@
 // the lessons' prose may quote times and results only from such records (test/prose.test.ts). Such an export
 // then rewrites the lesson table of the teacher's guide from that record (scripts/resultsTable.js).
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { executeNotebook, joinText } from "./notebook.js";
-import { NOTEBOOKS, ROOT, cpuName, jupyterEnv, shellPath, venvProgram } from "./project.js";
+import { NOTEBOOKS, ROOT, cpuName, jupyterEnv, lessonNames, shellPath, venvProgram } from "./project.js";
 import { GUIDE, lessonTitle, writeResultsTable } from "./resultsTable.js";
 
 export const DIST = join(ROOT, "dist");
@@ -52,9 +52,9 @@ export function toHtml(executed, outDir) {
   return join(outDir, `${basename(executed, ".ipynb")}.html`);
 }
 
-// The library's own escaping; its display module alone, so the export does not load TensorFlow.
-/** @type {typeof import("ae-shared/dist/display.js")} */
-const { escapeHtml: escape } = createRequire(join(ROOT, "package.json"))("ae-shared/dist/display.js");
+// The library's own escaping, from the entry without TensorFlow: the export's process trains nothing.
+/** @type {typeof import("ae-shared/plain")} */
+const { escapeHtml: escape } = createRequire(join(ROOT, "package.json"))("ae-shared/plain");
 
 /** The lines a lesson prints that say its result. */
 const RESULT_LINES = [
@@ -211,9 +211,7 @@ export async function exportLessons({
   resultsFile = RESULTS,
   env = process.env,
 } = {}) {
-  const lessons = readdirSync(notebooks)
-    .filter((name) => name.endsWith(".ipynb"))
-    .sort();
+  const lessons = lessonNames(notebooks).map((name) => `${name}.ipynb`);
   const htmlDir = join(dist, "html");
   // The settings that matter, as `env` gives them, over the kernel's own environment (jupyterEnv; an empty
   // value is not unset for all of them: TF_ENABLE_ONEDNN_OPTS="" would keep oneDNN off).

@@ -1,15 +1,15 @@
 // @ts-check
 // `npm run lesson -- 01-dense`: a lesson as a plain Node program, for teachers who work in a terminal or an
-// editor. The notebook's code cells become one program (lessonCode.js: nothing is copied by hand), written to
+// editor. The notebook's code cells become one program (lessonProgram.js: nothing is copied by hand), written to
 // dist/lessons/ and run with Node. Progress prints as Keras prints it; charts open in nodeplotlib's browser tab,
 // or, with no browser (CI, ssh), are written to HTML files whose paths are printed, and the program ends with
 // the lesson. AE_EPOCHS and AE_TRAIN_SIZE work as in JupyterLab.
 import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
-import { lessonProgram } from "./lessonCode.js";
-import { NOTEBOOKS, ROOT, TENSORFLOW_ENV, forwardStderrQuietly, shellPath } from "./project.js";
+import { lessonProgram } from "./lessonProgram.js";
+import { NOTEBOOKS, ROOT, TENSORFLOW_ENV, forwardStderrQuietly, lessonNames, shellPath } from "./project.js";
 
 export const PROGRAMS = join(ROOT, "dist", "lessons");
 
@@ -20,10 +20,7 @@ export const PROGRAMS = join(ROOT, "dist", "lessons");
  * @param {string} [dir]
  */
 export function findLesson(name, dir = NOTEBOOKS) {
-  const lessons = readdirSync(dir)
-    .filter((file) => file.endsWith(".ipynb"))
-    .map((file) => file.slice(0, -".ipynb".length))
-    .sort();
+  const lessons = lessonNames(dir);
   const wanted = basename(name ?? "").replace(/\.ipynb$/, "");
   const matches = lessons.includes(wanted)
     ? [wanted]

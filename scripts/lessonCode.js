@@ -1,119 +1,28 @@
 // @ts-check
-// The lesson models, built by the functions the notebooks themselves declare, so that scripts and tests outside
-// a notebook use the notebook's own code rather than a copy that can drift from it. A notebook cell is parsed
-// with the TypeScript compiler; its top-level functions and its consts of plain literals are kept, the rest of
-// the cell (fit, keep(), .summary()) is dropped, and what is kept is transpiled and evaluated with the caller's tf.
+// Reading a lesson's code, for the two compilers of the notebooks' code cells: lessonModels.js (the functions a
+// lesson declares, to build its models outside the notebook) and lessonProgram.js (the whole notebook as one Node
+// program). Both read the notebook and compile TypeScript as tslab compiles a cell; their errors start
+// "lessonCode:".
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { joinText } from "./notebook.js";
-import { NOTEBOOKS, ROOT, shellPath } from "./project.js";
+import { ROOT, shellPath } from "./project.js";
 
-/**
- * @typedef {typeof import("@tensorflow/tfjs-node")} Tf
- * @typedef {typeof import("typescript")} TypeScript
- * @typedef {(...args: any[]) => unknown} LessonFunction
- * @typedef {{tf: Tf, console?: Pick<Console, "log">, dir?: string}} LessonOptions
- *   `console` is what the notebook's functions print with (03-conv's prints shapes); `dir` holds the notebooks.
- */
-
-/** Each lesson model: the notebook and function that build it, and the loadMnist layout it trains on. */
-export const LESSON_MODELS = Object.freeze(
-  /** @type {const} */ ({
-    dense: { lesson: "01-dense", fn: "autoEncoderModel", layout: "flat" },
-    deep: { lesson: "02-deep", fn: "deepModel", layout: "flat" },
-    conv: { lesson: "03-conv", fn: "convAutoEncoder", layout: "image" },
-    denoise: { lesson: "04-denoise", fn: "convAutoEncoder", layout: "image" },
-  }),
-);
-/** @typedef {keyof typeof LESSON_MODELS} LessonModelKey */
-
-/**
- * "cell 7", "cells 6, 9": for messages.
- * @param {{index: number}[]} cells
- */
-const cellList = (cells) =>
-  `${cells.length === 1 ? "cell" : "cells"} ${cells.map((c) => c.index).join(", ")}`;
+/** @typedef {typeof import("typescript")} TypeScript */
 
 /** @type {TypeScript | undefined} */
 let typescript;
-/** Loaded on first use: it takes a moment, and only this module needs it. */
-const loadTypeScript = () =>
+/** The TypeScript compiler, loaded on first use: it takes a moment, and only the lesson compilers need it. */
+export const loadTypeScript = () =>
   (typescript ??= /** @type {TypeScript} */ (createRequire(join(ROOT, "package.json"))("typescript")));
 
 /**
- * A const whose value is data written out in the cell: numbers, strings, booleans, null, and arrays and
- * objects of those (`const encodingDim = 32;`). Anything computed is left to the notebook.
- * @param {TypeScript} ts
- * @param {import("typescript").Expression} node
- * @returns {boolean}
- */
-function isPlainLiteral(ts, node) {
-  if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node)) {
-    return isPlainLiteral(ts, node.expression);
-  }
-  if (ts.isPrefixUnaryExpression(node)) {
-    return node.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(node.operand);
-  }
-  if (ts.isArrayLiteralExpression(node)) return node.elements.every((element) => isPlainLiteral(ts, element));
-  if (ts.isObjectLiteralExpression(node)) {
-    return node.properties.every(
-      (property) =>
-        ts.isPropertyAssignment(property) &&
-        !ts.isComputedPropertyName(property.name) &&
-        isPlainLiteral(ts, property.initializer),
-    );
-  }
-  return (
-    ts.isNumericLiteral(node) ||
-    ts.isStringLiteral(node) ||
-    ts.isNoSubstitutionTemplateLiteral(node) ||
-    node.kind === ts.SyntaxKind.TrueKeyword ||
-    node.kind === ts.SyntaxKind.FalseKeyword ||
-    node.kind === ts.SyntaxKind.NullKeyword
-  );
-}
-
-/**
- * What one code cell declares at top level: its functions, and the statements lessonCode keeps.
- * @param {TypeScript} ts
- * @param {string} source
- */
-function declarationsOf(ts, source) {
-  const file = ts.createSourceFile("cell.ts", source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-  /** @type {string[]} */
-  const functions = [];
-  /** @type {string[]} */
-  const names = [];
-  /** @type {string[]} */
-  const kept = [];
-  for (const statement of file.statements) {
-    if (ts.isFunctionDeclaration(statement) && statement.name) {
-      // Overload signatures have no body; the implementation is the declaration.
-      if (statement.body) functions.push(statement.name.text);
-      names.push(statement.name.text);
-      kept.push(statement.getFullText(file));
-    } else if (
-      ts.isVariableStatement(statement) &&
-      statement.declarationList.flags & ts.NodeFlags.Const &&
-      statement.declarationList.declarations.every(
-        (d) => ts.isIdentifier(d.name) && d.initializer && isPlainLiteral(ts, d.initializer),
-      )
-    ) {
-      for (const d of statement.declarationList.declarations) names.push(d.name.getText(file));
-      kept.push(statement.getFullText(file));
-    }
-  }
-  return { functions, names: [...new Set(names)], code: kept.join("\n") };
-}
-
-/**
  * Reads a notebook, or says which notebooks there are.
- * @param {string} lesson
- * @param {string} dir
+ * @param {string} lesson notebook name without `.ipynb`, e.g. "01-dense"
+ * @param {string} dir the folder of the notebooks
  * @returns {{file: string, notebook: import("./notebook.js").Notebook}}
  */
-function readNotebook(lesson, dir) {
+export function readNotebook(lesson, dir) {
   const file = `${lesson}.ipynb`;
   const path = join(dir, file);
   if (!existsSync(path)) {
@@ -135,222 +44,18 @@ function readNotebook(lesson, dir) {
 }
 
 /**
- * The named top-level functions of a lesson notebook, built from its code cells and bound to `tf`.
- * Each cell that declares one of them contributes its function declarations and its consts of plain literals.
- * Throws, naming the notebook, if it is missing, if a name is declared by no cell (listing the functions that
- * are) or by more than one, or if a kept cell does not parse.
- * @template {string} N
- * @param {string} lesson notebook name without `.ipynb`, e.g. "01-dense"
- * @param {readonly N[]} names
- * @param {LessonOptions} options
- * @returns {Record<N, LessonFunction>}
+ * `source` compiled as tslab compiles a cell: ES2022, CommonJS modules, types dropped. `problems` holds what
+ * the compiler reports (a syntax error), one message each; with problems, `code` is not to be run.
+ * @param {string} source TypeScript
+ * @param {import("typescript").CompilerOptions} [options] more compiler options
+ * @returns {{code: string, problems: string[]}}
  */
-export function lessonFunctions(lesson, names, { tf, console = globalThis.console, dir = NOTEBOOKS }) {
+export function transpileCells(source, options = {}) {
   const ts = loadTypeScript();
-  const { file, notebook } = readNotebook(lesson, dir);
-  const cells = (notebook.cells ?? []).flatMap((cell, index) =>
-    cell.cell_type === "code" ? [{ index, ...declarationsOf(ts, joinText(cell.source)) }] : [],
-  );
-  /** @type {Set<(typeof cells)[number]>} */
-  const used = new Set();
-  for (const name of names) {
-    const declaring = cells.filter((cell) => cell.functions.includes(name));
-    if (declaring.length === 0) {
-      const found = cells.flatMap((cell) => cell.functions.map((fn) => `${fn} (cell ${cell.index})`));
-      throw new Error(
-        `lessonCode: expected ${file} to declare a top-level function ${name} in a code cell, ` +
-          `but it does not; the functions it declares are: ${found.join(", ") || "(none)"}`,
-      );
-    }
-    if (declaring.length > 1) {
-      throw new Error(
-        `lessonCode: expected one code cell of ${file} to declare ${name}, ` +
-          `but ${cellList(declaring)} all do`,
-      );
-    }
-    used.add(/** @type {(typeof cells)[number]} */ (declaring[0]));
-  }
-  // The kept cells share one scope, as in the notebook: a name they declare twice would not evaluate.
-  const sorted = [...used].sort((a, b) => a.index - b.index);
-  /** @type {Map<string, number>} */
-  const declaredIn = new Map();
-  for (const cell of sorted) {
-    for (const name of cell.names) {
-      const earlier = declaredIn.get(name);
-      if (earlier !== undefined) {
-        throw new Error(
-          `lessonCode: expected the code cells of ${file} that declare ${names.join(", ")} to declare each ` +
-            `name once, but ${name} is declared in cells ${earlier} and ${cell.index}`,
-        );
-      }
-      declaredIn.set(name, cell.index);
-    }
-  }
-  const { outputText, diagnostics = [] } = ts.transpileModule(sorted.map((cell) => cell.code).join("\n"), {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS },
+  const { outputText, diagnostics = [] } = ts.transpileModule(source, {
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, ...options },
     reportDiagnostics: true,
   });
-  if (diagnostics.length > 0) {
-    const messages = diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
-    throw new Error(
-      `lessonCode: ${cellList(sorted)} of ${file} ${sorted.length === 1 ? "does" : "do"} not compile: ${messages.join("; ")}`,
-    );
-  }
-  const body = `"use strict";\n${outputText}\nreturn { ${names.join(", ")} };\n//# sourceURL=${file}`;
-  const built = /** @type {Record<N, LessonFunction>} */ (new Function("tf", "console", body)(tf, console));
-  return /** @type {Record<N, LessonFunction>} */ (
-    Object.fromEntries(names.map((name) => [name, explained(built[name], name, file, sorted)]))
-  );
-}
-
-/**
- * `fn`, with a ReferenceError (a name from a cell lessonCode does not keep) explained.
- * @param {LessonFunction} fn
- * @param {string} name
- * @param {string} file
- * @param {{index: number}[]} cells
- * @returns {LessonFunction}
- */
-function explained(fn, name, file, cells) {
-  return (...args) => {
-    try {
-      return fn(...args);
-    } catch (error) {
-      if (!(error instanceof ReferenceError)) throw error;
-      throw new Error(
-        `lessonCode: ${name} from ${file} failed: ${error.message}. Outside the notebook only the function ` +
-          `declarations and consts of plain literals of ${cellList(cells)} ` +
-          `exist, with tf and console`,
-        { cause: error },
-      );
-    }
-  };
-}
-
-/**
- * A builder of one lesson model: each call returns a new compiled model, made by the notebook's function.
- * Reading and compiling the notebook happens here, once, so that timing a call times only the model.
- * @param {LessonModelKey} key
- * @param {LessonOptions} options
- * @returns {() => import("@tensorflow/tfjs-node").LayersModel}
- */
-export function lessonModelBuilder(key, options) {
-  const entry = Object.hasOwn(LESSON_MODELS, key) ? LESSON_MODELS[key] : undefined;
-  if (!entry) {
-    throw new Error(
-      `lessonCode: expected a lesson model, one of ${Object.keys(LESSON_MODELS).join(", ")}; got ${String(key)}`,
-    );
-  }
-  const build = lessonFunctions(entry.lesson, [entry.fn], options)[entry.fn];
-  return () => {
-    const model = build();
-    if (!(model instanceof options.tf.LayersModel) || !model.optimizer) {
-      if (model instanceof options.tf.LayersModel) model.dispose();
-      throw new Error(
-        `lessonCode: expected ${entry.fn}() of ${entry.lesson}.ipynb to return a compiled tf.LayersModel, ` +
-          `got ${model instanceof options.tf.LayersModel ? "a model that is not compiled" : String(model)}`,
-      );
-    }
-    return model;
-  };
-}
-
-/**
- * A new compiled lesson model, built by the notebook's own function.
- * @param {LessonModelKey} key
- * @param {LessonOptions} options
- */
-export const lessonModel = (key, options) => lessonModelBuilder(key, options)();
-
-/**
- * Names a top-level statement declares: variables (destructured too), functions, classes.
- * @param {TypeScript} ts
- * @param {import("typescript").Statement} statement
- * @returns {string[]}
- */
-function declaredNames(ts, statement) {
-  if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) {
-    return [statement.name.text];
-  }
-  if (!ts.isVariableStatement(statement)) return [];
-  /** @param {import("typescript").BindingName} name @returns {string[]} */
-  const namesOf = (name) =>
-    ts.isIdentifier(name)
-      ? [name.text]
-      : name.elements.flatMap((element) => (ts.isOmittedExpression(element) ? [] : namesOf(element.name)));
-  return statement.declarationList.declarations.flatMap((d) => namesOf(d.name));
-}
-
-/**
- * A lesson as one program for Node (CommonJS JavaScript): the notebook's code cells in order, their imports first,
- * the rest inside one async function, so that `await` works as in a cell; compiled from TypeScript as tslab
- * compiles a cell, types dropped. Nothing of the lesson is copied by hand: `npm run lesson` writes this to
- * dist/lessons/ and runs it. Throws, naming the notebook and code cells, where one program cannot mean what the
- * notebook does (a name declared by two cells), or where a cell does not compile.
- * @param {string} lesson notebook name without `.ipynb`, e.g. "01-dense"
- * @param {{dir?: string, epilogue?: string}} [options] `epilogue`: code run after the last cell, in its scope
- *   (`npm run weights` saves the lesson's models there)
- * @returns {string}
- */
-export function lessonProgram(lesson, { dir = NOTEBOOKS, epilogue } = {}) {
-  const ts = loadTypeScript();
-  const { file, notebook } = readNotebook(lesson, dir);
-  /** @type {string[]} */
-  const imports = [];
-  /** @type {string[]} */
-  const body = [];
-  /** @type {Map<string, number>} */
-  const declaredIn = new Map();
-  const codeCells = (notebook.cells ?? []).filter((cell) => cell.cell_type === "code");
-  for (const [i, cell] of codeCells.entries()) {
-    const index = i + 1; // counted as a reader counts code cells, from the top
-    const source = ts.createSourceFile("cell.ts", joinText(cell.source), ts.ScriptTarget.ES2022, true);
-    const rest = [];
-    for (const statement of source.statements) {
-      if (ts.isImportDeclaration(statement)) {
-        imports.push(statement.getText(source));
-        continue;
-      }
-      for (const name of declaredNames(ts, statement)) {
-        const earlier = declaredIn.get(name);
-        if (earlier !== undefined) {
-          throw new Error(
-            `lessonCode: ${file} declares ${name} in code cells ${earlier} and ${index}; as one program a name ` +
-              "is declared once. Rename one of them in the notebook",
-          );
-        }
-        declaredIn.set(name, index);
-      }
-      rest.push(statement.getFullText(source));
-    }
-    body.push(`// ── code cell ${index} ──\n${rest.join("").replace(/^\s*\n/, "")}`);
-  }
-  const program = [
-    ...new Set(imports),
-    "",
-    "async function lesson(): Promise<void> {",
-    ...body,
-    ...(epilogue ? [`// ── after the lesson ──\n${epilogue}`] : []),
-    "}",
-    "",
-    "lesson().catch((error: unknown) => {",
-    "  // Message first, as in a notebook (errorReport.ts).",
-    '  const { formatError } = require("ae-shared") as typeof import("ae-shared");',
-    "  process.stderr.write(`${error instanceof Error ? formatError(error) : String(error)}\\n`);",
-    "  process.exitCode = 1;",
-    "});",
-  ].join("\n");
-  const { outputText, diagnostics = [] } = ts.transpileModule(program, {
-    compilerOptions: {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.CommonJS,
-      esModuleInterop: false,
-    },
-    reportDiagnostics: true,
-  });
-  if (diagnostics.length > 0) {
-    const messages = diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
-    throw new Error(`lessonCode: the code cells of ${file} do not compile: ${messages.join("; ")}`);
-  }
-  return `// ${file} as one program, written by \`npm run lesson\` from its code cells. Edit the notebook, not this.\n${outputText}`;
+  const problems = diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+  return { code: outputText, problems };
 }

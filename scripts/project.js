@@ -1,6 +1,6 @@
 // @ts-check
 // Where things live in a checkout, and the environment Jupyter runs in. Shared by every script.
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +11,19 @@ export const VENV_BIN = join(VENV, "bin");
 /** Jupyter's data folder for this checkout: kernelspecs and JupyterLab settings live inside the venv. */
 export const JUPYTER_DATA = join(VENV, "share", "jupyter");
 export const NOTEBOOKS = join(ROOT, "notebooks");
+
+/**
+ * The lessons: the notebooks directly in `dir`, by name without `.ipynb`, in course order ("01-dense", ...).
+ * The one list of lessons; a new notebook there is a new lesson to every script and test. The teacher's answers
+ * (notebooks/answers/) are not lessons.
+ * @param {string} [dir]
+ */
+export function lessonNames(dir = NOTEBOOKS) {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith(".ipynb"))
+    .map((file) => file.slice(0, -".ipynb".length))
+    .sort();
+}
 
 /**
  * The machine a measurement was made on, as weights/weights.json and results/export.json record it: the CPU's

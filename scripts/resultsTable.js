@@ -7,12 +7,12 @@
 // comments of the guide, formatted by Prettier as `npm run format` would. `npm run export` at the defaults
 // rewrites it after recording its runs; `npm run results-table` rewrites it from the files as they are.
 // test/scripts/resultsTable.test.ts checks that the committed guide holds what this makes of the committed files.
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { basename, join, relative } from "node:path";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as prettier from "prettier";
 import { joinText } from "./notebook.js";
-import { NOTEBOOKS, ROOT } from "./project.js";
+import { NOTEBOOKS, ROOT, lessonNames } from "./project.js";
 
 export const GUIDE = join(ROOT, "docs", "teacher-guide.zh.md");
 export const EXPORT_RECORD = join(ROOT, "results", "export.json");
@@ -49,13 +49,10 @@ export function readSources({
   exportFile = EXPORT_RECORD,
   weightsFile = WEIGHTS_RECORD,
 } = {}) {
-  const lessons = readdirSync(notebooks)
-    .filter((name) => name.endsWith(".ipynb"))
-    .sort()
-    .map((name) => ({
-      name: basename(name, ".ipynb"),
-      title: lessonTitle(JSON.parse(readFileSync(join(notebooks, name), "utf8"))),
-    }));
+  const lessons = lessonNames(notebooks).map((name) => ({
+    name,
+    title: lessonTitle(JSON.parse(readFileSync(join(notebooks, `${name}.ipynb`), "utf8"))),
+  }));
   const exported = existsSync(exportFile) ? JSON.parse(readFileSync(exportFile, "utf8")) : undefined;
   return { lessons, exported, weights: JSON.parse(readFileSync(weightsFile, "utf8")) };
 }

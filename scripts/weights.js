@@ -1,6 +1,6 @@
 // @ts-check
 // `npm run weights`: trains every lesson model for the course's 50 epochs with the lessons' own code (each
-// notebook run as one program, lessonCode.js, with AE_EPOCHS=50) and saves the models in tfjs format under
+// notebook run as one program, lessonProgram.js, with AE_EPOCHS=50) and saves the models in tfjs format under
 // weights/<name>/, with weights/weights.json recording the losses each reached, the date and the machine.
 // A teacher then shows the 50-epoch results at once (AE_WEIGHTS=1) and trains live only when there is time.
 // How long each lesson took is in weights.json (lessonSeconds); the conv models of 03 and 04 take the most.
@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "nod
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PROGRAMS, runLessonProgram } from "./lesson.js";
-import { ROOT, cpuName, shellPath } from "./project.js";
+import { ROOT, cpuName, lessonNames, shellPath } from "./project.js";
 
 export const WEIGHTS = join(ROOT, "weights");
 /** The course's logged results are after 50 epochs. */
@@ -17,7 +17,8 @@ export const WEIGHT_EPOCHS = 50;
 
 /**
  * What each lesson saves: a name under weights/, and the lesson's own variables holding the model and its fit
- * History, in the order they are trained. 02-deep's shallow model is 01-dense's, so 01 saves it.
+ * History, in the order they are trained. 02-deep's shallow model is 01-dense's, so 01 saves it. Keyed by the
+ * lessons of notebooks/ (project.js's lessonNames); test/notebooks.test.ts holds the two together.
  * @type {Record<string, {name: string, model: string, history: string}[]>}
  */
 export const SAVED_MODELS = {
@@ -128,7 +129,7 @@ export async function trainWeights(args) {
       throw new Error(`npm run weights: ${flag} must be a whole number from 1 to ${max}, found ${value}`);
     }
   }
-  const lessons = args.length > 0 ? args : Object.keys(SAVED_MODELS);
+  const lessons = args.length > 0 ? args : lessonNames().filter((lesson) => SAVED_MODELS[lesson]);
   const recordFile = join(out, "weights.json");
   /** @type {{models: Record<string, object>}} */
   const record = (() => {

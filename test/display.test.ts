@@ -2,7 +2,7 @@
 // display.ts: outputs of the running cell, in a plain Node process and (through a stand-in kernel) in a notebook.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { LiveOutput, display, escapeHtml, showTable } from "ae-shared";
+import { LiveOutput, display, showTable } from "ae-shared";
 import { inLanguage } from "./support/language.js";
 import { captureStdout, inFakeKernel } from "./support/kernel.js";
 
@@ -42,10 +42,6 @@ test("in a kernel: a bundle is one output; a live output is shown once, then rep
 test("a bundle needs at least one MIME type", () => {
   assert.throws(() => display({}), /display: expected at least one MIME type in the bundle, found none/);
   assert.throws(() => new LiveOutput().update({}), /expected at least one MIME type/);
-});
-
-test("escapeHtml covers markup and both quotes", () => {
-  assert.equal(escapeHtml(`<a href="x">'&'</a>`), "&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;");
 });
 
 test("showTable: an HTML table in a notebook, aligned text in a script, a column of numbers on the right", async () => {

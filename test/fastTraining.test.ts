@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { afterEach, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs-node";
 import { FAST_TRAINING_LEVERS, fastTrainingLevers, setFastTraining, type FastTrainingLever } from "ae-shared";
-import { binaryCrossentropyFast, binaryCrossentropyFromLogits } from "ae-shared/dist/fastLoss.js";
+import { binaryCrossentropyFast, binaryCrossentropyFromLogits } from "ae-shared/internal/fastLoss";
 
 /** Runs `f` with exactly these levers on; all of them on again afterwards, as importing the library leaves them. */
 function withLevers<T>(levers: FastTrainingLever[], f: () => T): T {

@@ -16,20 +16,25 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { printablePath } from "ae-shared/dist/paths.js";
+import { printablePath } from "ae-shared/plain";
 import { toHtml } from "../scripts/export.js";
 import { executeNotebook, joinText, type Cell, type Notebook, type Output } from "../scripts/notebook.js";
-import { NOTEBOOKS, ROOT } from "../scripts/project.js";
+import { NOTEBOOKS, ROOT, lessonNames } from "../scripts/project.js";
+import { SAVED_MODELS } from "../scripts/weights.js";
 import { openOffline, useChromium } from "./support/browser.js";
 import { pngSize } from "./support/png.js";
 
-const LESSONS = ["01-dense", "02-deep", "03-conv", "04-denoise", "06-sparse"] as const;
-type Lesson = (typeof LESSONS)[number];
+/**
+ * The lessons that train an autoencoder of the course, read from notebooks/ (project.js's lessonNames): every one
+ * but 05-pca, which compares saved models with PCA and has a describe of its own below.
+ */
+const LESSONS = lessonNames().filter((lesson) => lesson !== "05-pca");
+type Lesson = string;
 /** Small runs: every cell, a real fit, in seconds. */
 const SMALL = { AE_EPOCHS: "1", AE_TRAIN_SIZE: "2048" };
 
 /** A notebook of notebooks/: a lesson, or a teacher's answers to its exercises ("answers/01-dense"). */
-type NotebookName = Lesson | "05-pca" | `answers/${string}`;
+type NotebookName = Lesson | `answers/${string}`;
 /** The answer notebooks there are, one per lesson as they are written. */
 const ANSWERS: NotebookName[] = existsSync(join(NOTEBOOKS, "answers"))
   ? readdirSync(join(NOTEBOOKS, "answers"))
@@ -86,8 +91,24 @@ describe("the committed notebooks", () => {
     });
   }
 
+  test("every lesson saves its trained models for AE_WEIGHTS=1, under variables its code declares", () => {
+    assert.deepEqual(Object.keys(SAVED_MODELS).sort(), lessonNames(), "scripts/weights.js's SAVED_MODELS");
+    for (const [lesson, saved] of Object.entries(SAVED_MODELS)) {
+      const code = codeOf(read(lesson));
+      for (const { model, history } of saved) {
+        for (const variable of [model, history].map((v) => v.replace(/\[\d+\]$/, ""))) {
+          assert.match(
+            code,
+            new RegExp(`\\b(const|let)\\s[^=;]*\\b${variable}\\b`),
+            `${lesson} declares ${variable}`,
+          );
+        }
+      }
+    }
+  });
+
   test("every code line of the lessons and answers fits a projector: at most 100 characters", () => {
-    const all = [...LESSONS, "05-pca", ...ANSWERS] as NotebookName[];
+    const all = [...lessonNames(), ...ANSWERS];
     const long = all.flatMap((name) =>
       read(name).cells.flatMap((cell, index) =>
         cell.cell_type !== "code"
@@ -275,6 +296,11 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
     "04-denoise": 2,
     "06-sparse": 2,
   };
+
+  test("every lesson of notebooks/ has its expected grids and fits here", () => {
+    assert.deepEqual(Object.keys(expectedGrids), LESSONS, "expectedGrids");
+    assert.deepEqual(Object.keys(expectedFits), LESSONS, "expectedFits");
+  });
 
   for (const lesson of LESSONS) {
     test(lesson, async () => {

@@ -7,10 +7,10 @@ import { join } from "node:path";
 import { afterEach, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs-node";
 import { setFastTraining } from "ae-shared";
-import { installFastAdam, uninstallFastAdam } from "ae-shared/dist/fastAdam.js";
-import { installFastGradients, uninstallFastGradients } from "ae-shared/dist/fastGradients.js";
-import { installFastLoss, uninstallFastLoss } from "ae-shared/dist/fastLoss.js";
-import { FENCES, fenceHolds, fenceNotice, installedVersion } from "ae-shared/dist/overrides.js";
+import { installFastAdam, uninstallFastAdam } from "ae-shared/internal/fastAdam";
+import { installFastGradients, uninstallFastGradients } from "ae-shared/internal/fastGradients";
+import { installFastLoss, uninstallFastLoss } from "ae-shared/internal/fastLoss";
+import { FENCES, fenceHolds, fenceNotice, installedVersion } from "ae-shared/internal/overrides";
 import { ROOT } from "../scripts/project.js";
 
 /** The warnings `body` emits, as the process reports them (emitWarning delivers them on a later tick). */

@@ -2,7 +2,7 @@
 // progressLine.ts: Keras's progress line, formatted as its Progbar draws it.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { formatEta, formatMetricValue, formatProgressLine, formatStepTime, terminalWidth } from "ae-shared";
+import { formatEta, formatMetricValue, formatProgressLine, formatStepTime } from "ae-shared";
 import { inLanguage } from "./support/language.js";
 
 describe("formatting, as Keras's Progbar", () => {
@@ -126,11 +126,5 @@ describe("in Chinese", () => {
         message: "formatProgressLine: steps 应为 null 或不小于 96 的整数，实际为 4",
       });
     });
-  });
-
-  test("a line's width in a terminal counts Chinese characters as two columns", () => {
-    assert.equal(terminalWidth("loss: 0.1"), 9);
-    assert.equal(terminalWidth("第 1/5 轮"), 9);
-    assert.equal(terminalWidth("剩余 1s,批"), 10);
   });
 });

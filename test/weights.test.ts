@@ -26,7 +26,7 @@ import {
   savedWeightsRecord,
   tryLoadSavedWeights,
 } from "ae-shared";
-import { lessonFunctions, lessonModel } from "../scripts/lessonCode.js";
+import { lessonFunctions, lessonModel } from "../scripts/lessonModels.js";
 import { savedFileHashes, trainWeights } from "../scripts/weights.js";
 import { captureStdout } from "./support/kernel.js";
 import { inLanguage } from "./support/language.js";

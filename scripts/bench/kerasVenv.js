@@ -5,7 +5,9 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ROOT } from "../project.js";
-import { CHECKS, SetupError, TENSORFLOW_WHEEL, WHEEL_CACHE, pythonCommand } from "../setup.js";
+import { SetupError } from "../setup/common.js";
+import { CHECKS, pythonCommand } from "../setup/machine.js";
+import { TENSORFLOW_WHEEL, WHEEL_CACHE } from "../setup/tensorflowWheel.js";
 import { exec, runBenchProcess, tail } from "./benchProcess.js";
 
 const KERAS_VENV = join(ROOT, ".cache", "keras-venv");

@@ -6,7 +6,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { LESSON_MODELS, lessonModelBuilder } from "../lessonCode.js";
+import { LESSON_MODELS, lessonModelBuilder } from "../lessonModels.js";
 import { ROOT } from "../project.js";
 
 const require = createRequire(join(ROOT, "package.json"));
@@ -27,7 +27,7 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
   },
 });
-const key = /** @type {import("../lessonCode.js").LessonModelKey} */ (values.model ?? "");
+const key = /** @type {import("../lessonModels.js").LessonModelKey} */ (values.model ?? "");
 if (!Object.hasOwn(LESSON_MODELS, key)) {
   throw new Error(`--model must be one of ${Object.keys(LESSON_MODELS).join(", ")}, found ${values.model}`);
 }

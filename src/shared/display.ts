@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { kernelSender } from "./kernel";
 import { localize } from "./language";
-import { terminalWidth } from "./progressLine";
+import { escapeHtml, numericColumns, textTable } from "./text";
 
 /** MIME type -> content (binary content base64-encoded), as in a Jupyter `display_data` message. */
 export type MimeBundle = Record<string, string>;
@@ -54,14 +54,6 @@ export class LiveOutput {
   }
 }
 
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** Cells that read as numbers: "0.0152", "-31%", "1,568". */
-const isNumeric = (cell: string) => /^[-+−]?[\d.,]+%?$/.test(cell.trim());
-
 /**
  * Shows a table of text cells as one output: an HTML table (with `caption` above it) and, for viewers that
  * run no scripts and for plain `node` scripts, the same table as aligned text. Cells are shown as given, so
@@ -72,36 +64,10 @@ const isNumeric = (cell: string) => /^[-+−]?[\d.,]+%?$/.test(cell.trim());
  * ```
  */
 export function showTable(header: string[], rows: string[][], options: { caption?: string } = {}): void {
-  const bad = rows.findIndex((row) => row.length !== header.length);
-  if (header.length === 0 || bad >= 0) {
-    const found = header.length === 0 ? 0 : (rows[bad]?.length ?? 0);
-    throw new RangeError(
-      localize({
-        en: `showTable: expected ${header.length || "at least 1"} cells in ${header.length === 0 ? "the header" : `row ${bad}`}, found ${found}`,
-        zh: `showTable：${header.length === 0 ? "表头" : `第 ${bad} 行（从 0 数起）`}应有 ${header.length || "至少 1"} 个单元格，实际为 ${found} 个`,
-      }),
-    );
-  }
-  const widths = header.map((_, c) =>
-    Math.max(...[header, ...rows].map((row) => terminalWidth(row[c] ?? ""))),
-  );
-  // A column of numbers (empty cells allowed) lines up on the right, its header too.
-  const right = header.map(
-    (_, c) =>
-      rows.some((row) => isNumeric(row[c] ?? "")) &&
-      rows.every((row) => (row[c] ?? "") === "" || isNumeric(row[c] ?? "")),
-  );
-  const pad = (cell: string, c: number) => {
-    const fill = " ".repeat((widths[c] ?? 0) - terminalWidth(cell));
-    return right[c] ? fill + cell : cell + fill;
-  };
-  const line = (row: string[]) => row.map(pad).join("  ").trimEnd();
-  const plain = [
-    ...(options.caption ? [options.caption] : []),
-    line(header),
-    widths.map((width) => "-".repeat(width)).join("  "),
-    ...rows.map(line),
-  ].join("\n");
+  // The text first: it checks the rows, and the HTML aligns the same columns.
+  const aligned = textTable(header, rows, { who: "showTable" });
+  const plain = options.caption ? `${options.caption}\n${aligned}` : aligned;
+  const right = numericColumns(header, rows);
   const cell = (tag: "th" | "td", text: string, c: number) =>
     `<${tag} style="text-align:${right[c] ? "right" : "left"};padding:2px 10px">${escapeHtml(text)}</${tag}>`;
   const html = [

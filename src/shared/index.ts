@@ -9,6 +9,7 @@ import { reportErrorsReadably } from "./errorReport";
 export * from "./language";
 export * from "./checks";
 export * from "./paths";
+export * from "./text";
 export * from "./data";
 export * from "./params";
 export * from "./memory";
@@ -23,8 +24,22 @@ export * from "./lossPlot";
 export * from "./progressLine";
 export * from "./progress";
 export * from "./interrupt";
-export * from "./images";
+export {
+  DEFAULT_DIGIT_SCALE,
+  DIGIT_GAP,
+  digitGridPng,
+  type DigitGridOptions,
+  type DigitRow,
+} from "./digitGrid";
+export * from "./showDigits";
 export * from "./noise";
+export {
+  SAVED_WEIGHTS_DIR,
+  SavedWeightsError,
+  savedWeightsDir,
+  savedWeightsRecord,
+  type SavedWeightsRecord,
+} from "./savedWeightsFiles";
 export * from "./weights";
 export * from "./pca";
 export * from "./lossScale";

@@ -5,6 +5,7 @@ import { LiveChart, showChart, type ChartSpec, type Trace } from "./chart";
 import { checkNonNegative, checkWholeNumber } from "./checks";
 import { guardInterrupts, type InterruptGuard } from "./interrupt";
 import { localize } from "./language";
+import { textTable } from "./text";
 
 /** Losses per epoch, as `model.fit` returns them in `history.history`. */
 export interface LossHistory {
@@ -72,10 +73,7 @@ export function lossSummary(runs: { name: string; loss: number[]; valLoss: numbe
     String(e + 1),
     ...runs.flatMap((run) => [fmt(run.loss[e]), fmt(run.valLoss[e])]),
   ]);
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] ?? "").length)));
-  return [header, ...rows]
-    .map((row) => row.map((cell, c) => cell.padStart(widths[c] ?? 0)).join("  "))
-    .join("\n");
+  return textTable(header, rows, { alignRight: header.map(() => true), rule: false });
 }
 
 /**

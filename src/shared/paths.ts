@@ -2,7 +2,7 @@
 // shell as they are: unchanged when a POSIX shell reads them as one word, single-quoted otherwise.
 //   printablePath("/tmp/课程/x.png")      -> /tmp/课程/x.png
 //   printablePath("/tmp/My Lessons/x.png") -> '/tmp/My Lessons/x.png'
-// Free of TensorFlow, so that scripts can import it too: `import { printablePath } from "ae-shared/dist/paths.js"`.
+// Free of TensorFlow, so that scripts import it too, through "ae-shared/plain".
 import { mustBe } from "./checks";
 import { localize } from "./language";
 

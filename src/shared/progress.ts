@@ -13,7 +13,8 @@ import { LiveOutput } from "./display";
 import { guardInterrupts, type InterruptGuard } from "./interrupt";
 import { inKernel } from "./kernel";
 import { localize } from "./language";
-import { formatProgressLine, terminalWidth } from "./progressLine";
+import { formatProgressLine } from "./progressLine";
+import { terminalWidth } from "./text";
 
 export interface ProgressBarOptions {
   /** Least time between two redraws of the live line, in ms; each epoch's end is always drawn. Default 150. */

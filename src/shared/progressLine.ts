@@ -81,16 +81,3 @@ export function formatProgressLine(line: ProgressLine): string {
   const eta = `${localize({ en: "ETA:", zh: "剩余" })} ${formatEta(perStep * (steps - step))}`;
   return final ? `${bar}${timing}${shown}` : `${bar} - ${eta}${shown}`;
 }
-
-/** Columns a line takes in a terminal: Chinese characters and full-width punctuation take two. */
-export function terminalWidth(text: string): number {
-  let width = 0;
-  for (const char of text)
-    width +=
-      /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(
-        char,
-      )
-        ? 2
-        : 1;
-  return width;
-}

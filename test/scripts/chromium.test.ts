@@ -7,7 +7,11 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { after, test } from "node:test";
 import { BUNDLED_CHROMIUM, ROOT, chromiumForChecks, unpackedChromium } from "../../scripts/project.js";
-import { CHINESE_FONT, chromiumFontsConf, unpackBundledChromium } from "../../scripts/setup.js";
+import {
+  CHINESE_FONT,
+  chromiumFontsConf,
+  unpackBundledChromium,
+} from "../../scripts/setup/headlessChromium.js";
 import { CHROMIUM_ARGS } from "../support/browser.js";
 
 test("CHROMIUM_PATH first, then the system's, then the one set-up unpacks, with its libraries", () => {

@@ -99,7 +99,8 @@ describe("npm start's JupyterLab", () => {
   });
 
   test("starts quietly: nothing before the URL looks like a crash", () => {
-    // The root package.json's "type": "module" once made JupyterLab's own yarn.js fail at start (see setup.js).
+    // The root package.json's "type": "module" once made JupyterLab's own yarn.js fail at start
+    // (see scripts/setup/pythonVenv.js).
     const start = log.slice(0, log.indexOf(url.href.split("?")[0] ?? "") + 1);
     assert.doesNotMatch(start, /error|exception|traceback/i, start);
     assert.doesNotMatch(start, /^\s+at /m, "no stack trace");

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { PROGRAMS, findLesson } from "../../scripts/lesson.js";
-import { lessonProgram } from "../../scripts/lessonCode.js";
+import { lessonProgram } from "../../scripts/lessonProgram.js";
 import { ROOT } from "../../scripts/project.js";
 import { openOffline, useChromium } from "../support/browser.js";
 import { printedPath, readPrintedPath } from "../support/paths.js";

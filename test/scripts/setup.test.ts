@@ -22,20 +22,12 @@ import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { executeNotebook, joinText } from "../../scripts/notebook.js";
 import { JUPYTER_DATA, ROOT, VENV_BIN, jupyterEnv } from "../../scripts/project.js";
-import {
-  CHECKS,
-  NoSpaceError,
-  STEPS,
-  SetupError,
-  TENSORFLOW_WHEEL,
-  addonBuildPlace,
-  backendInFreshProcess,
-  failureText,
-  setup,
-  sha256File,
-  venvHasPip,
-  verifyWheel,
-} from "../../scripts/setup.js";
+import { NoSpaceError, SetupError, sha256File } from "../../scripts/setup/common.js";
+import { CHECKS } from "../../scripts/setup/machine.js";
+import { addonBuildPlace, backendInFreshProcess } from "../../scripts/setup/nativeTensorflow.js";
+import { venvHasPip } from "../../scripts/setup/pythonVenv.js";
+import { STEPS, failureText, setup } from "../../scripts/setup/runner.js";
+import { TENSORFLOW_WHEEL, verifyWheel } from "../../scripts/setup/tensorflowWheel.js";
 import { servePackageIndex, type PackageIndex } from "../support/packageIndex.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "ae-setup-"));
@@ -240,7 +232,9 @@ describe("disk space: known before set-up writes, and a full disk said in one me
       const disk = join(mkdtempSync(join(scratch, "full ")), "小盘");
       mkdirSync(disk);
       const script =
-        `import { fetchTensorflowWheel, freeBytesAt, setup, failureText } from ${JSON.stringify(pathToFileURL(join(ROOT, "scripts", "setup.js")).href)};\n` +
+        `import { fetchTensorflowWheel } from ${JSON.stringify(pathToFileURL(join(ROOT, "scripts", "setup", "tensorflowWheel.js")).href)};\n` +
+        `import { freeBytesAt } from ${JSON.stringify(pathToFileURL(join(ROOT, "scripts", "setup", "room.js")).href)};\n` +
+        `import { setup, failureText } from ${JSON.stringify(pathToFileURL(join(ROOT, "scripts", "setup", "runner.js")).href)};\n` +
         `const disk = process.argv[1]; let asked = 0;\n` +
         `const step = { name: "native TensorFlow for tfjs-node", needs: [], time: "", done: () => false,\n` +
         `  room: () => [{ where: disk, mb: 275, what: "the TensorFlow wheel" }], run: (env) => fetchTensorflowWheel(env, disk) };\n` +
@@ -407,7 +401,7 @@ describe('a checkout under "ae 课程 …": set-up stopped half-way (Ctrl+C), ru
   /** Set-up's native step in the copy, in a process group of its own, as a terminal runs it. */
   function startSetup() {
     const script =
-      `import { setup, STEPS } from ${JSON.stringify(pathToFileURL(join(copy, "scripts", "setup.js")).href)};\n` +
+      `import { setup, STEPS } from ${JSON.stringify(pathToFileURL(join(copy, "scripts", "setup", "runner.js")).href)};\n` +
       `await setup({ steps: STEPS.filter((step) => step.name === "native TensorFlow for tfjs-node") });`;
     const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
       cwd: copy,
