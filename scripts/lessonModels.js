@@ -15,7 +15,6 @@ import { NOTEBOOKS } from "./project.js";
  *   `console` is what the notebook's functions print with (03-conv's prints shapes); `dir` holds the notebooks.
  */
 
-
 /** Each lesson model: the notebook and function that build it, and the loadMnist layout it trains on. */
 export const LESSON_MODELS = Object.freeze(
   /** @type {const} */ ({
@@ -99,7 +98,6 @@ function declarationsOf(ts, source) {
   }
   return { functions, names: [...new Set(names)], code: kept.join("\n") };
 }
-
 
 /**
  * The named top-level functions of a lesson notebook, built from its code cells and bound to `tf`.

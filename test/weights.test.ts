@@ -1,4 +1,5 @@
-// weights.ts: models saved by `npm run weights`, loaded into the lesson's own model in place of training.
+// weights.ts: models saved by `npm run weights`, loaded into the lesson's own model in place of training (their
+// files checked by savedWeightsFiles.ts, also tested alone in savedWeightsFiles.test.ts).
 import assert from "node:assert/strict";
 import {
   copyFileSync,

@@ -171,7 +171,11 @@ function checkRows(who: string, rows: readonly DigitRow[], options: DigitGridOpt
 }
 
 /** Checks `rows` and `options`, then renders the grid; `who` names the caller in errors. */
-export async function renderGrid(who: string, rows: readonly DigitRow[], options: DigitGridOptions): Promise<Grid> {
+export async function renderGrid(
+  who: string,
+  rows: readonly DigitRow[],
+  options: DigitGridOptions,
+): Promise<Grid> {
   const columns = checkRows(who, rows, options);
   const scale = options.scale ?? DEFAULT_DIGIT_SCALE;
   const tile = IMAGE_SIZE * scale;

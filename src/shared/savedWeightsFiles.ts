@@ -44,7 +44,6 @@ const rerun = () =>
     zh: "在课程包的文件夹里运行 `npm run weights` 训练并保存（每个模型 50 个 epoch，要很长时间）。",
   });
 
-
 /** A file of the saved weights that is missing, cut short, changed or another model's: which, and the fix. */
 export function damagedFile(file: string, problem: Localized): SavedWeightsError {
   const shown = printablePath(file);

@@ -6,7 +6,14 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { mustBe } from "./checks";
 import { IMAGE_SIZE } from "./data";
-import { DIGIT_GAP, optionsError, renderGrid, type DigitGridOptions, type DigitRow, type Grid } from "./digitGrid";
+import {
+  DIGIT_GAP,
+  optionsError,
+  renderGrid,
+  type DigitGridOptions,
+  type DigitRow,
+  type Grid,
+} from "./digitGrid";
 import { LiveOutput, display } from "./display";
 import { escapeHtml } from "./text";
 import { inKernel } from "./kernel";

@@ -32,7 +32,10 @@ describe("readNotebook", () => {
         return true;
       },
     );
-    assert.throws(() => readNotebook("broken", scratch), /^Error: lessonCode: .*broken\.ipynb is not a notebook \(JSON\)/);
+    assert.throws(
+      () => readNotebook("broken", scratch),
+      /^Error: lessonCode: .*broken\.ipynb is not a notebook \(JSON\)/,
+    );
   });
 });
 

@@ -13,7 +13,9 @@ export function digits(n: number, value: (k: number, y: number, x: number) => nu
 }
 
 /** Runs `body` with tensors it makes and disposes them after, checking nothing else is left behind. */
-export async function leakFree(body: (keep: <T extends tf.Tensor>(t: T) => T) => Promise<void>): Promise<void> {
+export async function leakFree(
+  body: (keep: <T extends tf.Tensor>(t: T) => T) => Promise<void>,
+): Promise<void> {
   const before = tf.memory().numTensors;
   const made: tf.Tensor[] = [];
   try {
