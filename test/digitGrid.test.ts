@@ -1,3 +1,4 @@
+// Test tier: unit (npm run test:unit: no kernel, no browser, no training).
 // digitGrid.ts: labelled rows of digits rendered as one grayscale PNG (digitGridPng), their rows and options
 // checked first.
 import assert from "node:assert/strict";
