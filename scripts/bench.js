@@ -13,23 +13,21 @@ import { parseArgs } from "node:util";
 import { runBenchProcess } from "./bench/benchProcess.js";
 import { ensureKerasVenv, runKerasModel } from "./bench/kerasVenv.js";
 import { LESSON_MODELS } from "./lessonModels.js";
-import { ROOT } from "./project.js";
+import { ROOT, TENSORFLOW_ENV } from "./project.js";
 
 // The library's wording for bad values and its tables, from the entry without TensorFlow: the bench's parent
 // process trains nothing.
 /** @type {typeof import("ae-shared/plain")} */
-const { mustBe, textTable, wholeNumberRange } = createRequire(join(ROOT, "package.json"))("ae-shared/plain");
+const { FAST_TRAINING_LEVERS, mustBe, textTable, wholeNumberRange } = createRequire(
+  join(ROOT, "package.json"),
+)("ae-shared/plain");
 
 export const RUNS_DIR = join(ROOT, "bench", "runs");
-
-// The environment the bench was started with. Loading ae-shared (for --levers) sets TF_ENABLE_ONEDNN_OPTS in
-// this process; the runs get this copy, so that Keras runs with TensorFlow's default unless the user set one.
-const STARTING_ENV = { ...process.env };
 
 /**
  * Ways to run ours, each a set of environment variables for the child: the default, and with --levers the
  * fast path switched off and then on one lever at a time (AE_FAST_TRAINING, see src/shared/fastTraining.ts),
- * then TensorFlow's oneDNN kernels (TF_ENABLE_ONEDNN_OPTS, which ae-shared turns on; see backend.ts).
+ * then TensorFlow's oneDNN kernels (TENSORFLOW_ENV, as every process the pack starts; see project.js).
  * @typedef {{name: string, env: NodeJS.ProcessEnv}} Variant
  */
 
@@ -40,8 +38,7 @@ const STARTING_ENV = { ...process.env };
  * @returns {Variant[]}
  */
 export function leverVariants() {
-  /** @type {readonly string[]} */
-  const levers = createRequire(join(ROOT, "package.json"))("ae-shared").FAST_TRAINING_LEVERS;
+  const levers = FAST_TRAINING_LEVERS;
   const defaultKernels = { TF_ENABLE_ONEDNN_OPTS: "0" };
   return [
     { name: "tfjs-node, fast path off", env: { AE_FAST_TRAINING: "0", ...defaultKernels } },
@@ -49,7 +46,7 @@ export function leverVariants() {
       name: `tfjs-node, + ${lever}`,
       env: { AE_FAST_TRAINING: levers.slice(0, i + 1).join(","), ...defaultKernels },
     })),
-    { name: "tfjs-node, + oneDNN", env: { AE_FAST_TRAINING: "1", TF_ENABLE_ONEDNN_OPTS: "1" } },
+    { name: "tfjs-node, + oneDNN", env: { AE_FAST_TRAINING: "1", ...TENSORFLOW_ENV } },
   ];
 }
 
@@ -202,7 +199,11 @@ async function main() {
     `bench: ${machine.cpu}, ${machine.cores} cores; ${options.epochs} epochs on ${options.trainSize} images\n`,
   );
   const python = options.keras ? await ensureKerasVenv() : undefined;
-  const variants = options.levers ? leverVariants() : [{ name: "tfjs-node", env: {} }];
+  // Ours starts as every process the pack starts, with TensorFlow's environment (TENSORFLOW_ENV) unless the user
+  // set it; Keras with the environment the bench was given: TensorFlow's default unless the user chose otherwise.
+  const variants = options.levers
+    ? leverVariants()
+    : [{ name: "tfjs-node", env: { ...TENSORFLOW_ENV, ...process.env } }];
   // The lesson's loss chart is written to a file in script mode; keep those files out of the way.
   const scratch = mkdtempSync(join(tmpdir(), "ae-bench-"));
   /** @type {import("./bench/benchProcess.js").BenchResult[]} */
@@ -219,7 +220,7 @@ async function main() {
         const args = [join(ROOT, "scripts", "bench", "trainTfjs.js"), "--model", model];
         args.push("--epochs", String(options.epochs), "--train-size", String(options.trainSize));
         const env = {
-          ...STARTING_ENV,
+          ...process.env,
           ...variant.env,
           CI: "true",
           TMPDIR: scratch,
@@ -229,7 +230,7 @@ async function main() {
         report({ ...result, impl: variant.name });
       }
       if (python) {
-        const run = { model, epochs: options.epochs, trainSize: options.trainSize, env: STARTING_ENV };
+        const run = { model, epochs: options.epochs, trainSize: options.trainSize, env: process.env };
         report(await runKerasModel(python, run));
       }
     }

@@ -16,7 +16,15 @@ test('"ae-shared/plain" loads no TensorFlow, no tslab and no zeromq, and exports
   assert.equal(result.status, 0, result.stderr);
   const { loaded, names } = JSON.parse(result.stdout) as { loaded: string[]; names: string[] };
   assert.deepEqual(loaded, [], "modules of TensorFlow, tslab or zeromq loaded by the entry");
-  for (const name of ["escapeHtml", "localize", "mustBe", "printablePath", "textTable", "wholeNumberRange"]) {
+  for (const name of [
+    "FAST_TRAINING_LEVERS",
+    "escapeHtml",
+    "localize",
+    "mustBe",
+    "printablePath",
+    "textTable",
+    "wholeNumberRange",
+  ]) {
     assert.ok(names.includes(name), `"ae-shared/plain" exports ${name}; it has ${names.join(", ")}`);
   }
 });

@@ -43,12 +43,8 @@ export {
 export * from "./weights";
 export * from "./pca";
 export * from "./lossScale";
-export {
-  FAST_TRAINING_LEVERS,
-  fastTrainingLevers,
-  setFastTraining,
-  type FastTrainingLever,
-} from "./fastTraining";
+export { setFastTraining } from "./fastTraining";
+export * from "./fastTrainingLevers";
 
 // In a notebook, tslab's output messages must never be lost to a busy socket (see kernel.ts).
 queueKernelSends();
