@@ -13,7 +13,7 @@ import { basename, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { executeNotebook, joinText } from "./notebook.js";
 import { NOTEBOOKS, ROOT, cpuName, jupyterEnv, lessonNames, shellPath, venvProgram } from "./project.js";
-import { GUIDE, lessonTitle, writeResultsTable } from "./resultsTable.js";
+import { lessonTitle, writeGeneratedSections } from "./resultsTable.js";
 
 export const DIST = join(ROOT, "dist");
 /** The committed record of exports at the defaults. */
@@ -272,13 +272,15 @@ export async function exportLessons({
   return changed;
 }
 
-/** `npm run export`: the export, then, when it was recorded, the guide's table rewritten from the record. */
+/** `npm run export`: the export, then, when it was recorded, the generated tables rewritten from the record. */
 async function main() {
   const changed = await exportLessons();
   if (changed.length > 0) return;
-  const rewritten = await writeResultsTable();
+  const rewritten = await writeGeneratedSections();
   process.stdout.write(
-    `export: the lesson table in ${shellPath(GUIDE)} ${rewritten ? "rewritten (commit it)" : "already up to date"}\n`,
+    rewritten.length > 0
+      ? `export: the generated tables of ${rewritten.map(shellPath).join(" and ")} rewritten (commit them)\n`
+      : "export: the generated tables of the teacher's guide and README already up to date\n",
   );
 }
 

@@ -1,24 +1,31 @@
 // @ts-check
-// The lesson table of the teacher's guide (docs/teacher-guide.zh.md), generated, never typed: per lesson in
-// notebooks/ (its name, and its title from the notebook's first heading), the wall times that `npm run export`
-// recorded at the defaults in results/export.json, as a range per CPU, with the result lines those runs printed
-// (a number that differs between runs becomes a range), and the models `npm run weights` saved after 50 epochs
-// (weights/weights.json: losses, the lesson's time, date, CPU). It replaces what lies between two marker
-// comments of the guide, formatted by Prettier as `npm run format` would. `npm run export` at the defaults
-// rewrites it after recording its runs; `npm run results-table` rewrites it from the files as they are.
-// test/scripts/resultsTable.test.ts checks that the committed guide holds what this makes of the committed files.
+// The generated tables, never typed: the lesson table of the teacher's guide (docs/teacher-guide.zh.md), and
+// README's lessons with their times and set-up's steps (made in scripts/readmeTables.js). The guide's table
+// gives, per lesson in notebooks/ (its name, and its title from the notebook's first heading), the wall times
+// that `npm run export` recorded at the defaults in results/export.json, as a range per CPU, with the result
+// lines those runs printed (a number that differs between runs becomes a range), and the models `npm run
+// weights` saved after 50 epochs (weights/weights.json: losses, the lesson's time, date, CPU). Each table
+// replaces what lies between its two marker comments, in whichever file has them, formatted by Prettier as
+// `npm run format` would. `npm run export` at the defaults rewrites them after recording its runs;
+// `npm run results-table` rewrites them from the files as they are. test/scripts/resultsTable.test.ts checks
+// that the committed guide and README hold what this makes of the committed files.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as prettier from "prettier";
 import { joinText } from "./notebook.js";
+import { duration, durationRange } from "./durations.js";
 import { NOTEBOOKS, ROOT, lessonNames } from "./project.js";
+import { markers, replaceSection, sectionOf } from "./markedSections.js";
+import { README, lessonTimes, setupSteps } from "./readmeTables.js";
+
+export { markers, replaceSection, sectionOf };
 
 export const GUIDE = join(ROOT, "docs", "teacher-guide.zh.md");
 export const EXPORT_RECORD = join(ROOT, "results", "export.json");
 export const WEIGHTS_RECORD = join(ROOT, "weights", "weights.json");
-export const START = "<!-- results-table start: scripts/resultsTable.js writes this part, do not edit it -->";
-export const END = "<!-- results-table end -->";
+/** The markers of the guide's table. */
+export const { start: START, end: END } = markers("results-table");
 
 /**
  * @typedef {import("./export.js").Run} Run
@@ -26,7 +33,8 @@ export const END = "<!-- results-table end -->";
  *   lessonSeconds: number, cpu: string}} SavedModel
  * @typedef {{name: string, title: string}} Lesson
  * @typedef {{lessons: Lesson[], exported?: {lessons: Record<string, Run[]>}, weights: {models: Record<string,
- *   SavedModel>}}} Sources
+ *   SavedModel>}, steps?: import("./setup/common.js").Step[]}} Sources `steps` for README's set-up table: by
+ *   default set-up's own (scripts/setup/runner.js STEPS)
  */
 
 /**
@@ -55,26 +63,6 @@ export function readSources({
   }));
   const exported = existsSync(exportFile) ? JSON.parse(readFileSync(exportFile, "utf8")) : undefined;
   return { lessons, exported, weights: JSON.parse(readFileSync(weightsFile, "utf8")) };
-}
-
-/**
- * Whole seconds as the guide writes them: "19 秒", "2 分 51 秒".
- * @param {number} seconds
- */
-export function duration(seconds) {
-  const whole = Math.round(seconds);
-  return whole < 60 ? `${whole} 秒` : `${Math.floor(whole / 60)} 分 ${whole % 60} 秒`;
-}
-
-/**
- * The shortest to the longest of some times: "19 秒", "19–32 秒", "52 秒–1 分 4 秒".
- * @param {number[]} times seconds
- */
-export function durationRange(times) {
-  const [low, high] = [Math.min(...times), Math.max(...times)].map(Math.round);
-  if (low === high) return duration(low ?? 0);
-  if (high !== undefined && high < 60) return `${low}–${high} 秒`;
-  return `${duration(low ?? 0)}–${duration(high ?? 0)}`;
 }
 
 const NUMBER = /\d+(?:\.\d+)?/g;
@@ -152,7 +140,7 @@ function weightsCell(models, sameMachine) {
       (m) =>
         `\`${m.name}\`：${m.epochs} 个 epoch 后 loss ${m.loss.toFixed(4)}，val_loss ${m.val_loss.toFixed(4)}`,
     ),
-    `全课 ${seconds.map(duration).join("、")}${sameMachine ? "" : `（${machines.join("；")}）`}`,
+    `全课 ${seconds.map((s) => duration(s)).join("、")}${sameMachine ? "" : `（${machines.join("；")}）`}`,
   ].join("<br>");
 }
 
@@ -196,60 +184,63 @@ export function resultsTable({ lessons, exported, weights }) {
   ].join("\n");
 }
 
-/**
- * `text` with what lies between the markers replaced by `section`.
- * @param {string} text
- * @param {string} section
- * @param {string} [file] for the error
- */
-export function replaceSection(text, section, file = GUIDE) {
-  const start = text.indexOf(START);
-  const end = text.indexOf(END, start);
-  if (start < 0 || end < 0) {
-    throw new Error(
-      `${relative(ROOT, file)} has no results table to rewrite: it needs the lines ${START} and ${END}`,
-    );
-  }
-  return `${text.slice(0, start + START.length)}\n\n${section}\n\n${text.slice(end)}`;
-}
+/** The generated sections by the name in their markers, and what each is made of. */
+export const SECTIONS = {
+  "results-table": resultsTable,
+  "lesson-times": lessonTimes,
+  "setup-steps": (/** @type {Sources} */ sources) => setupSteps(sources.steps),
+};
 
 /**
- * What lies between the markers of `text` (undefined without them), trimmed.
- * @param {string} text
- */
-export function sectionOf(text) {
-  const start = text.indexOf(START);
-  const end = text.indexOf(END, start);
-  return start < 0 || end < 0 ? undefined : text.slice(start + START.length, end).trim();
-}
-
-/**
- * `text` with its table made from `sources`, the whole formatted by Prettier with the settings for `file`.
+ * `text` with each generated section it has made from `sources`, the whole formatted by Prettier with the
+ * settings for `file`.
  * @param {string} text
  * @param {Sources} sources
  * @param {string} [file]
  */
 export async function withResultsTable(text, sources, file = GUIDE) {
+  const names = Object.keys(SECTIONS).filter((name) => sectionOf(text, name) !== undefined);
+  if (names.length === 0) {
+    throw new Error(
+      `${relative(ROOT, file)} has no generated section to rewrite: it needs a pair of marker lines, such as ${START} and ${END}`,
+    );
+  }
+  const written = names.reduce(
+    (sofar, name) =>
+      replaceSection(sofar, SECTIONS[/** @type {keyof SECTIONS} */ (name)](sources), file, name),
+    text,
+  );
   const options = (await prettier.resolveConfig(file)) ?? {};
-  return prettier.format(replaceSection(text, resultsTable(sources), file), { ...options, filepath: file });
+  return prettier.format(written, { ...options, filepath: file });
 }
 
 /**
- * Rewrites the table in `file` from the files as they are. Returns whether the file changed.
+ * Rewrites the generated sections of `file`, or by default of the guide and README, from the files as they
+ * are. Returns the files that changed.
  * @param {{file?: string, notebooks?: string, exportFile?: string, weightsFile?: string}} [where]
  */
-export async function writeResultsTable({ file = GUIDE, ...sources } = {}) {
-  const text = readFileSync(file, "utf8");
-  const written = await withResultsTable(text, readSources(sources), file);
-  if (written !== text) writeFileSync(file, written);
-  return written !== text;
+export async function writeGeneratedSections({ file, ...where } = {}) {
+  const sources = readSources(where);
+  /** @type {string[]} */
+  const changed = [];
+  for (const target of file ? [file] : [GUIDE, README]) {
+    const text = readFileSync(target, "utf8");
+    const written = await withResultsTable(text, sources, target);
+    if (written !== text) {
+      writeFileSync(target, written);
+      changed.push(target);
+    }
+  }
+  return changed;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  writeResultsTable()
+  writeGeneratedSections()
     .then((changed) =>
       process.stdout.write(
-        `results-table: ${relative(ROOT, GUIDE)} ${changed ? "rewritten (commit it)" : "already up to date"}\n`,
+        changed.length === 0
+          ? `results-table: ${relative(ROOT, GUIDE)} and ${relative(ROOT, README)} already up to date\n`
+          : `results-table: ${changed.map((file) => relative(ROOT, file)).join(" and ")} rewritten (commit it)\n`,
       ),
     )
     .catch((/** @type {unknown} */ error) => {

@@ -1,11 +1,15 @@
 // Test tier: unit (npm run test:unit: no kernel, no browser, no training).
-// What students read: the markdown of every lesson (notebooks/*.ipynb, notebooks/answers/*.ipynb) and docs/*.md.
+// What students and teachers read: the markdown of every lesson (notebooks/*.ipynb, notebooks/answers/*.ipynb),
+// docs/*.md and README.md.
 // 1. No measured number typed by hand: every number that looks measured (a decimal with 2 or more places, a
-//    percentage, a duration) is found, at the precision printed, in a source the repository keeps:
-//    weights/weights.json (written by `npm run weights`), results/export.json (written by `npm run export` at the
-//    defaults) or results/course.json (the course's own logged numbers, each with its line; quoted with the
-//    course named). Numbers structural to a lesson (784, 32, 60000, σ 0.5 and 3.0) are integers or have one
-//    decimal place, so they are not taken for measurements.
+//    percentage, a duration, a size in KB/MB/GB, a decimal ratio such as 1.6x or 0.54 倍) is found, at the precision
+//    printed, in a source the repository keeps: weights/weights.json (written by `npm run weights`),
+//    results/export.json (written by `npm run export` at the defaults), results/course.json (the course's own
+//    logged numbers, each with its line; quoted with the course named), or, for sizes, the disk room set-up's
+//    steps count (scripts/setup/). Numbers structural to a lesson (784, 32, 60000, σ 0.5 and 3.0, 28×28) are
+//    integers or have one decimal place, so they are not taken for measurements. README's generated parts
+//    (set-up's step times, the lessons' totals) are left to test/scripts/resultsTable.test.ts, which holds each
+//    to the files it is made of.
 // 2. Chinese punctuation: in Chinese prose, ，：；？！（） and “” rather than ASCII; ASCII stays inside code spans,
 //    code blocks, URLs and formulas, and between Latin letters and digits. The same holds for the Chinese strings
 //    the lessons' code prints, the comments beside it, and the library's Chinese messages (src/shared).
@@ -13,8 +17,11 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { markers } from "../scripts/markedSections.js";
 import { joinText, type Notebook } from "../scripts/notebook.js";
 import { ROOT } from "../scripts/project.js";
+import { freshRooms } from "../scripts/readmeTables.js";
+import { CHINESE_FONT } from "../scripts/setup/headlessChromium.js";
 
 const COURSE_TEXT = process.env.AE_COURSE_TEXT ?? join(ROOT, "..", "shared", "course", "5.2-autoencoder.txt");
 
@@ -25,6 +32,13 @@ interface Prose {
   /** Where, for a failure message: "notebooks/01-dense.ipynb cell 10". */
   where: string;
   text: string;
+  /** The text whose numbers are checked, where it differs: README's with its generated parts blanked. */
+  numbersText?: string;
+  /**
+   * Whether decimal ratios ("1.6x") count as measured: in README they are speeds; in a lesson "1.5 倍" is
+   * arithmetic (three models' training against two).
+   */
+  ratios?: boolean;
 }
 
 interface Document {
@@ -138,7 +152,31 @@ function readDocuments(): Document[] {
       });
     }
   }
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  documents.push({
+    file: "README.md",
+    markdown: [
+      { where: "README.md", text: readme, numbersText: withoutGeneratedParts(readme), ratios: true },
+    ],
+    strings: [],
+  });
   return documents;
+}
+
+/**
+ * `text` with what lies between each pair of generated-section markers blanked, same length and lines: what
+ * scripts/resultsTable.js writes there is held to its files by test/scripts/resultsTable.test.ts.
+ */
+function withoutGeneratedParts(text: string): string {
+  let blanked = text;
+  for (const [, name] of text.matchAll(/<!-- (\S+) start: /g)) {
+    const { start, end } = markers(name!);
+    const from = blanked.indexOf(start);
+    const to = blanked.indexOf(end, from);
+    if (from < 0 || to < 0) continue;
+    blanked = blanked.slice(0, from) + blanked.slice(from, to).replace(/[^\n]/g, " ") + blanked.slice(to);
+  }
+  return blanked;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -162,7 +200,7 @@ const exported = existsSync(EXPORT)
   ? (JSON.parse(readFileSync(EXPORT, "utf8")) as { lessons: Record<string, Run[]> })
   : undefined;
 
-type SourceName = "weights/weights.json" | "results/export.json" | "results/course.json";
+type SourceName = "weights/weights.json" | "results/export.json" | "results/course.json" | "scripts/setup/";
 interface Sources {
   /** Any number: losses, results. */
   numbers: { value: number; source: SourceName }[];
@@ -170,6 +208,8 @@ interface Sources {
   percents: { value: number; source: SourceName }[];
   /** Times in seconds: the fields named ...seconds / ...Seconds. */
   seconds: { value: number; source: SourceName }[];
+  /** Sizes in MB: the disk room set-up's steps count (each room, and the totals) and the font's. */
+  sizes: { value: number; source: SourceName }[];
 }
 
 /** The numbers in a source's text: "loss: 0.0925", "低 52%". */
@@ -193,8 +233,17 @@ function collect(value: unknown, source: SourceName, into: Sources, key = "") {
   }
 }
 
-const SOURCES: Sources = { numbers: [], percents: [], seconds: [] };
+const SOURCES: Sources = { numbers: [], percents: [], seconds: [], sizes: [] };
 collect(weights, "weights/weights.json", SOURCES);
+{
+  const { perStep, inCheckout, inAll } = freshRooms();
+  for (const mb of [...perStep.flat().map((room) => room.mb), inCheckout, inAll]) {
+    SOURCES.sizes.push({ value: mb, source: "scripts/setup/" });
+  }
+  for (const mb of [CHINESE_FONT.sizeMB, CHINESE_FONT.downloadMB]) {
+    SOURCES.sizes.push({ value: mb, source: "scripts/setup/" });
+  }
+}
 if (exported) collect(exported, "results/export.json", SOURCES);
 for (const entry of Object.values(course.numbers)) {
   SOURCES.numbers.push({ value: Number(entry.value), source: "results/course.json" });
@@ -220,6 +269,7 @@ function backersOf(printed: string, pool: { value: number; source: SourceName }[
   return [...new Set(pool.filter((s) => (s.value / scale).toFixed(places) === printed).map((s) => s.source))];
 }
 
+const SIZE_IN_MB: Record<string, number> = { KB: 0.001, MB: 1, GB: 1000 };
 const UNIT_SECONDS: Record<string, number> = { 秒: 1, s: 1, ms: 0.001, 分钟: 60, min: 60, 小时: 3600 };
 const NUMBER = String.raw`(\d+(?:\.\d+)?)`;
 const UNIT = String.raw`(秒钟?|分钟|小时|ms|min|s)(?![A-Za-z])`;
@@ -229,7 +279,7 @@ const UNIT = String.raw`(秒钟?|分钟|小时|ms|min|s)(?![A-Za-z])`;
  * "2 分 51 秒", a range "19–32 秒", one "70 秒"), then percentages, then decimals with 2 or more places; each
  * part of the text is taken once. A duration in Chinese numerals ("一两分钟") cannot be checked at all.
  */
-function quotedNumbers(text: string, sources: Sources = SOURCES): Quoted[] {
+function quotedNumbers(text: string, sources: Sources = SOURCES, { ratios = false } = {}): Quoted[] {
   const taken = new Array<boolean>(text.length).fill(false);
   const found: Quoted[] = [];
   const scan = (pattern: RegExp, take: (m: RegExpMatchArray) => Omit<Quoted, "text" | "index">) => {
@@ -265,6 +315,16 @@ function quotedNumbers(text: string, sources: Sources = SOURCES): Quoted[] {
     backers: backersOf(m[1]!, sources.seconds, unit(m[2]!)),
   }));
   scan(/(?<![\d.])(\d+(?:\.\d+)?)\s?[%％]/g, (m) => ({ backers: backersOf(m[1]!, sources.percents) }));
+  scan(/(?<![\d.])(\d+(?:\.\d+)?)\s?([KMG]B)(?![A-Za-z])/g, (m) => ({
+    backers: backersOf(m[1]!, sources.sizes, SIZE_IN_MB[m[2]!]),
+  }));
+  // A measured ratio has decimals: "1.6x", "2.3×", "0.54 倍"; "255 倍" (0–255 against 0–1) is structural, and
+  // "28×28", "10 × 10" are shapes.
+  if (ratios) {
+    scan(/(?<![\d.])(\d+\.\d+)\s?(?:x|×|倍)(?![A-Za-z0-9_]|\s*\d)/g, (m) => ({
+      backers: backersOf(m[1]!, sources.numbers),
+    }));
+  }
   scan(/(?<![\d.])\d+\.\d{2,}(?!\.?\d)/g, (m) => ({ backers: backersOf(m[0], sources.numbers) }));
   return found.sort((a, b) => a.index - b.index);
 }
@@ -281,13 +341,13 @@ const lineAt = (text: string, index: number) =>
 
 /** The numbers of one piece of prose that no source backs, or that are the course's without the course named. */
 function unbackedNumbers(prose: Prose, sources: Sources = SOURCES): { quoted: Quoted; problem: string }[] {
-  return quotedNumbers(withoutUrls(prose.text), sources).flatMap((quoted) => {
+  return quotedNumbers(withoutUrls(prose.text), sources, { ratios: prose.ratios }).flatMap((quoted) => {
     const line = lineAt(prose.text, quoted.index);
     if (quoted.unbackable) return [{ quoted, problem: quoted.unbackable }];
     if (quoted.backers.length === 0) {
       const problem =
         "is in no source at the precision printed (weights/weights.json, results/export.json, " +
-        "results/course.json): take it from one, or point to where the lesson prints it";
+        "results/course.json, set-up's rooms for sizes): take it from one, generate it, or point to where it is printed";
       return [{ quoted, problem }];
     }
     if (quoted.backers.every((s) => s === "results/course.json") && !line.includes("课程")) {
@@ -303,7 +363,7 @@ const at = (prose: Prose, index: number) =>
 
 /** What is wrong with the numbers of one piece of prose, a line each. */
 const numberProblems = (prose: Prose) =>
-  unbackedNumbers(prose).map(
+  unbackedNumbers({ ...prose, text: prose.numbersText ?? prose.text }).map(
     ({ quoted, problem }) =>
       `${at(prose, quoted.index)}: "${quoted.text}" ${problem}: ${lineAt(prose.text, quoted.index).trim()}`,
   );
@@ -419,6 +479,10 @@ describe("the rules, by example", () => {
       { value: 232, source: "weights/weights.json" },
       { value: 171, source: "results/export.json" },
     ],
+    sizes: [
+      { value: 3045, source: "scripts/setup/" },
+      { value: 275, source: "scripts/setup/" },
+    ],
   };
   const failing = (text: string) =>
     unbackedNumbers({ where: "x", text }, sources).map(({ quoted, problem }) =>
@@ -437,6 +501,32 @@ describe("the rules, by example", () => {
     assert.deepEqual(failing("课程中深度模型 `loss: 0.0860`"), []);
     // Structural numbers and versions are not measurements.
     assert.deepEqual(failing("784 → 32,σ 0.5 和 3.0,5.2.2.1 节,TensorFlow 2.21.0,[0, 1],7×7×32"), []);
+  });
+
+  test("sizes, and in README decimal ratios: found in a source at the precision printed", () => {
+    assert.deepEqual(
+      failing("about 3.0 GB in all, the wheel 275 MB; the wheel 274 MB, node_modules 1.4 GB"),
+      ["274 MB", "1.4 GB"],
+    );
+    const inReadme = (text: string) =>
+      unbackedNumbers({ where: "README.md", text, ratios: true }, sources).map(({ quoted }) => quoted.text);
+    assert.deepEqual(inReadme("0.0835 倍, 255 倍, 28×28, 7×7×32, a 10 × 10 grid; 1.6x faster, 2.3 倍"), [
+      "1.6x",
+      "2.3 倍",
+    ]);
+    assert.deepEqual(failing("三个模型的训练时间是两个的 1.5 倍"), [], "in a lesson, a ratio is arithmetic");
+  });
+
+  test("README: its generated parts are left to the test that holds them to their files", () => {
+    const { start, end } = markers("setup-steps");
+    const text = `hand-typed 274 MB\n${start}\n| npm packages | about 40 s | 700 MB |\n${end}\n`;
+    const blanked = withoutGeneratedParts(text);
+    assert.equal(blanked.length, text.length);
+    assert.equal(blanked.split("\n").length, text.split("\n").length);
+    assert.deepEqual(
+      quotedNumbers(blanked, sources).map((quoted) => quoted.text),
+      ["274 MB"],
+    );
   });
 
   test("punctuation: ASCII beside Chinese is found; code, formulas and Latin text keep theirs", () => {

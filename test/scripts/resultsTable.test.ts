@@ -6,12 +6,12 @@ import { describe, test } from "node:test";
 import type { Run } from "../../scripts/export.js";
 import type { Notebook } from "../../scripts/notebook.js";
 import { ROOT } from "../../scripts/project.js";
+import { README } from "../../scripts/readmeTables.js";
 import {
   END,
   GUIDE,
   START,
-  duration,
-  durationRange,
+  markers,
   lessonTitle,
   mergeResults,
   readSources,
@@ -19,7 +19,7 @@ import {
   resultsTable,
   sectionOf,
   withResultsTable,
-  writeResultsTable,
+  writeGeneratedSections,
   type SavedModel,
   type Sources,
 } from "../../scripts/resultsTable.js";
@@ -43,6 +43,23 @@ describe("the committed guide", () => {
     }
   });
 
+  test("README's generated parts (the lessons' times, set-up's steps) are what scripts/resultsTable.js makes of the files", async () => {
+    const readme = readFileSync(README, "utf8");
+    const expected = await withResultsTable(readme, readSources(), README);
+    for (const name of ["lesson-times", "setup-steps"]) {
+      assert.notEqual(
+        sectionOf(readme, name),
+        undefined,
+        `README.md has no ${name} section between its markers`,
+      );
+      assert.equal(
+        sectionOf(readme, name),
+        sectionOf(expected, name),
+        `README.md's ${name} section is stale: run \`npm run results-table\` and commit README.md`,
+      );
+    }
+  });
+
   test("README's first lines give the two commands and link it", () => {
     const opening = readFileSync(join(ROOT, "README.md"), "utf8").split("\n").slice(0, 20).join("\n");
     assert.match(opening, /\(docs\/teacher-guide\.zh\.md\)/);
@@ -50,16 +67,6 @@ describe("the committed guide", () => {
     assert.match(opening, /npm test/);
     assert.match(opening, /[\u4e00-\u9fff]/, "in Chinese");
   });
-});
-
-test("times: whole seconds, then minutes and seconds; a range from the shortest to the longest", () => {
-  assert.equal(duration(19.4), "19 秒");
-  assert.equal(duration(171), "2 分 51 秒");
-  assert.equal(duration(120), "2 分 0 秒");
-  assert.equal(durationRange([32, 19, 25]), "19–32 秒");
-  assert.equal(durationRange([70]), "1 分 10 秒");
-  assert.equal(durationRange([52, 64]), "52 秒–1 分 4 秒");
-  assert.equal(durationRange([171, 165]), "2 分 45 秒–2 分 51 秒");
 });
 
 test("result lines: a number that differs between runs becomes a range, as printed", () => {
@@ -183,13 +190,28 @@ describe("the guide's file", () => {
     writeFileSync(file, `# 指南\n\n前言。\n\n${START}\n\n旧的表格\n\n${END}\n\n## 后记\n`);
     const notebooks = join(dir, "notebooks");
     const where = { file, notebooks, exportFile: join(dir, "none.json") };
-    assert.equal(await writeResultsTable(where), true);
+    assert.deepEqual(await writeGeneratedSections(where), [file]);
     const text = readFileSync(file, "utf8");
     assert.ok(text.startsWith(`# 指南\n\n前言。\n\n${START}\n\n`));
     assert.ok(text.endsWith(`${END}\n\n## 后记\n`));
     assert.doesNotMatch(text, /旧的表格/);
     assert.match(sectionOf(text) ?? "", /\| `02-deep` +\| 改过的标题 +\|/);
-    assert.equal(await writeResultsTable(where), false);
+    assert.deepEqual(await writeGeneratedSections(where), []);
     assert.throws(() => replaceSection("# 没有标记\n", "x", file), /results table.*results-table start/s);
+  });
+
+  test("README's sections are rewritten the same way, each between its own markers", async () => {
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "README.md");
+    const section = (name: string) => `${markers(name).start}\n\nold\n\n${markers(name).end}`;
+    writeFileSync(file, `# Pack\n\n${section("lesson-times")}\n\n## Set-up\n\n${section("setup-steps")}\n`);
+    const where = { file, notebooks: join(dir, "notebooks"), exportFile: join(dir, "none.json") };
+    assert.deepEqual(await writeGeneratedSections(where), [file]);
+    const text = readFileSync(file, "utf8");
+    assert.match(sectionOf(text, "lesson-times") ?? "", /^\| 课 lesson +\| 标题 title/m);
+    assert.match(sectionOf(text, "setup-steps") ?? "", /^\| step +\| first run +\|/);
+    assert.ok(text.includes(`${markers("lesson-times").end}\n\n## Set-up\n`), "what lies outside stays");
+    assert.deepEqual(await writeGeneratedSections(where), []);
+    await assert.rejects(withResultsTable("# 没有标记\n", readSources(), file), /no generated section/);
   });
 });

@@ -1,0 +1,194 @@
+// @ts-check
+// README's two generated sections, never typed by hand (scripts/resultsTable.js puts them between their marker
+// comments, with the guide's table): the lessons with their times, for teachers reading Chinese or English
+// (from the same files as the guide's table: notebooks/, results/export.json, weights/weights.json), and
+// set-up's steps with the time and disk room each one's `time` and `room` fields give (scripts/setup/).
+// test/scripts/resultsTable.test.ts checks that the committed README holds what these make of the files.
+import { join } from "node:path";
+import { UNITS, duration, durationRange } from "./durations.js";
+import { ROOT } from "./project.js";
+import { CHINESE_FONT } from "./setup/headlessChromium.js";
+import { STEPS } from "./setup/runner.js";
+
+export const README = join(ROOT, "README.md");
+
+/**
+ * @typedef {import("./resultsTable.js").Sources} Sources
+ * @typedef {import("./resultsTable.js").SavedModel} SavedModel
+ * @typedef {import("./export.js").Run} Run
+ * @typedef {import("./setup/common.js").Step} Step
+ */
+
+/** @param {Run["settings"]} settings */
+const settingsKey = (settings) => (settings ? `${settings.epochs}/${settings.trainSize}` : "");
+
+/**
+ * A lesson's export runs as README gives them: those at the newest run's settings on the newest run's CPU.
+ * @param {Run[] | undefined} runs the newest first
+ */
+function newestRuns(runs) {
+  const [newest] = runs ?? [];
+  if (!runs || !newest) return undefined;
+  const key = settingsKey(newest.settings);
+  const same = runs.filter((run) => run.cpu === newest.cpu && settingsKey(run.settings) === key);
+  return { epochs: newest.settings?.epochs, cpu: newest.cpu, seconds: same.map((run) => run.seconds) };
+}
+
+/**
+ * A lesson's saved models as README gives them: the lesson's time (one per training run) and the CPUs.
+ * @param {SavedModel[]} models
+ */
+function savedRuns(models) {
+  if (models.length === 0) return undefined;
+  const cpus = [...new Set(models.map((m) => m.cpu))];
+  return {
+    epochs: models[0]?.epochs,
+    cpu: cpus.join("|"),
+    cpus,
+    seconds: [...new Set(models.map((m) => m.lessonSeconds))],
+  };
+}
+
+/**
+ * A column's total: the sum of its ranges, where every lesson has one time or range, all on one CPU.
+ * @param {({cpu: string, seconds: number[]} | undefined)[]} cells
+ * @param {boolean} [ranges] whether a cell's times are a range (else several times cannot be summed)
+ */
+function total(cells, ranges = true) {
+  /** @type {{cpu: string, seconds: number[]}[]} */
+  const all = cells.flatMap((cell) => (cell && (ranges || cell.seconds.length === 1) ? [cell] : []));
+  if (all.length === 0 || all.length < cells.length || new Set(all.map((cell) => cell.cpu)).size > 1) {
+    return undefined;
+  }
+  const sum = (/** @type {(seconds: number[]) => number} */ pick) =>
+    all.reduce((seconds, cell) => seconds + Math.round(pick(cell.seconds)), 0);
+  return durationRange([sum((s) => Math.min(...s)), sum((s) => Math.max(...s))], UNITS.en);
+}
+
+const SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹";
+
+/**
+ * The lessons with their times at the defaults and the time the saved models took (without markers, before
+ * Prettier). Times are marked with their CPU where the table holds several; a total row sums a column whose
+ * lessons all have a time, on one CPU.
+ * @param {Sources} sources
+ */
+export function lessonTimes({ lessons, exported, weights }) {
+  const models = Object.values(weights.models);
+  const epochs = [...new Set(models.map((m) => m.epochs))];
+  const rows = lessons.map(({ name, title }) => ({
+    name,
+    title,
+    defaults: newestRuns(exported?.lessons[name]),
+    saved: savedRuns(models.filter((m) => m.lesson === name)),
+  }));
+  /** @type {string[]} */
+  const cpus = [];
+  for (const row of rows) if (row.defaults && !cpus.includes(row.defaults.cpu)) cpus.push(row.defaults.cpu);
+  for (const cpu of rows.flatMap((row) => row.saved?.cpus ?? [])) if (!cpus.includes(cpu)) cpus.push(cpu);
+  const mark = (/** @type {string[]} */ used) =>
+    cpus.length < 2 ? "" : used.map((cpu) => SUPERSCRIPTS[cpus.indexOf(cpu)] ?? "*").join("");
+  const body = rows.map(({ name, title, defaults, saved }) => {
+    const atDefaults = defaults ? durationRange(defaults.seconds, UNITS.en) + mark([defaults.cpu]) : "—";
+    const savedTime = saved
+      ? (epochs.length > 1 ? `${saved.epochs} epochs: ` : "") +
+        saved.seconds.map((seconds) => duration(seconds, UNITS.en)).join(", ") +
+        mark(saved.cpus)
+      : "—";
+    const cells = [
+      `\`${name}\``,
+      title.replace(/[\\|]/g, "\\$&"),
+      defaults?.epochs ?? "—",
+      atDefaults,
+      savedTime,
+    ];
+    return `| ${cells.join(" | ")} |`;
+  });
+  const totals = [
+    total(rows.map((row) => row.defaults)),
+    total(
+      rows.map((row) => row.saved),
+      false,
+    ),
+  ];
+  const savedHeader =
+    epochs.length === 1
+      ? `${epochs[0]} 个 epoch 用时 time for ${epochs[0]} epochs`
+      : "保存的模型 saved models";
+  const listed = cpus.map((cpu, i) => `${cpus.length > 1 ? `${SUPERSCRIPTS[i] ?? "*"} ` : ""}\`${cpu}\``);
+  return [
+    ...(exported
+      ? []
+      : [
+          "默认设置下的用时尚未测量：在默认设置下运行一次 `npm run export`。" +
+            "Times at the defaults are not measured yet: run `npm run export` at the defaults once.",
+          "",
+        ]),
+    "| 课 lesson | 标题 title | 默认 epoch 数 default epochs | 默认设置用时 time at the defaults (`npm run export`) | " +
+      `${savedHeader} (\`npm run weights\`) |`,
+    "| --- | --- | --- | --- | --- |",
+    ...body,
+    ...(totals.some(Boolean) ? [`| 合计 total | | | ${totals.map((t) => t ?? "").join(" | ")} |`] : []),
+    "",
+    "默认设置用时：执行整本笔记本并转换成 HTML，有几次记录时写成最短到最长；最后一栏：把整课作为一个 Node 程序，" +
+      `训练出 \`AE_WEIGHTS=1\` 加载的模型。${listed.length > 0 ? `测量所用的 CPU：${listed.join("；")}。` : ""}`,
+    "",
+    "At the defaults: the whole notebook run and converted to HTML, the shortest to the longest of the recorded " +
+      "runs; last column: the lesson run as one Node program to train the models `AE_WEIGHTS=1` loads." +
+      (listed.length > 1
+        ? ` The marks ${listed.map((_, i) => SUPERSCRIPTS[i] ?? "*").join(" ")} name the CPUs listed above.`
+        : listed.length > 0
+          ? ` Measured on ${listed[0]}.`
+          : ""),
+    "",
+    "本节由 `scripts/resultsTable.js` 根据 `notebooks/`、`results/export.json` 和 `weights/weights.json` 生成，" +
+      "请不要手改。Generated from those files (`npm run results-table`): do not edit.",
+  ].join("\n");
+}
+
+/**
+ * The disk room each step fills on a fresh machine, as set-up counts it before it runs (scripts/setup/room.js),
+ * with the total in the checkout and in all. Where npm's cache and the temporary folder lie depends on the
+ * machine: here they are fixed, outside the checkout.
+ * @param {Step[]} [steps]
+ */
+export function freshRooms(steps = STEPS) {
+  const env = { npm_config_cache: "/npm-cache", TMPDIR: "/tmp" };
+  const perStep = steps.map((step) => step.room(env, true));
+  const mb = (/** @type {{mb: number}[]} */ rooms) => rooms.reduce((sum, room) => sum + room.mb, 0);
+  return {
+    perStep,
+    inCheckout: mb(perStep.flat().filter((room) => room.where.startsWith(ROOT))),
+    inAll: mb(perStep.flat()),
+  };
+}
+
+/** @param {number} mb */
+const size = (mb) => (mb >= 1000 ? `${(mb / 1000).toFixed(1)} GB` : `${Math.ceil(mb)} MB`);
+
+/**
+ * Set-up's steps with what a first run of each takes and the disk room it fills on a fresh machine, and the
+ * total room as set-up checks it (without markers, before Prettier).
+ * @param {Step[]} [steps]
+ */
+export function setupSteps(steps = STEPS) {
+  const { perStep, inCheckout, inAll } = freshRooms(steps);
+  const [font] = CHINESE_FONT.spec.split(/(?<=.)@/);
+  return [
+    "| step | first run | room on a fresh machine |",
+    "| --- | --- | --- |",
+    ...steps.map((step, i) => {
+      const room = (perStep[i] ?? []).map((r) => `${r.what} ${size(r.mb)}`.replace(/\|/g, "\\|")).join(", ");
+      return `| ${step.name.replace(/\|/g, "\\|")} | ${step.time} | ${room || "—"} |`;
+    }),
+    "",
+    `A fresh set-up needs about ${size(inCheckout)} in the checkout, ${size(inAll)} in all (with npm's ` +
+      "cache and pip's temporary copy of the wheel); set-up checks for that room before it writes anything. " +
+      "The browser step runs only where the machine has no Chromium; it adds the font Noto Sans SC Regular for " +
+      `Chinese and Latin text (${CHINESE_FONT.sizeMB} MB, from the npm package \`${font}\`, a ` +
+      `${CHINESE_FONT.downloadMB} MB download, SHA-512 checked) and a fontconfig file that lists it.`,
+    "",
+    "Generated by `scripts/resultsTable.js` from the steps' `time` and `room` fields (`scripts/setup/`): " +
+      "`npm run results-table` rewrites it.",
+  ].join("\n");
+}
