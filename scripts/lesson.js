@@ -72,7 +72,7 @@ export function runLesson(lesson, env = process.env) {
   const outputs = join(PROGRAMS, lesson);
   process.stdout.write(
     `${lesson}: running ${shellPath(relative(ROOT, join(PROGRAMS, `${lesson}.cjs`)))}, made from ` +
-      `${shellPath(`notebooks/${lesson}.ipynb`)}; its pictures and charts go to ${shellPath(`${relative(ROOT, outputs)}/`)}\n`,
+      `${shellPath(`notebooks/${lesson}.ipynb`)}; its pictures go to ${shellPath(`${relative(ROOT, outputs)}/`)}, and its charts too where no browser can open\n`,
   );
   return runLessonProgram(lesson, { name: `${lesson}.cjs`, outputs, env });
 }
