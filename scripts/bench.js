@@ -153,6 +153,48 @@ export function ratioTable(results) {
 }
 
 /**
+ * How far each run is from what the machine could do: the epoch's arithmetic (from the model's layers; Keras's
+ * rows count the same model's), the speed the run reached over a whole epoch (validation and pauses included),
+ * that speed as a share of the matmul speed measured before our run of the same model, and the seconds an epoch
+ * would take at that speed.
+ * @param {import("./bench/benchProcess.js").BenchResult[]} results
+ */
+export function limitTable(results) {
+  /** @type {string[][]} */
+  const rows = [];
+  for (const r of results) {
+    const ours = results.find((o) => o.model === r.model && o.flops_per_epoch && o.matmul_gflops);
+    if (!ours?.flops_per_epoch || !ours.matmul_gflops) continue;
+    const gflop = ours.flops_per_epoch / 1e9;
+    const reached = gflop / steadyEpochSeconds(r.sec_per_epoch);
+    rows.push([
+      r.model,
+      r.impl,
+      gflop.toFixed(1),
+      f2(steadyEpochSeconds(r.sec_per_epoch)),
+      reached.toFixed(1),
+      ours.matmul_gflops.toFixed(1),
+      `${((reached / ours.matmul_gflops) * 100).toFixed(0)} %`,
+      f2(gflop / ours.matmul_gflops),
+    ]);
+  }
+  return textTable(
+    [
+      "model",
+      "impl",
+      "GFLOP/epoch",
+      "s/epoch",
+      "GFLOP/s reached",
+      "matmul GFLOP/s",
+      "share of matmul",
+      "s/epoch at matmul speed",
+    ],
+    rows,
+    { style: "markdown" },
+  );
+}
+
+/**
  * @param {string[]} argv
  */
 export function parseBenchArgs(argv) {
@@ -239,6 +281,7 @@ async function main() {
   }
   process.stdout.write(`\n${runsTable(results)}\n`);
   if (options.keras) process.stdout.write(`\n${ratioTable(results)}\n`);
+  process.stdout.write(`\n${limitTable(results)}\n`);
   mkdirSync(RUNS_DIR, { recursive: true });
   const file = join(RUNS_DIR, `${machine.date.slice(0, 16).replace(/[:T]/g, "-")}.json`);
   writeFileSync(file, `${JSON.stringify({ machine, options, results }, null, 2)}\n`);

@@ -21,6 +21,8 @@ import { ROOT } from "../project.js";
  * @property {number | null} tensors tfjs tensors left after disposing everything (null for Keras)
  * @property {Record<string, string>} versions
  * @property {string | null} [onednn] TF_ENABLE_ONEDNN_OPTS as the run had it (null: TensorFlow's default)
+ * @property {number} [flops_per_epoch] floating-point operations of an epoch, from the model's layers (flops.js)
+ * @property {number} [matmul_gflops] the machine's matmul speed measured before the run (flops.js)
  */
 
 /**

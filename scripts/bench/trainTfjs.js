@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { LESSON_MODELS, lessonModelBuilder } from "../lessonModels.js";
+import { epochFlops, matmulGflops } from "./flops.js";
 import { ROOT } from "../project.js";
 
 const require = createRequire(join(ROOT, "package.json"));
@@ -95,6 +96,8 @@ async function main() {
         }
       : undefined;
   const model = build();
+  // The machine's matmul speed, measured here, just before training, for the bench's limit table.
+  const peak = matmulGflops(tf);
   const timer = epochTimer();
   const history = await model.fit(noisy?.train ?? data.xTrain, data.xTrain, {
     epochs: epochs,
@@ -104,6 +107,7 @@ async function main() {
     verbose: 0,
     callbacks: [shared.progressBar(), shared.lossPlot({ title: key }), timer.callback],
   });
+  const flops = epochFlops(model.layers, { trainSize, testSize: data.xTest.shape[0] });
   model.dispose();
   tf.dispose([data.xTrain, data.xTest, ...(noisy ? [noisy.train, noisy.test] : [])]);
   const result = {
@@ -119,6 +123,8 @@ async function main() {
     val_loss: /** @type {number[]} */ (history.history.val_loss),
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 102.4) / 10,
     tensors: tf.memory().numTensors,
+    flops_per_epoch: flops,
+    matmul_gflops: peak,
     fast_training: shared.fastTrainingLevers(),
     onednn: process.env.TF_ENABLE_ONEDNN_OPTS ?? null,
     versions: { "tfjs-node": tf.version["tfjs-node"], node: process.versions.node },

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import {
   leverVariants,
+  limitTable,
   parseBenchArgs,
   ratioTable,
   runsTable,
@@ -139,4 +140,14 @@ test("a run that fails reports its last lines", async () => {
     ),
     /tfjs-node vae run failed \(exit code 1\); the last lines of its output:[\s\S]*--model must be one of dense, deep, conv, denoise, found vae/,
   );
+  test("the limit: each run's GFLOP/s over its epoch, against the matmul speed measured before ours", () => {
+    const ours = result({ flops_per_epoch: 9e9, matmul_gflops: 60 });
+    const keras = result({ impl: "keras", sec_per_epoch: [2, 1.5, 1.5] });
+    const table = limitTable([ours, keras]);
+    // Ours: 9 GFLOP in 2.25 s is 4.0 GFLOP/s, 7 % of 60; at 60 GFLOP/s an epoch would take 0.15 s.
+    assert.match(table, /\| dense \| tfjs-node \| 9\.0 +\| 2\.25 +\| 4\.0 +\| 60\.0 +\| 7 % +\| 0\.15 +\|/);
+    // Keras's row counts the same model's arithmetic: 9 GFLOP in 1.5 s.
+    assert.match(table, /\| dense \| keras +\| 9\.0 +\| 1\.50 +\| 6\.0 +\| 60\.0 +\| 10 % +\| 0\.15 +\|/);
+    assert.equal(limitTable([result({})]).split("\n").length, 2, "no rows without a measured speed");
+  });
 });
