@@ -58,8 +58,8 @@ afterEach(() => {
 
 describe("AE_FAST_TRAINING", () => {
   test("unset, 1 or all: every lever; 0 or none: none; or a list, in the bench's order", () => {
-    assert.deepEqual(fastTrainingLevers({}), ["gradients", "loss", "adam"]);
-    assert.deepEqual(fastTrainingLevers({ AE_FAST_TRAINING: "all" }), ["gradients", "loss", "adam"]);
+    assert.deepEqual(fastTrainingLevers({}), ["gradients", "loss", "adam", "graph"]);
+    assert.deepEqual(fastTrainingLevers({ AE_FAST_TRAINING: "all" }), ["gradients", "loss", "adam", "graph"]);
     assert.deepEqual(fastTrainingLevers({ AE_FAST_TRAINING: "0" }), []);
     assert.deepEqual(fastTrainingLevers({ AE_FAST_TRAINING: " adam, gradients " }), ["gradients", "adam"]);
   });
@@ -68,7 +68,7 @@ describe("AE_FAST_TRAINING", () => {
     assert.throws(() => fastTrainingLevers({ AE_FAST_TRAINING: "gradients,fast" }), {
       name: "RangeError",
       message:
-        'AE_FAST_TRAINING must be "1", "0" or a comma-separated list of gradients, loss, adam, found "gradients,fast"',
+        'AE_FAST_TRAINING must be "1", "0" or a comma-separated list of gradients, loss, adam, graph, found "gradients,fast"',
     });
   });
 });

@@ -208,3 +208,69 @@ export function uninstallFastAdam(): void {
   Object.assign(proto, original);
   delete proto[ORIGINAL];
 }
+
+/** Adam's settings and state for `count` weights, as tfjs keeps them: zeros for moments not made yet. */
+export function adamState(
+  optimizer: tf.AdamOptimizer,
+  shapes: number[][],
+): {
+  iterations: number;
+  m: Float32Array[];
+  v: Float32Array[];
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+} {
+  const adam = optimizer as unknown as AdamInternals;
+  syncMoments(adam, optimizer);
+  const moments = (list: { variable: tf.Variable }[]) =>
+    shapes.map((shape, i) => {
+      const variable = list[i]?.variable;
+      return variable
+        ? (variable.dataSync() as Float32Array).slice()
+        : new Float32Array(tf.util.sizeFromShape(shape));
+    });
+  return {
+    iterations: optimizer.iterations,
+    m: moments(adam.accumulatedFirstMoment),
+    v: moments(adam.accumulatedSecondMoment),
+    learningRate: adam.learningRate,
+    beta1: adam.beta1,
+    beta2: adam.beta2,
+    epsilon: adam.epsilon,
+  };
+}
+
+/**
+ * Makes `optimizer` hold a state reached elsewhere (the graph training path): `iterations` steps and these
+ * moments for the weights named `names`, as tfjs's own update would have left them. The fast path's copies are
+ * dropped, to be made anew from these at the next eager step.
+ */
+export function adoptAdamState(
+  optimizer: tf.AdamOptimizer,
+  names: string[],
+  state: { iterations: number; m: tf.Tensor[]; v: tf.Tensor[] },
+): void {
+  const adam = optimizer as unknown as AdamInternals & { iterations_: number };
+  endFastState(optimizer);
+  const adopt = (
+    list: { originalName: string; variable: tf.Variable }[],
+    values: tf.Tensor[],
+    suffix: string,
+  ) =>
+    names.forEach((name, i) => {
+      const value = values[i];
+      if (!value) return;
+      const slot = list[i];
+      if (slot) slot.variable.assign(value);
+      else list[i] = { originalName: `${name}/${suffix}`, variable: value.variable(false) };
+    });
+  adopt(adam.accumulatedFirstMoment, state.m, "m");
+  adopt(adam.accumulatedSecondMoment, state.v, "v");
+  adam.iterations_ = state.iterations;
+  tf.tidy(() => {
+    adam.accBeta1.assign(tf.scalar(adam.beta1 ** (state.iterations + 1), "float32"));
+    adam.accBeta2.assign(tf.scalar(adam.beta2 ** (state.iterations + 1), "float32"));
+  });
+}

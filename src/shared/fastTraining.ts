@@ -5,12 +5,14 @@
 import { installFastAdam, uninstallFastAdam } from "./fastAdam";
 import { installFastGradients, uninstallFastGradients } from "./fastGradients";
 import { installFastLoss, uninstallFastLoss } from "./fastLoss";
+import { installGraphFit, uninstallGraphFit } from "./graphFit";
 import { FAST_TRAINING_LEVERS, fastTrainingLevers, type FastTrainingLever } from "./fastTrainingLevers";
 
 const INSTALL: Record<FastTrainingLever, { install(): void; uninstall(): void }> = {
   gradients: { install: installFastGradients, uninstall: uninstallFastGradients },
   loss: { install: installFastLoss, uninstall: uninstallFastLoss },
   adam: { install: installFastAdam, uninstall: uninstallFastAdam },
+  graph: { install: installGraphFit, uninstall: uninstallGraphFit },
 };
 
 /** Switches on exactly `levers` (by default, what AE_FAST_TRAINING asks for) and the others off. */

@@ -3,7 +3,7 @@
 import { mustBe } from "./checks";
 
 /** The levers, in the order the bench adds them. */
-export const FAST_TRAINING_LEVERS = ["gradients", "loss", "adam"] as const;
+export const FAST_TRAINING_LEVERS = ["gradients", "loss", "adam", "graph"] as const;
 export type FastTrainingLever = (typeof FAST_TRAINING_LEVERS)[number];
 
 /** The levers AE_FAST_TRAINING asks for: unset, "1" or "all" for all; "0" or "none" for none; or a list. */

@@ -57,6 +57,12 @@ export const FENCES = {
     version: "4.22.0",
     without: "training runs tfjs's own Adam, slower",
   },
+  graphFit: {
+    what: "graphFit.ts's LayersModel.fit through one TensorFlow graph per training step",
+    pkg: "@tensorflow/tfjs-layers",
+    version: "4.22.0",
+    without: "training runs one tfjs-node call per op, slower",
+  },
   chartWindow: {
     what: "chartWindow.ts's PlotsService.readBuffer that reads each plot once",
     pkg: "nodeplotlib",

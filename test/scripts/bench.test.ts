@@ -68,6 +68,7 @@ describe("bench arguments", () => {
         ["tfjs-node, + gradients", "gradients", "0"],
         ["tfjs-node, + loss", "gradients,loss", "0"],
         ["tfjs-node, + adam", "gradients,loss,adam", "0"],
+        ["tfjs-node, + graph", "gradients,loss,adam,graph", "0"],
         ["tfjs-node, + oneDNN", "1", "1"],
       ],
     );

@@ -1,0 +1,173 @@
+// The graph training path behind `model.fit`, as the lessons call it: for a model graphModel.ts can write as one
+// TensorFlow graph, fit runs each batch's whole training step (and each validation batch) as one call into a
+// TensorFlow session, instead of one tfjs-node call per op. tfjs's own fit loop stays: callbacks, the History,
+// Stop after the batch, shuffling and validation scheduling are tfjs's; only the functions it calls per batch
+// (makeTrainFunction, makeTestFunction) are the graph's during the fit. The session starts from the model's
+// weights and its Adam state, and both are copied back when fit ends, however it ends, so that predict,
+// evaluate, getWeights, save and a second fit see the model as if tfjs had trained it. Anything else, or
+// another backend, trains on the eager path. AE_FAST_TRAINING without "graph" turns it off (fastTraining.ts).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs-node";
+import { adamState, adoptAdamState } from "./fastAdam";
+import { SIGNATURES, denseChain, weightShapes, writeTrainingGraph, type DenseStep } from "./graphModel";
+import { FENCES, fenceHolds, installedVersion, type VersionOf } from "./overrides";
+import { onTensorflowBackend } from "./tensorflowOps";
+
+type Fit = tf.LayersModel["fit"];
+/** A signature loaded by tf.node.loadSavedModel (tfjs-node's TFSavedModel). */
+type SavedSignature = Awaited<ReturnType<typeof tf.node.loadSavedModel>>;
+interface Trainable {
+  name: string;
+  read(): tf.Tensor;
+  write(value: tf.Tensor): unknown;
+}
+interface ModelInternals {
+  loss: unknown;
+  optimizer: tf.Optimizer;
+  metricsNames: string[];
+  collectedTrainableWeights: Trainable[];
+  makeTrainFunction?: () => (data: tf.Tensor[]) => tf.Scalar[];
+  makeTestFunction?: () => void;
+  testFunction?: (data: tf.Tensor[]) => tf.Scalar[];
+}
+
+/** Why the graph path does not train `model` with these arguments, or the chain it trains. */
+export function graphTrainingPlan(
+  model: tf.LayersModel,
+  x: unknown,
+  y: unknown,
+  args: tf.ModelFitArgs = {},
+): DenseStep[] | string {
+  const internals = model as unknown as ModelInternals;
+  if (!onTensorflowBackend()) return `the ${tf.getBackend()} backend`;
+  // By its class name: tfjs's optimizers answer instanceof by duck typing, so every optimizer is an AdamOptimizer.
+  if (internals.optimizer.getClassName() !== "Adam") return "an optimizer other than Adam";
+  const loss = Array.isArray(internals.loss) ? internals.loss : [internals.loss];
+  if (loss.length !== 1 || loss[0] !== "binaryCrossentropy") return "a loss other than binaryCrossentropy";
+  if (internals.metricsNames.length !== 1) return "metrics besides the loss";
+  if (!(x instanceof tf.Tensor) || !(y instanceof tf.Tensor))
+    return "inputs or targets that are not one tensor each";
+  if (args.sampleWeight || args.classWeight) return "sample or class weights";
+  const validation = args.validationData;
+  if (
+    validation &&
+    (validation.length !== 2 ||
+      !(validation[0] instanceof tf.Tensor) ||
+      !(validation[1] instanceof tf.Tensor))
+  ) {
+    return "validation data that is not [x, y]";
+  }
+  return denseChain(model);
+}
+
+/** A model's training graph, loaded: its three signatures in one TensorFlow session. */
+class GraphSession {
+  private constructor(
+    private readonly train: SavedSignature,
+    private readonly evaluate: SavedSignature,
+    private readonly state: SavedSignature,
+  ) {}
+
+  static async open(steps: DenseStep[], model: tf.LayersModel): Promise<GraphSession> {
+    const internals = model as unknown as ModelInternals;
+    const shapes = weightShapes(steps);
+    const weights = internals.collectedTrainableWeights.map((w) => w.read().dataSync() as Float32Array);
+    const adam = adamState(internals.optimizer as tf.AdamOptimizer, shapes);
+    const dir = mkdtempSync(join(tmpdir(), "ae-graph-"));
+    try {
+      writeTrainingGraph(dir, steps, { ...adam, weights });
+      const load = (signature: string) => tf.node.loadSavedModel(dir, ["serve"], signature);
+      // Loaded from one path with one tag, the signatures share one session, and so the variables.
+      const train = await load(SIGNATURES.train);
+      return new GraphSession(train, await load(SIGNATURES.evaluate), await load(SIGNATURES.state));
+    } finally {
+      rmSync(dir, { recursive: true, force: true }); // the session has read it
+    }
+  }
+
+  private run(model: SavedSignature, inputs: tf.NamedTensorMap): tf.NamedTensorMap {
+    return model.predict(inputs) as unknown as tf.NamedTensorMap;
+  }
+
+  trainStep(x: tf.Tensor, y: tf.Tensor): tf.Scalar {
+    return this.run(this.train, { x, y }).loss as tf.Scalar;
+  }
+
+  evaluateBatch(x: tf.Tensor, y: tf.Tensor): tf.Scalar {
+    return this.run(this.evaluate, { x, y }).loss as tf.Scalar;
+  }
+
+  /** Copies the session's weights and Adam state into the model and its optimizer. */
+  copyBack(model: tf.LayersModel, count: number): void {
+    const internals = model as unknown as ModelInternals;
+    const dummy = tf.scalar(0);
+    const out = this.run(this.state, { dummy });
+    dummy.dispose();
+    const pick = (prefix: string) =>
+      Array.from({ length: count }, (_, i) => out[`${prefix}${i}`] as tf.Tensor);
+    try {
+      internals.collectedTrainableWeights.forEach((weight, i) => {
+        const value = out[`w${i}`];
+        if (value) weight.write(value);
+      });
+      adoptAdamState(
+        internals.optimizer as tf.AdamOptimizer,
+        internals.collectedTrainableWeights.map((w) => w.name),
+        {
+          iterations: Math.round((out.step as tf.Tensor).dataSync()[0] ?? 0),
+          m: pick("m"),
+          v: pick("v"),
+        },
+      );
+    } finally {
+      tf.dispose(Object.values(out));
+    }
+  }
+
+  dispose(): void {
+    for (const model of [this.train, this.evaluate, this.state]) model.dispose();
+  }
+}
+
+const ORIGINAL = Symbol.for("ae-shared.graph-fit-original");
+type Proto = { fit: Fit; [ORIGINAL]?: Fit };
+
+/** Routes `fit` through the graph for the models it can train (see graphTrainingPlan). */
+export function installGraphFit(versionOf: VersionOf = installedVersion): void {
+  const proto = tf.LayersModel.prototype as unknown as Proto;
+  if (proto[ORIGINAL] || !fenceHolds(FENCES.graphFit, versionOf)) return;
+  const original = proto.fit;
+  proto[ORIGINAL] = original;
+  proto.fit = async function (this: tf.LayersModel, x, y, args = {}) {
+    const plan = graphTrainingPlan(this, x, y, args);
+    if (typeof plan === "string") return original.call(this, x, y, args);
+    const internals = this as unknown as ModelInternals;
+    const session = await GraphSession.open(plan, this);
+    internals.makeTrainFunction = () => (data) => [
+      session.trainStep(data[0] as tf.Tensor, data[1] as tf.Tensor),
+    ];
+    internals.makeTestFunction = () => {
+      internals.testFunction = (data) => [session.evaluateBatch(data[0] as tf.Tensor, data[1] as tf.Tensor)];
+    };
+    try {
+      return await original.call(this, x, y, args);
+    } finally {
+      delete internals.makeTrainFunction;
+      delete internals.makeTestFunction;
+      delete internals.testFunction;
+      session.copyBack(this, weightShapes(plan).length);
+      session.dispose();
+    }
+  } as Fit;
+}
+
+/** Puts tfjs's own fit back. */
+export function uninstallGraphFit(): void {
+  const proto = tf.LayersModel.prototype as unknown as Proto;
+  const original = proto[ORIGINAL];
+  if (!original) return;
+  proto.fit = original;
+  delete proto[ORIGINAL];
+}
