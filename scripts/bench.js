@@ -13,14 +13,15 @@ import { parseArgs } from "node:util";
 import { runBenchProcess } from "./bench/benchProcess.js";
 import { ensureKerasVenv, runKerasModel } from "./bench/kerasVenv.js";
 import { LESSON_MODELS } from "./lessonModels.js";
+import { f2, f4, limitTable, ratioTable, runsTable } from "./bench/tables.js";
 import { ROOT, TENSORFLOW_ENV } from "./project.js";
 
-// The library's wording for bad values and its tables, from the entry without TensorFlow: the bench's parent
-// process trains nothing.
+// The library's wording for bad values and the levers' names, from the entry without TensorFlow: the bench's
+// parent process trains nothing.
 /** @type {typeof import("ae-shared/plain")} */
-const { FAST_TRAINING_LEVERS, mustBe, textTable, wholeNumberRange } = createRequire(
-  join(ROOT, "package.json"),
-)("ae-shared/plain");
+const { FAST_TRAINING_LEVERS, mustBe, wholeNumberRange } = createRequire(join(ROOT, "package.json"))(
+  "ae-shared/plain",
+);
 
 export const RUNS_DIR = join(ROOT, "bench", "runs");
 
@@ -59,139 +60,6 @@ export function cpuModel() {
   } catch {
     return cpus()[0]?.model ?? "unknown";
   }
-}
-
-/**
- * Seconds per epoch after the first (the first includes one-off start-up work), or the first if that is all.
- * @param {number[]} seconds
- */
-export function steadyEpochSeconds(seconds) {
-  const rest = seconds.length > 1 ? seconds.slice(1) : seconds;
-  return rest.reduce((a, b) => a + b, 0) / rest.length;
-}
-
-const f2 = (/** @type {number} */ n) => n.toFixed(2);
-const f4 = (/** @type {number | undefined} */ n) => (n === undefined ? "-" : n.toFixed(4));
-
-/**
- * One row per run: everything it measured.
- * @param {import("./bench/benchProcess.js").BenchResult[]} results
- */
-export function runsTable(results) {
-  return textTable(
-    [
-      "model",
-      "impl",
-      "s/epoch, each",
-      "s/epoch after 1st",
-      "ms/batch",
-      "median ms/batch",
-      "loss",
-      "val_loss",
-      "peak RSS MB",
-      "tensors",
-    ],
-    results.map((r) => [
-      r.model,
-      r.impl,
-      r.sec_per_epoch.map(f2).join(", "),
-      f2(steadyEpochSeconds(r.sec_per_epoch)),
-      f2(steadyEpochSeconds(r.ms_per_batch)),
-      r.median_batch_ms ? f2(steadyEpochSeconds(r.median_batch_ms)) : "-",
-      r.loss.map(f4).join(", "),
-      r.val_loss.map(f4).join(", "),
-      r.peak_rss_mb.toFixed(0),
-      r.tensors === null ? "-" : String(r.tensors),
-    ]),
-    { style: "markdown" },
-  );
-}
-
-/**
- * Ours beside Keras, per model and way of running ours: the ratio of seconds per epoch after the first,
- * and how far the last val_loss is from Keras's.
- * @param {import("./bench/benchProcess.js").BenchResult[]} results
- */
-export function ratioTable(results) {
-  const rows = [];
-  for (const keras of results.filter((r) => r.impl === "keras")) {
-    for (const ours of results.filter((r) => r.model === keras.model && r.impl !== "keras")) {
-      const oursSec = steadyEpochSeconds(ours.sec_per_epoch);
-      const kerasSec = steadyEpochSeconds(keras.sec_per_epoch);
-      const oursVal = ours.val_loss.at(-1) ?? NaN;
-      const kerasVal = keras.val_loss.at(-1) ?? NaN;
-      const oursBatch = ours.median_batch_ms ? steadyEpochSeconds(ours.median_batch_ms) : NaN;
-      const kerasBatch = keras.median_batch_ms ? steadyEpochSeconds(keras.median_batch_ms) : NaN;
-      rows.push([
-        ours.model,
-        ours.impl,
-        f2(oursSec),
-        f2(kerasSec),
-        `${(oursSec / kerasSec).toFixed(2)}x`,
-        Number.isNaN(oursBatch / kerasBatch) ? "-" : `${(oursBatch / kerasBatch).toFixed(2)}x`,
-        f4(oursVal),
-        f4(kerasVal),
-        `${(((oursVal - kerasVal) / kerasVal) * 100).toFixed(1)} %`,
-      ]);
-    }
-  }
-  return textTable(
-    [
-      "model",
-      "ours",
-      "ours s/epoch",
-      "Keras s/epoch",
-      "ratio",
-      "median batch ratio",
-      "ours val_loss",
-      "Keras val_loss",
-      "val_loss vs Keras",
-    ],
-    rows,
-    { style: "markdown" },
-  );
-}
-
-/**
- * How far each run is from what the machine could do: the epoch's arithmetic (from the model's layers; Keras's
- * rows count the same model's), the speed the run reached over a whole epoch (validation and pauses included),
- * that speed as a share of the matmul speed measured before our run of the same model, and the seconds an epoch
- * would take at that speed.
- * @param {import("./bench/benchProcess.js").BenchResult[]} results
- */
-export function limitTable(results) {
-  /** @type {string[][]} */
-  const rows = [];
-  for (const r of results) {
-    const ours = results.find((o) => o.model === r.model && o.flops_per_epoch && o.matmul_gflops);
-    if (!ours?.flops_per_epoch || !ours.matmul_gflops) continue;
-    const gflop = ours.flops_per_epoch / 1e9;
-    const reached = gflop / steadyEpochSeconds(r.sec_per_epoch);
-    rows.push([
-      r.model,
-      r.impl,
-      gflop.toFixed(1),
-      f2(steadyEpochSeconds(r.sec_per_epoch)),
-      reached.toFixed(1),
-      ours.matmul_gflops.toFixed(1),
-      `${((reached / ours.matmul_gflops) * 100).toFixed(0)} %`,
-      f2(gflop / ours.matmul_gflops),
-    ]);
-  }
-  return textTable(
-    [
-      "model",
-      "impl",
-      "GFLOP/epoch",
-      "s/epoch",
-      "GFLOP/s reached",
-      "matmul GFLOP/s",
-      "share of matmul",
-      "s/epoch at matmul speed",
-    ],
-    rows,
-    { style: "markdown" },
-  );
 }
 
 /**

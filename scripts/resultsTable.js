@@ -14,6 +14,7 @@ import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as prettier from "prettier";
 import { joinText } from "./notebook.js";
+import { recordedRunSection } from "./bench/tables.js";
 import { duration, durationRange } from "./durations.js";
 import { NOTEBOOKS, ROOT, lessonNames } from "./project.js";
 import { markers, replaceSection, sectionOf } from "./markedSections.js";
@@ -24,6 +25,8 @@ export { markers, replaceSection, sectionOf };
 export const GUIDE = join(ROOT, "docs", "teacher-guide.zh.md");
 export const EXPORT_RECORD = join(ROOT, "results", "export.json");
 export const WEIGHTS_RECORD = join(ROOT, "weights", "weights.json");
+export const BENCH_RESULTS = join(ROOT, "bench", "RESULTS.md");
+export const BENCH_RECORDED = join(ROOT, "bench", "recorded");
 /** The markers of the guide's table. */
 export const { start: START, end: END } = markers("results-table");
 
@@ -200,16 +203,22 @@ export const SECTIONS = {
  */
 export async function withResultsTable(text, sources, file = GUIDE) {
   const names = Object.keys(SECTIONS).filter((name) => sectionOf(text, name) !== undefined);
-  if (names.length === 0) {
+  // bench/RESULTS.md's sections each show one recorded bench run: "bench-run <file in bench/recorded/>".
+  const runs = [...text.matchAll(/<!-- (bench-run ([\w.-]+\.json)) start/g)];
+  if (names.length === 0 && runs.length === 0) {
     throw new Error(
       `${relative(ROOT, file)} has no generated section to rewrite: it needs a pair of marker lines, such as ${START} and ${END}`,
     );
   }
-  const written = names.reduce(
+  const fixed = names.reduce(
     (sofar, name) =>
       replaceSection(sofar, SECTIONS[/** @type {keyof SECTIONS} */ (name)](sources), file, name),
     text,
   );
+  const written = runs.reduce((sofar, [, name = "", recorded = ""]) => {
+    const record = JSON.parse(readFileSync(join(BENCH_RECORDED, recorded), "utf8"));
+    return replaceSection(sofar, recordedRunSection(record, recorded), file, name);
+  }, fixed);
   const options = (await prettier.resolveConfig(file)) ?? {};
   return prettier.format(written, { ...options, filepath: file });
 }
@@ -223,7 +232,7 @@ export async function writeGeneratedSections({ file, ...where } = {}) {
   const sources = readSources(where);
   /** @type {string[]} */
   const changed = [];
-  for (const target of file ? [file] : [GUIDE, README]) {
+  for (const target of file ? [file] : [GUIDE, README, BENCH_RESULTS]) {
     const text = readFileSync(target, "utf8");
     const written = await withResultsTable(text, sources, target);
     if (written !== text) {
@@ -239,7 +248,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     .then((changed) =>
       process.stdout.write(
         changed.length === 0
-          ? `results-table: ${relative(ROOT, GUIDE)} and ${relative(ROOT, README)} already up to date\n`
+          ? `results-table: ${[GUIDE, README, BENCH_RESULTS].map((f) => relative(ROOT, f)).join(", ")} already up to date\n`
           : `results-table: ${changed.map((file) => relative(ROOT, file)).join(" and ")} rewritten (commit it)\n`,
       ),
     )

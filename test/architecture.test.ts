@@ -50,8 +50,8 @@ function importsOf(folder: string, module: string): string[] {
   const specifiers = [
     ...code.matchAll(/\bfrom\s+"([^"]+)"/g),
     ...code.matchAll(/\bimport\s+"([^"]+)"/g),
-    ...code.matchAll(/\b(?:require|import)\(\s*"([^"]+)"\s*\)/g),
-    ...code.matchAll(/\)\(\s*"(ae-shared[^"]*)"\s*\)/g), // createRequire(...)("ae-shared/plain")
+    ...code.matchAll(/\b(?:require|import)\(\s*"([^"]+)"\s*,?\s*\)/g),
+    ...code.matchAll(/\)\(\s*"(ae-shared[^"]*)"\s*,?\s*\)/g), // createRequire(...)("ae-shared/plain")
   ].map((match) => match[1] ?? "");
   for (const specifier of specifiers) {
     if (specifier.startsWith(".")) {

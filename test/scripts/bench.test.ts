@@ -2,14 +2,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import {
-  leverVariants,
-  limitTable,
-  parseBenchArgs,
-  ratioTable,
-  runsTable,
-  steadyEpochSeconds,
-} from "../../scripts/bench.js";
+import { leverVariants, parseBenchArgs } from "../../scripts/bench.js";
+import { limitTable, ratioTable, runsTable, steadyEpochSeconds } from "../../scripts/bench/tables.js";
 import { runBenchProcess, type BenchResult } from "../../scripts/bench/benchProcess.js";
 import { ROOT } from "../../scripts/project.js";
 

@@ -9,6 +9,7 @@ import { ROOT } from "../../scripts/project.js";
 import { README } from "../../scripts/readmeTables.js";
 import {
   END,
+  BENCH_RESULTS,
   GUIDE,
   START,
   markers,
@@ -56,6 +57,21 @@ describe("the committed guide", () => {
         sectionOf(readme, name),
         sectionOf(expected, name),
         `README.md's ${name} section is stale: run \`npm run results-table\` and commit README.md`,
+      );
+    }
+  });
+
+  test("bench/RESULTS.md's recorded runs are what scripts/resultsTable.js makes of bench/recorded/", async () => {
+    const results = readFileSync(BENCH_RESULTS, "utf8");
+    const names = [...results.matchAll(/<!-- (bench-run [\w.-]+\.json) start/g)].map((m) => m[1] ?? "");
+    assert.ok(names.length > 0, "bench/RESULTS.md shows at least one recorded run");
+    const expected = await withResultsTable(results, readSources(), BENCH_RESULTS);
+    for (const name of names) {
+      assert.match(sectionOf(results, name) ?? "", /\| model +\| impl +\|/, `${name}: its runs table`);
+      assert.equal(
+        sectionOf(results, name),
+        sectionOf(expected, name),
+        `bench/RESULTS.md's ${name} section is stale: run \`npm run results-table\` and commit it`,
       );
     }
   });
