@@ -6,7 +6,7 @@ import { after, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs-node";
 import { FAST_TRAINING_LEVERS, setFastTraining, type FastTrainingLever } from "ae-shared";
 import { graphTrainingPlan } from "ae-shared/internal/graphFit";
-import { lessonModel } from "../scripts/lessonModels.js";
+import { lessonFunctions, lessonModel } from "../scripts/lessonModels.js";
 
 const EAGER: FastTrainingLever[] = FAST_TRAINING_LEVERS.filter((lever) => lever !== "graph");
 
@@ -166,7 +166,25 @@ describe("the graph training path", () => {
       for (const model of [conv, plain, sgd, mse]) model.dispose();
     }
   });
-  test("the lessons' dense and deep models, built by the notebooks' own functions, train on it", () => {
+  test("the lessons' dense chains, built by the notebooks' own functions, train on it", () => {
+    const quiet = { tf, console: { log: () => {} } };
+    // 05's map shares its layers with an encoder and a decoder model: its own chain is followed, not theirs.
+    const { mapModels } = lessonFunctions("05-pca", ["mapModels"], quiet);
+    const map = (
+      mapModels as () => { autoEncoder: tf.LayersModel; encoder: tf.LayersModel; decoder: tf.LayersModel }
+    )();
+    const { plainModel } = lessonFunctions("06-sparse", ["plainModel"], quiet);
+    const plain = (plainModel as () => tf.LayersModel)();
+    for (const [name, model] of [
+      ["05's map", map.autoEncoder],
+      ["06's plain model", plain],
+    ] as const) {
+      assert.ok(
+        Array.isArray(graphTrainingPlan(model, data, data)),
+        `${name}: ${String(graphTrainingPlan(model, data, data))}`,
+      );
+    }
+    for (const model of [map.autoEncoder, plain]) model.dispose(); // the encoder and decoder share its layers
     for (const key of ["dense", "deep"] as const) {
       const model = lessonModel(key, { tf });
       try {

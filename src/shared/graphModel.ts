@@ -37,7 +37,27 @@ interface DenseLike {
   getConfig(): Record<string, unknown>;
   activation?: { getClassName(): string };
   trainableWeights: { name: string }[];
-  inboundNodes: { inboundLayers: unknown[] }[];
+  inboundNodes: { inputTensors: tf.SymbolicTensor[] }[];
+}
+
+/**
+ * The layers from the model's input to its output, in order, if each takes the one before it alone; followed back
+ * from the output through the model's own nodes, so that layers shared with another model (05's encoder and
+ * decoder) still make a chain.
+ */
+function chainOf(model: tf.LayersModel): DenseLike[] | string {
+  const chain: DenseLike[] = [];
+  let tensor = model.outputs[0];
+  while (tensor && tensor !== model.inputs[0]) {
+    const layer = tensor.sourceLayer as unknown as DenseLike;
+    const inputs = layer.inboundNodes[tensor.nodeIndex]?.inputTensors ?? [];
+    if (layer.getClassName() === "InputLayer" || inputs.length !== 1) {
+      return `a ${layer.getClassName()} layer that does not take the layer before it alone`;
+    }
+    chain.unshift(layer);
+    tensor = inputs[0];
+  }
+  return chain;
 }
 
 /**
@@ -49,18 +69,14 @@ export function denseChain(model: tf.LayersModel): DenseStep[] | string {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) return "not one input and one output";
   const [input] = model.inputs;
   if (input?.shape.length !== 2) return `an input of rank ${input?.shape.length}, not 2`;
-  const layers = model.layers as unknown as DenseLike[];
+  const layers = chainOf(model);
+  if (typeof layers === "string") return layers;
   const steps: DenseStep[] = [];
   let inputs = input.shape[1] ?? 0;
   const weightNames: string[] = [];
-  for (const [i, layer] of layers.entries()) {
+  for (const layer of layers) {
     const kind = layer.getClassName();
-    if (i === 0 && kind === "InputLayer") continue;
     if (kind !== "Dense") return `a ${kind} layer`;
-    const before = layers[i - 1];
-    if (layer.inboundNodes.length !== 1 || layer.inboundNodes[0]?.inboundLayers[0] !== before) {
-      return `layer ${i} is not fed by the layer before it alone`;
-    }
     const config = layer.getConfig();
     for (const key of [
       "kernelRegularizer",
