@@ -112,6 +112,36 @@ describe("the graph training path", () => {
     assert.ok(Math.abs((graph.predicted ?? 0) - (eager.predicted ?? 0)) < 1e-4, "predict after fit");
   });
 
+  test("a callback at each epoch's end sees that epoch's weights, as with the eager path", async () => {
+    const seen = async (levers: FastTrainingLever[]) => {
+      setFastTraining(levers);
+      const model = denseModel();
+      const kernels: Float32Array[] = [];
+      await model.fit(data, data, {
+        ...fitArgs(2),
+        callbacks: [
+          new tf.CustomCallback({
+            onEpochEnd: async () => {
+              kernels.push(model.getWeights()[0]?.dataSync().slice() as Float32Array);
+            },
+          }),
+        ],
+      });
+      model.dispose();
+      model.optimizer.dispose();
+      setFastTraining();
+      return kernels;
+    };
+    const graph = await seen([...FAST_TRAINING_LEVERS]);
+    const eager = await seen(EAGER);
+    assert.equal(graph.length, 2);
+    assert.ok(maxDifference(graph, eager) < 1e-3, `epoch-end weights ${maxDifference(graph, eager)}`);
+    assert.ok(
+      maxDifference(graph.slice(0, 1), graph.slice(1)) > 1e-4,
+      "the second epoch's weights, not the first's",
+    );
+  });
+
   test("Stop after a batch: fit ends there, and the model holds what it learned up to it", async () => {
     setFastTraining([...FAST_TRAINING_LEVERS]);
     const model = denseModel();

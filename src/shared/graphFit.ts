@@ -3,8 +3,9 @@
 // TensorFlow session, instead of one tfjs-node call per op. tfjs's own fit loop stays: callbacks, the History,
 // Stop after the batch, shuffling and validation scheduling are tfjs's; only the functions it calls per batch
 // (makeTrainFunction, makeTestFunction) are the graph's during the fit. The session starts from the model's
-// weights and its Adam state, and both are copied back when fit ends, however it ends, so that predict,
-// evaluate, getWeights, save and a second fit see the model as if tfjs had trained it. Anything else, or
+// weights and its Adam state; the weights are copied back after each epoch's last batch (so validation-time
+// and epoch-end callbacks see them), and both when fit ends, however it ends, so that predict, evaluate,
+// getWeights, save and a second fit see the model as if tfjs had trained it. Anything else, or
 // another backend, trains on the eager path. AE_FAST_TRAINING without "graph" turns it off (fastTraining.ts).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -99,8 +100,8 @@ class GraphSession {
     return this.run(this.evaluate, { x, y }).loss as tf.Scalar;
   }
 
-  /** Copies the session's weights and Adam state into the model and its optimizer. */
-  copyBack(model: tf.LayersModel, count: number): void {
+  /** Copies the session's weights into the model, and with `optimizer` Adam's state into its optimizer. */
+  copyBack(model: tf.LayersModel, count: number, optimizer = true): void {
     const internals = model as unknown as ModelInternals;
     const dummy = tf.scalar(0);
     const out = this.run(this.state, { dummy });
@@ -112,6 +113,7 @@ class GraphSession {
         const value = out[`w${i}`];
         if (value) weight.write(value);
       });
+      if (!optimizer) return;
       adoptAdamState(
         internals.optimizer as tf.AdamOptimizer,
         internals.collectedTrainableWeights.map((w) => w.name),
@@ -145,9 +147,20 @@ export function installGraphFit(versionOf: VersionOf = installedVersion): void {
     if (typeof plan === "string") return original.call(this, x, y, args);
     const internals = this as unknown as ModelInternals;
     const session = await GraphSession.open(plan, this);
-    internals.makeTrainFunction = () => (data) => [
-      session.trainStep(data[0] as tf.Tensor, data[1] as tf.Tensor),
-    ];
+    const count = weightShapes(plan).length;
+    // tfjs's fit loop: ceil(training samples / batch size) batches an epoch, the training samples being those
+    // before a validationSplit's share.
+    const samples = (x as tf.Tensor).shape[0] ?? 0;
+    const training = args.validationSplit ? Math.floor(samples * (1 - args.validationSplit)) : samples;
+    const perEpoch = Math.max(1, Math.ceil(training / (args.batchSize ?? 32)));
+    let steps = 0;
+    internals.makeTrainFunction = () => (data) => {
+      const loss = session.trainStep(data[0] as tf.Tensor, data[1] as tf.Tensor);
+      // After each epoch's last batch the model holds the epoch's weights, before validation and the epoch's
+      // callbacks, as it would with tfjs's own training (callbacks of other batches see the epoch's start).
+      if (++steps % perEpoch === 0) session.copyBack(this, count, false);
+      return [loss];
+    };
     internals.makeTestFunction = () => {
       internals.testFunction = (data) => [session.evaluateBatch(data[0] as tf.Tensor, data[1] as tf.Tensor)];
     };
@@ -157,7 +170,7 @@ export function installGraphFit(versionOf: VersionOf = installedVersion): void {
       delete internals.makeTrainFunction;
       delete internals.makeTestFunction;
       delete internals.testFunction;
-      session.copyBack(this, weightShapes(plan).length);
+      session.copyBack(this, count);
       session.dispose();
     }
   } as Fit;
