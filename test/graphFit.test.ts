@@ -1,6 +1,7 @@
-// graphFit.ts and graphModel.ts: fit through one TensorFlow graph per training step gives what the eager path
-// gives (losses, validation losses, weights, Adam's state) within float32 rounding, hands the model back as tfjs
-// would have left it (a second fit, Stop, no tensor left), and leaves other models to the eager path.
+// graphFit.ts, graphModel.ts, graphLayers.ts and graphLayerOps.ts: fit through one TensorFlow graph per training
+// step gives what the eager path gives (losses, validation losses, weights, Adam's state) within float32
+// rounding, for each layer kind, hands the model back as tfjs would have left it (a second fit, Stop, no tensor
+// left), and leaves other models to the eager path.
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs-node";
@@ -34,32 +35,78 @@ function denseModel(): tf.LayersModel {
   return model;
 }
 
-const data = tf.tidy(() => {
-  const x = tf.randomUniform([768, 784], 0, 1, "float32", 3);
-  // Mostly dark pixels, as MNIST's: exact zeros where the value is below 0.6.
-  return tf.keep(tf.mul(x, tf.cast(tf.greater(x, 0.6), "float32")));
-});
-const validation = tf.tidy(() => tf.keep(data.slice([0, 0], [256, 784])));
-after(() => tf.dispose([data, validation]));
+/**
+ * 18×18 -> Conv2D 4 relu (valid, 16×16) -> MaxPooling2D (same, 8×8) -> Conv2D 3 linear (same) -> UpSampling2D
+ * (16×16) -> Conv2D 1 sigmoid (same): every layer kind, padding and activation the graph writes for the conv
+ * lessons, seeded. It learns the images' middle 16×16.
+ */
+function convModel(): tf.LayersModel {
+  const input = tf.input({ shape: [18, 18, 1] });
+  const seed = (i: number) => tf.initializers.glorotUniform({ seed: 20 + i });
+  const layers = [
+    tf.layers.conv2d({ filters: 4, kernelSize: 3, activation: "relu", kernelInitializer: seed(0) }),
+    tf.layers.maxPooling2d({ poolSize: 2, padding: "same" }),
+    tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: "same", kernelInitializer: seed(1) }),
+    tf.layers.upSampling2d({ size: [2, 2] }),
+    tf.layers.conv2d({
+      filters: 1,
+      kernelSize: 3,
+      padding: "same",
+      activation: "sigmoid",
+      kernelInitializer: seed(2),
+    }),
+  ];
+  const output = layers.reduce((x, layer) => layer.apply(x) as tf.SymbolicTensor, input);
+  const model = tf.model({ inputs: input, outputs: output });
+  model.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
+  return model;
+}
 
-const fitArgs = (epochs: number): tf.ModelFitArgs => ({
-  epochs,
+/** Mostly dark pixels, as MNIST's: exact zeros where the value is below 0.6. */
+const pixels = (shape: number[]) =>
+  tf.tidy(() => {
+    const x = tf.randomUniform(shape, 0, 1, "float32", 3);
+    return tf.keep(tf.mul(x, tf.cast(tf.greater(x, 0.6), "float32")));
+  });
+const data = pixels([768, 784]);
+const validation = tf.tidy(() => tf.keep(data.slice([0, 0], [256, 784])));
+const images = pixels([192, 18, 18, 1]);
+const middles = tf.tidy(() => tf.keep(images.slice([0, 1, 1, 0], [-1, 16, 16, -1])));
+const convValidation = tf.tidy(() => [tf.keep(images.slice(0, 128)), tf.keep(middles.slice(0, 128))]);
+after(() => tf.dispose([data, validation, images, middles, ...convValidation]));
+
+/** A model to train and its data. */
+interface Case {
+  build: () => tf.LayersModel;
+  x: tf.Tensor;
+  y: tf.Tensor;
+  validation: tf.Tensor[];
+  batchSize: number;
+}
+const DENSE: Case = {
+  build: denseModel,
+  x: data,
+  y: data,
+  validation: [validation, validation],
   batchSize: 128,
+};
+const CONV: Case = { build: convModel, x: images, y: middles, validation: convValidation, batchSize: 64 };
+
+const fitArgs = (epochs: number, kase: Case = DENSE): tf.ModelFitArgs => ({
+  epochs,
+  batchSize: kase.batchSize,
   shuffle: false,
-  validationData: [validation, validation],
+  validationData: kase.validation as [tf.Tensor, tf.Tensor],
   verbose: 0,
 });
 
 /** Trains a fresh model with `levers`: two epochs, then one more in a second fit. */
-async function train(levers: FastTrainingLever[], callbacks?: tf.CustomCallbackArgs) {
+async function train(levers: FastTrainingLever[], kase: Case = DENSE) {
   setFastTraining(levers);
   try {
-    const model = denseModel();
-    const first = await model.fit(data, data, {
-      ...fitArgs(2),
-      callbacks: callbacks ? [new tf.CustomCallback(callbacks)] : [],
-    });
-    const second = await model.fit(data, data, fitArgs(1));
+    const model = kase.build();
+    const first = await model.fit(kase.x, kase.y, fitArgs(2, kase));
+    const second = await model.fit(kase.x, kase.y, fitArgs(1, kase));
     const optimizer = await model.optimizer.getWeights();
     const result = {
       loss: [first, second].flatMap((h) => h.history.loss as number[]),
@@ -67,7 +114,7 @@ async function train(levers: FastTrainingLever[], callbacks?: tf.CustomCallbackA
       weights: model.getWeights().map((w) => w.dataSync() as Float32Array),
       iterations: optimizer[0]?.tensor.dataSync()[0],
       moments: optimizer.slice(1).map((w) => w.tensor.dataSync() as Float32Array),
-      predicted: tf.tidy(() => (model.predict(validation) as tf.Tensor).mean().dataSync()[0]),
+      predicted: tf.tidy(() => (model.predict(kase.x) as tf.Tensor).mean().dataSync()[0]),
     };
     optimizer[0]?.tensor.dispose(); // the step count, made by getWeights; the moments are the optimizer's own
     model.dispose();
@@ -81,35 +128,44 @@ async function train(levers: FastTrainingLever[], callbacks?: tf.CustomCallbackA
 const maxDifference = (a: Float32Array[], b: Float32Array[]) =>
   Math.max(...a.map((values, i) => Math.max(...values.map((v, j) => Math.abs(v - (b[i]?.[j] ?? NaN))))));
 
+/** The graph path trains `kase` as the eager path does, over `batches` batches in all. */
+async function assertSameTraining(kase: Case, batches: number) {
+  const before = tf.memory().numTensors;
+  const graph = await train([...FAST_TRAINING_LEVERS], kase);
+  assert.equal(tf.memory().numTensors, before, "no tensor left by the graph path");
+  const eager = await train(EAGER, kase);
+  assert.equal(graph.loss.length, 3);
+  graph.loss.forEach((loss, i) =>
+    assert.ok(Math.abs(loss - (eager.loss[i] ?? NaN)) < 1e-5, `loss ${i}: ${loss} vs ${eager.loss[i]}`),
+  );
+  graph.valLoss.forEach((loss, i) =>
+    assert.ok(
+      Math.abs(loss - (eager.valLoss[i] ?? NaN)) < 1e-5,
+      `val_loss ${i}: ${loss} vs ${eager.valLoss[i]}`,
+    ),
+  );
+  assert.equal(graph.iterations, batches);
+  assert.equal(graph.iterations, eager.iterations);
+  // Adam moves a weight by up to its learning rate a step, whatever the gradient's size: where a gradient is
+  // nearly zero, float32 rounding can move it by a part of that. 1e-3 is the learning rate.
+  assert.ok(
+    maxDifference(graph.weights, eager.weights) < 1e-3,
+    `weights ${maxDifference(graph.weights, eager.weights)}`,
+  );
+  assert.ok(
+    maxDifference(graph.moments, eager.moments) < 1e-5,
+    `moments ${maxDifference(graph.moments, eager.moments)}`,
+  );
+  assert.ok(Math.abs((graph.predicted ?? 0) - (eager.predicted ?? 0)) < 1e-4, "predict after fit");
+}
+
 describe("the graph training path", () => {
   test("Dense relu / linear / sigmoid: the losses, weights and Adam's state of the eager path", async () => {
-    const before = tf.memory().numTensors;
-    const graph = await train([...FAST_TRAINING_LEVERS]);
-    assert.equal(tf.memory().numTensors, before, "no tensor left by the graph path");
-    const eager = await train(EAGER);
-    assert.equal(graph.loss.length, 3);
-    graph.loss.forEach((loss, i) =>
-      assert.ok(Math.abs(loss - (eager.loss[i] ?? NaN)) < 1e-5, `loss ${i}: ${loss} vs ${eager.loss[i]}`),
-    );
-    graph.valLoss.forEach((loss, i) =>
-      assert.ok(
-        Math.abs(loss - (eager.valLoss[i] ?? NaN)) < 1e-5,
-        `val_loss ${i}: ${loss} vs ${eager.valLoss[i]}`,
-      ),
-    );
-    assert.equal(graph.iterations, 18, "3 epochs of 6 batches");
-    assert.equal(graph.iterations, eager.iterations);
-    // Adam moves a weight by up to its learning rate a step, whatever the gradient's size: where a gradient is
-    // nearly zero, float32 rounding can move it by a part of that. 1e-3 is the learning rate.
-    assert.ok(
-      maxDifference(graph.weights, eager.weights) < 1e-3,
-      `weights ${maxDifference(graph.weights, eager.weights)}`,
-    );
-    assert.ok(
-      maxDifference(graph.moments, eager.moments) < 1e-5,
-      `moments ${maxDifference(graph.moments, eager.moments)}`,
-    );
-    assert.ok(Math.abs((graph.predicted ?? 0) - (eager.predicted ?? 0)) < 1e-4, "predict after fit");
+    await assertSameTraining(DENSE, 18); // 3 epochs of 6 batches
+  });
+
+  test("Conv2D (valid, same) / MaxPooling2D / UpSampling2D: the losses, weights and Adam's state of the eager path", async () => {
+    await assertSameTraining(CONV, 9); // 3 epochs of 3 batches
   });
 
   test("a callback at each epoch's end sees that epoch's weights, as with the eager path", async () => {
@@ -171,11 +227,23 @@ describe("the graph training path", () => {
           inputShape: [28, 28, 1],
           filters: 2,
           kernelSize: 3,
-          padding: "same",
+          strides: 2,
           activation: "sigmoid",
         }),
       ],
     });
+    const batchNorm = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [784], units: 8 }),
+        tf.layers.batchNormalization(),
+        tf.layers.dense({ units: 784, activation: "sigmoid" }),
+      ],
+    });
+    batchNorm.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
+    const tanh = tf.sequential({
+      layers: [tf.layers.dense({ inputShape: [784], units: 784, activation: "tanh" })],
+    });
+    tanh.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
     conv.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
     const plain = denseModel();
     const sgd = denseModel();
@@ -183,20 +251,23 @@ describe("the graph training path", () => {
     const mse = denseModel();
     mse.compile({ optimizer: "adam", loss: "meanSquaredError" });
     try {
-      assert.equal(graphTrainingPlan(conv, data, data), "an input of rank 4, not 2");
+      assert.equal(graphTrainingPlan(conv, data, data), "a Conv2D layer with strides or dilation");
+      assert.equal(graphTrainingPlan(batchNorm, data, data), "a BatchNormalization layer");
+      assert.equal(graphTrainingPlan(tanh, data, data), "a Dense layer with activation tanh");
       assert.equal(graphTrainingPlan(sgd, data, data), "an optimizer other than Adam");
       assert.equal(graphTrainingPlan(mse, data, data), "a loss other than binaryCrossentropy");
       assert.equal(graphTrainingPlan(plain, [data], data), "inputs or targets that are not one tensor each");
-      assert.equal(
-        (graphTrainingPlan(plain, data, data) as unknown[]).length,
-        4,
+      const plan = graphTrainingPlan(plain, data, data);
+      assert.deepEqual(
+        typeof plan === "string" ? plan : plan.steps.map((step) => step.kind),
+        ["dense", "dense", "dense", "dense"],
         "the dense model: a chain of four Dense layers",
       );
     } finally {
-      for (const model of [conv, plain, sgd, mse]) model.dispose();
+      for (const model of [conv, batchNorm, tanh, plain, sgd, mse]) model.dispose();
     }
   });
-  test("the lessons' dense chains, built by the notebooks' own functions, train on it", () => {
+  test("the lessons' models, built by the notebooks' own functions, train on it", () => {
     const quiet = { tf, console: { log: () => {} } };
     // 05's map shares its layers with an encoder and a decoder model: its own chain is followed, not theirs.
     const { mapModels } = lessonFunctions("05-pca", ["mapModels"], quiet);
@@ -210,25 +281,21 @@ describe("the graph training path", () => {
       ["06's plain model", plain],
     ] as const) {
       assert.ok(
-        Array.isArray(graphTrainingPlan(model, data, data)),
+        typeof graphTrainingPlan(model, data, data) !== "string",
         `${name}: ${String(graphTrainingPlan(model, data, data))}`,
       );
     }
     for (const model of [map.autoEncoder, plain]) model.dispose(); // the encoder and decoder share its layers
-    for (const key of ["dense", "deep"] as const) {
-      const model = lessonModel(key, { tf });
+    for (const key of ["dense", "deep", "conv", "denoise"] as const) {
+      const model = lessonModel(key, quiet);
+      const x = key === "conv" || key === "denoise" ? tf.zeros([1, 28, 28, 1]) : data;
       try {
-        const plan = graphTrainingPlan(model, data, data, fitArgs(1));
-        assert.ok(Array.isArray(plan), `${key}: ${String(plan)}`);
+        const plan = graphTrainingPlan(model, x, x, fitArgs(1));
+        assert.ok(typeof plan !== "string", `${key}: ${String(plan)}`);
       } finally {
         model.dispose();
+        if (x !== data) x.dispose();
       }
-    }
-    const conv = lessonModel("conv", { tf, console: { log: () => {} } });
-    try {
-      assert.equal(graphTrainingPlan(conv, data, data), "an input of rank 4, not 2", "conv: eager, for now");
-    } finally {
-      conv.dispose();
     }
   });
 });

@@ -19,7 +19,7 @@ type MessageClass = new () => Message & Record<string, (...args: never[]) => unk
 interface Protos {
   GraphDef: MessageClass;
   NodeDef: MessageClass;
-  AttrValue: MessageClass;
+  AttrValue: MessageClass & { ListValue: MessageClass };
   TensorShape: MessageClass & { Dim: MessageClass };
   Tensor: MessageClass;
   VersionDef: MessageClass;
@@ -39,6 +39,7 @@ export type Attr =
   | { float: number }
   | { string: string }
   | { shape: number[] }
+  | { ints: number[] }
   | { tensor: Message };
 
 // The generated classes' setters take their own message types; these calls pass the right ones.
@@ -62,7 +63,11 @@ function attrValue(value: Attr): Message {
   else if ("float" in value) call(attr, "setF", value.float);
   else if ("string" in value) call(attr, "setS", new TextEncoder().encode(value.string));
   else if ("shape" in value) call(attr, "setShape", shapeOf(value.shape));
-  else call(attr, "setTensor", value.tensor);
+  else if ("ints" in value) {
+    const list = new pb.AttrValue.ListValue();
+    call(list, "setIList", value.ints);
+    call(attr, "setList", list);
+  } else call(attr, "setTensor", value.tensor);
   return attr;
 }
 

@@ -12,7 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-node";
 import { adamState, adoptAdamState } from "./fastAdam";
-import { SIGNATURES, denseChain, weightShapes, writeTrainingGraph, type DenseStep } from "./graphModel";
+import { layerChain, weightShapes, type LayerChain } from "./graphLayers";
+import { SIGNATURES, writeTrainingGraph } from "./graphModel";
 import { FENCES, fenceHolds, installedVersion, type VersionOf } from "./overrides";
 import { onTensorflowBackend } from "./tensorflowOps";
 
@@ -40,7 +41,7 @@ export function graphTrainingPlan(
   x: unknown,
   y: unknown,
   args: tf.ModelFitArgs = {},
-): DenseStep[] | string {
+): LayerChain | string {
   const internals = model as unknown as ModelInternals;
   if (!onTensorflowBackend()) return `the ${tf.getBackend()} backend`;
   // By its class name: tfjs's optimizers answer instanceof by duck typing, so every optimizer is an AdamOptimizer.
@@ -60,29 +61,31 @@ export function graphTrainingPlan(
   ) {
     return "validation data that is not [x, y]";
   }
-  return denseChain(model);
+  return layerChain(model);
 }
 
-/** A model's training graph, loaded: its three signatures in one TensorFlow session. */
+/** A model's training graph, loaded: its signatures in one TensorFlow session. */
 class GraphSession {
   private constructor(
     private readonly train: SavedSignature,
     private readonly evaluate: SavedSignature,
+    private readonly weights: SavedSignature,
     private readonly state: SavedSignature,
   ) {}
 
-  static async open(steps: DenseStep[], model: tf.LayersModel): Promise<GraphSession> {
+  static async open(chain: LayerChain, model: tf.LayersModel): Promise<GraphSession> {
     const internals = model as unknown as ModelInternals;
-    const shapes = weightShapes(steps);
+    const shapes = weightShapes(chain);
     const weights = internals.collectedTrainableWeights.map((w) => w.read().dataSync() as Float32Array);
     const adam = adamState(internals.optimizer as tf.AdamOptimizer, shapes);
     const dir = mkdtempSync(join(tmpdir(), "ae-graph-"));
     try {
-      writeTrainingGraph(dir, steps, { ...adam, weights });
+      writeTrainingGraph(dir, chain, { ...adam, weights });
       const load = (signature: string) => tf.node.loadSavedModel(dir, ["serve"], signature);
       // Loaded from one path with one tag, the signatures share one session, and so the variables.
       const train = await load(SIGNATURES.train);
-      return new GraphSession(train, await load(SIGNATURES.evaluate), await load(SIGNATURES.state));
+      const evaluate = await load(SIGNATURES.evaluate);
+      return new GraphSession(train, evaluate, await load(SIGNATURES.weights), await load(SIGNATURES.state));
     } finally {
       rmSync(dir, { recursive: true, force: true }); // the session has read it
     }
@@ -104,7 +107,7 @@ class GraphSession {
   copyBack(model: tf.LayersModel, count: number, optimizer = true): void {
     const internals = model as unknown as ModelInternals;
     const dummy = tf.scalar(0);
-    const out = this.run(this.state, { dummy });
+    const out = this.run(optimizer ? this.state : this.weights, { dummy });
     dummy.dispose();
     const pick = (prefix: string) =>
       Array.from({ length: count }, (_, i) => out[`${prefix}${i}`] as tf.Tensor);
@@ -129,7 +132,7 @@ class GraphSession {
   }
 
   dispose(): void {
-    for (const model of [this.train, this.evaluate, this.state]) model.dispose();
+    for (const model of [this.train, this.evaluate, this.weights, this.state]) model.dispose();
   }
 }
 

@@ -1,0 +1,136 @@
+// Each layer kind's forward and backward pass as TensorFlow graph nodes (graphDef.ts), with TensorFlow's own
+// gradient kernels, the ones its Python gradients use: MatMul's transposes, Conv2DBackpropInput and
+// Conv2DBackpropFilter, MaxPoolGrad, ResizeNearestNeighborGrad, BiasAddGrad, ReluGrad and SigmoidGrad.
+// graphModel.ts strings them into the training step.
+import { DT, type Attr, type GraphBuilder } from "./graphDef";
+import type { Activation, LayerStep } from "./graphLayers";
+
+const F = { type: DT.float };
+const T = { T: F };
+const NHWC: Record<string, Attr> = { data_format: { string: "NHWC" } };
+const ONES = { ints: [1, 1, 1, 1] };
+
+/** One layer in the graph: what it took, its pre-activation (layers with weights) and what it gave. */
+export interface BuiltLayer {
+  step: LayerStep;
+  input: string;
+  z?: string;
+  output: string;
+  weights: string[];
+}
+
+const convAttrs = (padding: string): Record<string, Attr> => ({
+  T: F,
+  strides: ONES,
+  padding: { string: padding },
+  dilations: ONES,
+  ...NHWC,
+});
+
+function activate(g: GraphBuilder, activation: Activation, z: string): string {
+  if (activation === "linear") return z;
+  return g.node(activation === "relu" ? "Relu" : "Sigmoid", activation, [z], T);
+}
+
+/** Adds `step`'s forward pass on `input`, with its weights' values `weights` (kernel, then bias). */
+export function forward(g: GraphBuilder, step: LayerStep, input: string, weights: string[]): BuiltLayer {
+  const [kernel = "", bias] = weights;
+  switch (step.kind) {
+    case "dense":
+    case "conv2d": {
+      let z =
+        step.kind === "dense"
+          ? g.node("MatMul", "matmul", [input, kernel], T)
+          : g.node("Conv2D", "conv2d", [input, kernel], convAttrs(step.padding));
+      if (step.useBias && bias) z = g.node("BiasAdd", "bias_add", [z, bias], { T: F, ...NHWC });
+      return { step, input, z, output: activate(g, step.activation, z), weights };
+    }
+    case "maxPooling2d": {
+      const output = g.node("MaxPool", "max_pool", [input], poolAttrs(step));
+      return { step, input, output, weights };
+    }
+    case "upSampling2d": {
+      const [height = 0, width = 0] = step.input;
+      const size = g.intConstant("up_size", [height * 2, width * 2]);
+      const output = g.node("ResizeNearestNeighbor", "up_sampling", [input, size], resizeAttrs);
+      return { step, input, output, weights };
+    }
+  }
+}
+
+const resizeAttrs: Record<string, Attr> = {
+  T: F,
+  align_corners: { bool: false },
+  half_pixel_centers: { bool: false },
+};
+
+function poolAttrs(step: Extract<LayerStep, { kind: "maxPooling2d" }>): Record<string, Attr> {
+  return {
+    T: F,
+    ksize: { ints: [1, ...step.pool, 1] },
+    strides: { ints: [1, ...step.strides, 1] },
+    padding: { string: step.padding },
+    ...NHWC,
+  };
+}
+
+/** The gradient at a layer's pre-activation from the gradient at its output. */
+export function activationGradient(g: GraphBuilder, layer: BuiltLayer, dOutput: string): string {
+  const activation = "activation" in layer.step ? layer.step.activation : "linear";
+  if (activation === "relu") return g.node("ReluGrad", "d_relu", [dOutput, layer.output], T);
+  if (activation === "sigmoid") return g.node("SigmoidGrad", "d_sigmoid", [layer.output, dOutput], T);
+  return dOutput;
+}
+
+/**
+ * Adds `layer`'s backward pass: from `dz`, the gradient at its pre-activation (or at its output, for layers
+ * without weights), its weights' gradients, and with `needInput` the gradient at its input.
+ */
+export function backward(
+  g: GraphBuilder,
+  layer: BuiltLayer,
+  dz: string,
+  needInput: boolean,
+): { gradients: string[]; dInput?: string } {
+  const { step, input } = layer;
+  const [kernel = "", bias] = layer.weights;
+  switch (step.kind) {
+    case "dense":
+    case "conv2d": {
+      const dense = step.kind === "dense";
+      const attrs = dense ? {} : convAttrs(step.padding);
+      const gradients = [
+        dense
+          ? g.node("MatMul", "d_kernel", [input, dz], { T: F, transpose_a: { bool: true } })
+          : g.node(
+              "Conv2DBackpropFilter",
+              "d_kernel",
+              [input, g.intConstant("kernel_shape", step.weights[0] ?? []), dz],
+              attrs,
+            ),
+      ];
+      if (bias) gradients.push(g.node("BiasAddGrad", "d_bias", [dz], { T: F, ...NHWC }));
+      if (!needInput) return { gradients };
+      const dInput = dense
+        ? g.node("MatMul", "d_input", [dz, kernel], { T: F, transpose_b: { bool: true } })
+        : g.node("Conv2DBackpropInput", "d_input", [shapeOf(g, input), kernel, dz], attrs);
+      return { gradients, dInput };
+    }
+    case "maxPooling2d":
+      return {
+        gradients: [],
+        dInput: g.node("MaxPoolGrad", "d_max_pool", [input, layer.output, dz], poolAttrs(step)),
+      };
+    case "upSampling2d": {
+      const size = g.intConstant("down_size", step.input.slice(0, 2));
+      return {
+        gradients: [],
+        dInput: g.node("ResizeNearestNeighborGrad", "d_up_sampling", [dz, size], resizeAttrs),
+      };
+    }
+  }
+}
+
+function shapeOf(g: GraphBuilder, tensor: string): string {
+  return g.node("Shape", "shape", [tensor], { T: F, out_type: { type: DT.int32 } });
+}
