@@ -1,5 +1,5 @@
 // @ts-check
-// `npm run bench [-- --epochs 3 --models dense,deep,conv,denoise --keras --levers]`: trains the lesson models
+// `npm run bench [-- --epochs 3 --models dense,deep,conv,denoise --keras --before | --levers]`: trains the lesson models
 // (the notebooks' own functions, see lessonModels.js) on the full MNIST training set and reports seconds per
 // epoch, ms per batch, losses, peak RSS and tensors left; with --keras, the course's own Keras code trains
 // the same model right after ours, in the same run, for the ratio. Prints tables; writes JSON under bench/runs/.
@@ -51,6 +51,19 @@ export function leverVariants() {
   ];
 }
 
+/**
+ * With --before: ours on the eager fast path (every lever but the graph path: the pack before issue 19), then as
+ * it runs by default, for the before/after ratio in one run.
+ * @returns {Variant[]}
+ */
+export function beforeVariants() {
+  const eager = FAST_TRAINING_LEVERS.filter((lever) => lever !== "graph").join(",");
+  return [
+    { name: "tfjs-node, eager fast path", env: { ...TENSORFLOW_ENV, AE_FAST_TRAINING: eager } },
+    { name: "tfjs-node", env: { ...TENSORFLOW_ENV, ...process.env } },
+  ];
+}
+
 /** The CPU's model name, as /proc/cpuinfo gives it. */
 export function cpuModel() {
   try {
@@ -74,6 +87,7 @@ export function parseBenchArgs(argv) {
       "train-size": { type: "string", default: "60000" },
       keras: { type: "boolean", default: false },
       levers: { type: "boolean", default: false },
+      before: { type: "boolean", default: false },
     },
   });
   const whole = (/** @type {string} */ name, /** @type {string} */ raw, max = Infinity) => {
@@ -88,12 +102,16 @@ export function parseBenchArgs(argv) {
     const expected = `a comma-separated list of ${Object.keys(LESSON_MODELS).join(", ")}`;
     throw new RangeError(mustBe("--models", expected, values.models));
   }
+  if (values.levers && values.before) {
+    throw new RangeError(mustBe("--levers and --before", "one of them (--levers has every lever's row)", "both"));
+  }
   return {
     epochs: whole("epochs", values.epochs, 1000),
     models: /** @type {(keyof typeof LESSON_MODELS)[]} */ (models),
     trainSize: whole("train-size", values["train-size"], 60000),
     keras: values.keras,
     levers: values.levers,
+    before: values.before,
   };
 }
 
@@ -113,7 +131,9 @@ async function main() {
   // set it; Keras with the environment the bench was given: TensorFlow's default unless the user chose otherwise.
   const variants = options.levers
     ? leverVariants()
-    : [{ name: "tfjs-node", env: { ...TENSORFLOW_ENV, ...process.env } }];
+    : options.before
+      ? beforeVariants()
+      : [{ name: "tfjs-node", env: { ...TENSORFLOW_ENV, ...process.env } }];
   // The lesson's loss chart is written to a file in script mode; keep those files out of the way.
   const scratch = mkdtempSync(join(tmpdir(), "ae-bench-"));
   /** @type {import("./bench/benchProcess.js").BenchResult[]} */

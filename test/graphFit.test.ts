@@ -220,6 +220,28 @@ describe("the graph training path", () => {
     assert.equal(steps, 3, "three batches trained, and the optimizer knows it");
   });
 
+  test("a graph that cannot be written (no temporary folder): one warning, and the eager path trains", async () => {
+    const warnings: string[] = [];
+    const listen = (warning: Error & { code?: string }) =>
+      warnings.push(`${warning.code}: ${warning.message}`);
+    process.on("warning", listen);
+    const tmp = process.env.TMPDIR;
+    process.env.TMPDIR = "/nonexistent/ae-graph-test"; // os.tmpdir() reads it at each call
+    try {
+      const fallen = await train([...FAST_TRAINING_LEVERS]);
+      const eager = await train(EAGER);
+      assert.deepEqual(fallen.loss, eager.loss, "the eager path's losses, exactly");
+      assert.deepEqual(fallen.valLoss, eager.valLoss);
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      process.off("warning", listen);
+    }
+    assert.equal(warnings.length, 1, "one warning for two fits");
+    assert.match(warnings[0] ?? "", /^AE_GRAPH_SKIPPED: the graph training path could not start \(.*ENOENT/);
+  });
+
   test("models it cannot write train on the eager path, with the reason", () => {
     const conv = tf.sequential({
       layers: [

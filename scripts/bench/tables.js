@@ -146,7 +146,8 @@ export function limitTable(results) {
  * A recorded bench run (the JSON `npm run bench` writes under bench/runs/, kept in bench/recorded/) as
  * bench/RESULTS.md shows it: the machine and settings, then its tables.
  * @param {{machine: {cpu: string, cores: number, node: string, date: string},
- *   options: {epochs: number, trainSize: number, models?: string[], keras?: boolean, levers?: boolean},
+ *   options: {epochs: number, trainSize: number, models?: string[], keras?: boolean, levers?: boolean,
+ *     before?: boolean},
  *   results: import("./benchProcess.js").BenchResult[]}} record
  * @param {string} name the file's name in bench/recorded/
  */
@@ -155,6 +156,7 @@ export function recordedRunSection({ machine, options, results }, name) {
     options.models ? `--models ${options.models.join(",")}` : "",
     options.keras ? "--keras" : "",
     options.levers ? "--levers" : "",
+    options.before ? "--before" : "",
   ]
     .filter(Boolean)
     .join(" ");

@@ -1,12 +1,13 @@
-// The graph training path behind `model.fit`, as the lessons call it: for a model graphModel.ts can write as one
-// TensorFlow graph, fit runs each batch's whole training step (and each validation batch) as one call into a
-// TensorFlow session, instead of one tfjs-node call per op. tfjs's own fit loop stays: callbacks, the History,
+// The graph training path behind `model.fit`, as the lessons call it: for a model graphLayers.ts can read as a
+// chain (every lesson model but 06's sparse one), fit runs each batch's whole training step (and each validation
+// batch) as one call into a TensorFlow session, instead of one tfjs-node call per op. tfjs's own fit loop stays: callbacks, the History,
 // Stop after the batch, shuffling and validation scheduling are tfjs's; only the functions it calls per batch
 // (makeTrainFunction, makeTestFunction) are the graph's during the fit. The session starts from the model's
 // weights and its Adam state; the weights are copied back after each epoch's last batch (so validation-time
 // and epoch-end callbacks see them), and both when fit ends, however it ends, so that predict, evaluate,
 // getWeights, save and a second fit see the model as if tfjs had trained it. Anything else, or
-// another backend, trains on the eager path. AE_FAST_TRAINING without "graph" turns it off (fastTraining.ts).
+// another backend, trains on the eager path; so does a fit whose graph cannot be written or loaded, with one
+// warning (AE_GRAPH_SKIPPED). AE_FAST_TRAINING without "graph" turns it off (fastTraining.ts).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -136,6 +137,20 @@ class GraphSession {
   }
 }
 
+let warned = false;
+
+/** Says once in a process that the graph path could not start, and that fit trains on the eager path. */
+function warnGraphSkipped(error: unknown): void {
+  if (warned) return;
+  warned = true;
+  const reason = error instanceof Error ? error.message : String(error);
+  process.emitWarning(
+    `the graph training path could not start (${reason}); fit trains on the eager fast path instead, with the ` +
+      "same results, more slowly. Set AE_FAST_TRAINING=gradients,loss,adam to skip the graph path quietly.",
+    { code: "AE_GRAPH_SKIPPED" },
+  );
+}
+
 const ORIGINAL = Symbol.for("ae-shared.graph-fit-original");
 type Proto = { fit: Fit; [ORIGINAL]?: Fit };
 
@@ -149,7 +164,14 @@ export function installGraphFit(versionOf: VersionOf = installedVersion): void {
     const plan = graphTrainingPlan(this, x, y, args);
     if (typeof plan === "string") return original.call(this, x, y, args);
     const internals = this as unknown as ModelInternals;
-    const session = await GraphSession.open(plan, this);
+    let session: GraphSession;
+    try {
+      session = await GraphSession.open(plan, this);
+    } catch (error) {
+      // A SavedModel that cannot be written (a full disk, no temporary folder) or loaded: the eager path trains.
+      warnGraphSkipped(error);
+      return original.call(this, x, y, args);
+    }
     const count = weightShapes(plan).length;
     // tfjs's fit loop: ceil(training samples / batch size) batches an epoch, the training samples being those
     // before a validationSplit's share.

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { leverVariants, parseBenchArgs } from "../../scripts/bench.js";
+import { beforeVariants, leverVariants, parseBenchArgs } from "../../scripts/bench.js";
 import { limitTable, ratioTable, runsTable, steadyEpochSeconds } from "../../scripts/bench/tables.js";
 import { runBenchProcess, type BenchResult } from "../../scripts/bench/benchProcess.js";
 import { ROOT } from "../../scripts/project.js";
@@ -32,6 +32,7 @@ describe("bench arguments", () => {
       trainSize: 60000,
       keras: false,
       levers: false,
+      before: false,
     });
     assert.deepEqual(parseBenchArgs(["--epochs", "5", "--models", "conv, dense", "--keras"]).models, [
       "conv",
@@ -51,6 +52,20 @@ describe("bench arguments", () => {
     assert.throws(
       () => parseBenchArgs(["--train-size", "0"]),
       /--train-size must be a whole number from 1 to 60000/,
+    );
+    assert.throws(
+      () => parseBenchArgs(["--levers", "--before"]),
+      /--levers and --before must be one of them \(--levers has every lever's row\), found "both"/,
+    );
+  });
+
+  test("--before: the eager fast path (every lever but the graph), then the default", () => {
+    assert.deepEqual(
+      beforeVariants().map((v) => [v.name, v.env.AE_FAST_TRAINING, v.env.TF_ENABLE_ONEDNN_OPTS]),
+      [
+        ["tfjs-node, eager fast path", "gradients,loss,adam", "1"],
+        ["tfjs-node", process.env.AE_FAST_TRAINING, "1"],
+      ],
     );
   });
 
