@@ -2,7 +2,9 @@
 // `npm run bench [-- --epochs 3 --models dense,deep,conv,denoise --keras --before | --levers]`: trains the lesson models
 // (the notebooks' own functions, see lessonModels.js) on the full MNIST training set and reports seconds per
 // epoch, ms per batch, losses, peak RSS and tensors left; with --keras, the course's own Keras code trains
-// the same model right after ours, in the same run, for the ratio. Prints tables; writes JSON under bench/runs/.
+// the same model right after ours, in the same run, for the ratio. `npm run bench -- --lessons` times the whole
+// lessons instead, before and after the graph path (bench/lessonTimes.js). Prints tables; writes JSON under
+// bench/runs/.
 // Prints numbers, asserts nothing: speed goals live here, never in tests.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -13,7 +15,8 @@ import { parseArgs } from "node:util";
 import { runBenchProcess } from "./bench/benchProcess.js";
 import { ensureKerasVenv, runKerasModel } from "./bench/kerasVenv.js";
 import { LESSON_MODELS } from "./lessonModels.js";
-import { f2, f4, limitTable, ratioTable, runsTable } from "./bench/tables.js";
+import { lessonVariants, timeLessons } from "./bench/lessonTimes.js";
+import { f2, f4, lessonTimesTable, limitTable, ratioTable, runsTable } from "./bench/tables.js";
 import { ROOT, TENSORFLOW_ENV } from "./project.js";
 
 // The library's wording for bad values and the levers' names, from the entry without TensorFlow: the bench's
@@ -88,6 +91,7 @@ export function parseBenchArgs(argv) {
       keras: { type: "boolean", default: false },
       levers: { type: "boolean", default: false },
       before: { type: "boolean", default: false },
+      lessons: { type: "boolean", default: false },
     },
   });
   const whole = (/** @type {string} */ name, /** @type {string} */ raw, max = Infinity) => {
@@ -103,7 +107,14 @@ export function parseBenchArgs(argv) {
     throw new RangeError(mustBe("--models", expected, values.models));
   }
   if (values.levers && values.before) {
-    throw new RangeError(mustBe("--levers and --before", "one of them (--levers has every lever's row)", "both"));
+    throw new RangeError(
+      mustBe("--levers and --before", "one of them (--levers has every lever's row)", "both"),
+    );
+  }
+  if (values.lessons && (values.keras || values.levers || values.before)) {
+    throw new RangeError(
+      mustBe("--lessons", "alone (it times each lesson before and after the graph path)", argv.join(" ")),
+    );
   }
   return {
     epochs: whole("epochs", values.epochs, 1000),
@@ -112,6 +123,7 @@ export function parseBenchArgs(argv) {
     keras: values.keras,
     levers: values.levers,
     before: values.before,
+    lessons: values.lessons,
   };
 }
 
@@ -126,6 +138,7 @@ async function main() {
   process.stdout.write(
     `bench: ${machine.cpu}, ${machine.cores} cores; ${options.epochs} epochs on ${options.trainSize} images\n`,
   );
+  if (options.lessons) return benchLessons(machine, options);
   const python = options.keras ? await ensureKerasVenv() : undefined;
   // Ours starts as every process the pack starts, with TensorFlow's environment (TENSORFLOW_ENV) unless the user
   // set it; Keras with the environment the bench was given: TensorFlow's default unless the user chose otherwise.
@@ -170,10 +183,38 @@ async function main() {
   process.stdout.write(`\n${runsTable(results)}\n`);
   if (options.keras) process.stdout.write(`\n${ratioTable(results)}\n`);
   process.stdout.write(`\n${limitTable(results)}\n`);
+  writeRun({ machine, options, results });
+}
+
+/**
+ * Writes a run's record under bench/runs/, named by its date.
+ * @param {{machine: {date: string}} & Record<string, unknown>} run
+ */
+function writeRun(run) {
   mkdirSync(RUNS_DIR, { recursive: true });
-  const file = join(RUNS_DIR, `${machine.date.slice(0, 16).replace(/[:T]/g, "-")}.json`);
-  writeFileSync(file, `${JSON.stringify({ machine, options, results }, null, 2)}\n`);
+  const file = join(RUNS_DIR, `${run.machine.date.slice(0, 16).replace(/[:T]/g, "-")}.json`);
+  writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
   process.stdout.write(`\nbench: results written to ${relative(ROOT, file)}\n`);
+}
+
+/**
+ * `--lessons`: every lesson, before and after the graph path (bench/lessonTimes.js).
+ * @param {{date: string}} machine
+ * @param {ReturnType<typeof parseBenchArgs>} options
+ */
+async function benchLessons(machine, options) {
+  const scratch = mkdtempSync(join(tmpdir(), "ae-bench-lessons-"));
+  try {
+    const lessons = await timeLessons({
+      variants: lessonVariants(FAST_TRAINING_LEVERS),
+      scratch,
+      report: (t) => process.stdout.write(`  ${t.lesson} ${t.variant}: ${t.seconds.toFixed(0)} s\n`),
+    });
+    process.stdout.write(`\n${lessonTimesTable(lessons)}\n`);
+    writeRun({ machine, options, results: [], lessons });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -100,6 +100,49 @@ export function ratioTable(results) {
   );
 }
 
+/** Issue 19's goal: ours at most this times Keras's epoch time... */
+export const GOAL_RATIO = 1.0;
+/** ...with a val_loss within this share of Keras's... */
+export const GOAL_VAL_LOSS = 0.03;
+/** ...after at least this many epochs. */
+export const GOAL_EPOCHS = 5;
+
+/**
+ * Which models met issue 19's goal in a run with Keras, by the default row of ours ("tfjs-node"), as a sentence;
+ * empty when the run has no such rows.
+ * @param {import("./benchProcess.js").BenchResult[]} results
+ */
+export function goalLine(results) {
+  /** @type {string[]} */
+  const met = [];
+  /** @type {string[]} */
+  const missed = [];
+  for (const keras of results.filter((r) => r.impl === "keras")) {
+    const ours = results.find((r) => r.model === keras.model && r.impl === "tfjs-node");
+    if (!ours) continue;
+    const ratio = steadyEpochSeconds(ours.sec_per_epoch) / steadyEpochSeconds(keras.sec_per_epoch);
+    const oursVal = ours.val_loss.at(-1) ?? NaN;
+    const kerasVal = keras.val_loss.at(-1) ?? NaN;
+    const off = Math.abs(oursVal - kerasVal) / kerasVal;
+    const why = [
+      ratio > GOAL_RATIO ? `${ratio.toFixed(2)}x Keras's epoch time` : "",
+      !(off <= GOAL_VAL_LOSS) ? `val_loss ${(off * 100).toFixed(1)} % from Keras's` : "",
+      ours.val_loss.length < GOAL_EPOCHS ? `${ours.val_loss.length} epochs` : "",
+    ].filter(Boolean);
+    if (why.length === 0) met.push(ours.model);
+    else missed.push(`${ours.model} (${why.join(", ")})`);
+  }
+  if (met.length + missed.length === 0) return "";
+  return (
+    `Goal (at most ${GOAL_RATIO.toFixed(1)} times Keras's epoch time, val_loss within ` +
+    `${GOAL_VAL_LOSS * 100} % of Keras's after ${GOAL_EPOCHS} epochs, by the default row "tfjs-node"): ` +
+    [met.length ? `met by ${met.join(", ")}` : "", missed.length ? `missed by ${missed.join(", ")}` : ""]
+      .filter(Boolean)
+      .join("; ") +
+    "."
+  );
+}
+
 /**
  * How far each run is from what the machine could do: the epoch's arithmetic (from the model's layers; Keras's
  * rows count the same model's), the speed the run reached over a whole epoch (validation and pauses included),
@@ -143,15 +186,46 @@ export function limitTable(results) {
 }
 
 /**
+ * Each lesson's wall time per way of running it (columns in the order the times came), and the last way's time
+ * over the first's.
+ * @param {import("./lessonTimes.js").LessonTime[]} times
+ */
+export function lessonTimesTable(times) {
+  const variants = [...new Set(times.map((t) => t.variant))];
+  const lessons = [...new Set(times.map((t) => t.lesson))];
+  const rows = lessons.map((lesson) => {
+    const seconds = variants.map((v) => times.find((t) => t.lesson === lesson && t.variant === v)?.seconds);
+    const [first, last] = [seconds[0], seconds.at(-1)];
+    return [
+      lesson,
+      ...seconds.map((s) => (s === undefined ? "-" : s.toFixed(0))),
+      first && last ? `${(last / first).toFixed(2)}x` : "-",
+    ];
+  });
+  const total = variants.map((v) => times.filter((t) => t.variant === v).reduce((a, t) => a + t.seconds, 0));
+  const [first, last] = [total[0], total.at(-1)];
+  rows.push([
+    "all lessons",
+    ...total.map((s) => s.toFixed(0)),
+    first && last ? `${(last / first).toFixed(2)}x` : "-",
+  ]);
+  return textTable(
+    ["lesson", ...variants.map((v) => `${v} s`), `${variants.at(-1)} / ${variants[0]}`],
+    rows,
+    { style: "markdown", alignRight: [false, ...variants.map(() => true), true] },
+  );
+}
+
+/**
  * A recorded bench run (the JSON `npm run bench` writes under bench/runs/, kept in bench/recorded/) as
  * bench/RESULTS.md shows it: the machine and settings, then its tables.
  * @param {{machine: {cpu: string, cores: number, node: string, date: string},
  *   options: {epochs: number, trainSize: number, models?: string[], keras?: boolean, levers?: boolean,
- *     before?: boolean},
- *   results: import("./benchProcess.js").BenchResult[]}} record
+ *     before?: boolean, lessons?: boolean},
+ *   results: import("./benchProcess.js").BenchResult[], lessons?: import("./lessonTimes.js").LessonTime[]}} record
  * @param {string} name the file's name in bench/recorded/
  */
-export function recordedRunSection({ machine, options, results }, name) {
+export function recordedRunSection({ machine, options, results, lessons }, name) {
   const flags = [
     options.models ? `--models ${options.models.join(",")}` : "",
     options.keras ? "--keras" : "",
@@ -162,14 +236,22 @@ export function recordedRunSection({ machine, options, results }, name) {
     .join(" ");
   return [
     `${machine.date.slice(0, 16).replace("T", " ")} UTC, "${machine.cpu}", ${machine.cores} cores, Node ` +
-      `${machine.node}: \`npm run bench -- --epochs ${options.epochs}${flags ? ` ${flags}` : ""}\` on ` +
-      `${options.trainSize} images (\`bench/recorded/${name}\`).`,
+      (options.lessons
+        ? `${machine.node}: \`npm run bench -- --lessons\`, every lesson at its defaults `
+        : `${machine.node}: \`npm run bench -- --epochs ${options.epochs}${flags ? ` ${flags}` : ""}\` on ` +
+          `${options.trainSize} images `) +
+      `(\`bench/recorded/${name}\`).`,
     "",
-    runsTable(results),
-    ...(results.some((r) => r.impl === "keras") ? ["", ratioTable(results)] : []),
-    "",
-    limitTable(results),
-    "",
+    ...(lessons
+      ? [lessonTimesTable(lessons), ""]
+      : [
+          runsTable(results),
+          ...(results.some((r) => r.impl === "keras") ? ["", ratioTable(results)] : []),
+          ...(goalLine(results) ? ["", goalLine(results)] : []),
+          "",
+          limitTable(results),
+          "",
+        ]),
     "Generated from that file by `scripts/resultsTable.js` (`npm run results-table`): do not edit.",
   ].join("\n");
 }

@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { beforeVariants, leverVariants, parseBenchArgs } from "../../scripts/bench.js";
-import { limitTable, ratioTable, runsTable, steadyEpochSeconds } from "../../scripts/bench/tables.js";
+import {
+  goalLine,
+  limitTable,
+  ratioTable,
+  runsTable,
+  steadyEpochSeconds,
+} from "../../scripts/bench/tables.js";
 import { runBenchProcess, type BenchResult } from "../../scripts/bench/benchProcess.js";
 import { ROOT } from "../../scripts/project.js";
 
@@ -33,6 +39,7 @@ describe("bench arguments", () => {
       keras: false,
       levers: false,
       before: false,
+      lessons: false,
     });
     assert.deepEqual(parseBenchArgs(["--epochs", "5", "--models", "conv, dense", "--keras"]).models, [
       "conv",
@@ -113,6 +120,27 @@ describe("bench tables", () => {
       /\| dense \| tfjs-node \| 2\.25 +\| 1\.50 +\| 1\.50x \| 2\.00x +\| 0\.1400 +\| 0\.1372 +\| 2\.0 % +\|/,
     );
   });
+});
+
+test("the goal line: met or missed per model, by the default row, with what missed", () => {
+  const five = (values: number[]) => ({ sec_per_epoch: values, val_loss: [0.2, 0.15, 0.13, 0.12, 0.1] });
+  const keras = (model: BenchResult["model"]) => result({ model, impl: "keras", ...five([2, 2, 2, 2, 2]) });
+  const line = goalLine([
+    result({ model: "dense", impl: "tfjs-node, eager fast path", ...five([9, 9, 9, 9, 9]) }),
+    result({ model: "dense", ...five([1, 1, 1, 1, 1]) }),
+    keras("dense"),
+    result({ model: "deep", ...five([3, 3, 3, 3, 3]), val_loss: [0.2, 0.15, 0.13, 0.12, 0.095] }),
+    keras("deep"),
+    result({ model: "conv", sec_per_epoch: [1, 1, 1], val_loss: [0.2, 0.15, 0.1] }),
+    keras("conv"),
+  ]);
+  assert.equal(
+    line,
+    "Goal (at most 1.0 times Keras's epoch time, val_loss within 3 % of Keras's after 5 epochs, by the " +
+      'default row "tfjs-node"): met by dense; missed by deep (1.50x Keras\'s epoch time, val_loss 5.0 % ' +
+      "from Keras's), conv (3 epochs).",
+  );
+  assert.equal(goalLine([result({})]), "", "no Keras row: no goal line");
 });
 
 test("a real run of ours: one epoch of the dense lesson model on 512 images, everything reported", async () => {
