@@ -3,7 +3,8 @@
 // (the notebooks' own functions, see lessonModels.js) on the full MNIST training set and reports seconds per
 // epoch, ms per batch, losses, peak RSS and tensors left; with --keras, the course's own Keras code trains
 // the same model right after ours, in the same run, for the ratio. `npm run bench -- --lessons` times the whole
-// lessons instead, before and after the graph path (bench/lessonTimes.js). Prints tables; writes JSON under
+// lessons instead, before and after the graph path (bench/lessonTimes.js); `--kernels` times the graph path's own
+// forms beside TensorFlow's usual kernels (bench/kernels.js). Prints tables; writes JSON under
 // bench/runs/.
 // Prints numbers, asserts nothing: speed goals live here, never in tests.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -16,7 +17,7 @@ import { runBenchProcess } from "./bench/benchProcess.js";
 import { ensureKerasVenv, runKerasModel } from "./bench/kerasVenv.js";
 import { LESSON_MODELS } from "./lessonModels.js";
 import { lessonVariants, timeLessons } from "./bench/lessonTimes.js";
-import { f2, f4, lessonTimesTable, limitTable, ratioTable, runsTable } from "./bench/tables.js";
+import { f2, f4, kernelTable, lessonTimesTable, limitTable, ratioTable, runsTable } from "./bench/tables.js";
 import { ROOT, TENSORFLOW_ENV } from "./project.js";
 
 // The library's wording for bad values and the levers' names, from the entry without TensorFlow: the bench's
@@ -92,6 +93,7 @@ export function parseBenchArgs(argv) {
       levers: { type: "boolean", default: false },
       before: { type: "boolean", default: false },
       lessons: { type: "boolean", default: false },
+      kernels: { type: "boolean", default: false },
     },
   });
   const whole = (/** @type {string} */ name, /** @type {string} */ raw, max = Infinity) => {
@@ -111,9 +113,18 @@ export function parseBenchArgs(argv) {
       mustBe("--levers and --before", "one of them (--levers has every lever's row)", "both"),
     );
   }
-  if (values.lessons && (values.keras || values.levers || values.before)) {
+  if (values.lessons && (values.keras || values.levers || values.before || values.kernels)) {
     throw new RangeError(
       mustBe("--lessons", "alone (it times each lesson before and after the graph path)", argv.join(" ")),
+    );
+  }
+  if (values.kernels && (values.keras || values.levers || values.before)) {
+    throw new RangeError(
+      mustBe(
+        "--kernels",
+        "alone (it times the graph path's own forms beside the usual kernels)",
+        argv.join(" "),
+      ),
     );
   }
   return {
@@ -124,6 +135,7 @@ export function parseBenchArgs(argv) {
     levers: values.levers,
     before: values.before,
     lessons: values.lessons,
+    kernels: values.kernels,
   };
 }
 
@@ -135,10 +147,23 @@ async function main() {
     node: process.versions.node,
     date: new Date().toISOString(),
   };
+  if (options.kernels) {
+    process.stdout.write(`bench: ${machine.cpu}, ${machine.cores} cores; the graph path's own forms\n`);
+    const env = { ...process.env, ...TENSORFLOW_ENV, TF_CPP_MIN_LOG_LEVEL: "2" };
+    const script = join(ROOT, "scripts", "bench", "kernels.js");
+    const { kernels } = /** @type {{kernels: import("ae-shared").KernelTiming[]}} */ (
+      /** @type {unknown} */ (await runBenchProcess("kernels", process.execPath, [script], env))
+    );
+    process.stdout.write(`\n${kernelTable(kernels)}\n`);
+    return writeRun({ machine, options, results: [], kernels });
+  }
+  if (options.lessons) {
+    process.stdout.write(`bench: ${machine.cpu}, ${machine.cores} cores; every lesson at its defaults\n`);
+    return benchLessons(machine, options);
+  }
   process.stdout.write(
     `bench: ${machine.cpu}, ${machine.cores} cores; ${options.epochs} epochs on ${options.trainSize} images\n`,
   );
-  if (options.lessons) return benchLessons(machine, options);
   const python = options.keras ? await ensureKerasVenv() : undefined;
   // Ours starts as every process the pack starts, with TensorFlow's environment (TENSORFLOW_ENV) unless the user
   // set it; Keras with the environment the bench was given: TensorFlow's default unless the user chose otherwise.

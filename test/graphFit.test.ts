@@ -115,6 +115,7 @@ async function train(levers: FastTrainingLever[], kase: Case = DENSE) {
       iterations: optimizer[0]?.tensor.dataSync()[0],
       moments: optimizer.slice(1).map((w) => w.tensor.dataSync() as Float32Array),
       predicted: tf.tidy(() => (model.predict(kase.x) as tf.Tensor).mean().dataSync()[0]),
+      evaluated: tf.tidy(() => (model.evaluate(kase.x, kase.y) as tf.Scalar).dataSync()[0]),
     };
     optimizer[0]?.tensor.dispose(); // the step count, made by getWeights; the moments are the optimizer's own
     model.dispose();
@@ -157,6 +158,7 @@ async function assertSameTraining(kase: Case, batches: number) {
     `moments ${maxDifference(graph.moments, eager.moments)}`,
   );
   assert.ok(Math.abs((graph.predicted ?? 0) - (eager.predicted ?? 0)) < 1e-4, "predict after fit");
+  assert.ok(Math.abs((graph.evaluated ?? 0) - (eager.evaluated ?? 0)) < 1e-4, "evaluate after fit");
 }
 
 describe("the graph training path", () => {

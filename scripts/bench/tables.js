@@ -217,15 +217,47 @@ export function lessonTimesTable(times) {
 }
 
 /**
+ * The graph path's own forms beside TensorFlow's usual kernels (src/shared/graphKernels.ts): ms per call of each,
+ * their ratio, and how far apart their results are.
+ * @param {import("ae-shared").KernelTiming[]} timings
+ */
+export function kernelTable(timings) {
+  return textTable(
+    [
+      "spot",
+      "shapes",
+      "usual kernel",
+      "usual ms",
+      "graph path's form",
+      "form ms",
+      "form / usual",
+      "largest difference",
+    ],
+    timings.map((t) => [
+      t.spot,
+      t.shapes,
+      t.usual,
+      f2(t.usualMs),
+      t.ours,
+      f2(t.oursMs),
+      `${(t.oursMs / t.usualMs).toFixed(2)}x`,
+      t.difference.toExponential(1),
+    ]),
+    { style: "markdown", alignRight: [false, false, false, true, false, true, true, true] },
+  );
+}
+
+/**
  * A recorded bench run (the JSON `npm run bench` writes under bench/runs/, kept in bench/recorded/) as
  * bench/RESULTS.md shows it: the machine and settings, then its tables.
  * @param {{machine: {cpu: string, cores: number, node: string, date: string},
  *   options: {epochs: number, trainSize: number, models?: string[], keras?: boolean, levers?: boolean,
- *     before?: boolean, lessons?: boolean},
- *   results: import("./benchProcess.js").BenchResult[], lessons?: import("./lessonTimes.js").LessonTime[]}} record
+ *     before?: boolean, lessons?: boolean, kernels?: boolean},
+ *   results: import("./benchProcess.js").BenchResult[], lessons?: import("./lessonTimes.js").LessonTime[],
+ *   kernels?: import("ae-shared").KernelTiming[]}} record
  * @param {string} name the file's name in bench/recorded/
  */
-export function recordedRunSection({ machine, options, results, lessons }, name) {
+export function recordedRunSection({ machine, options, results, lessons, kernels }, name) {
   const flags = [
     options.models ? `--models ${options.models.join(",")}` : "",
     options.keras ? "--keras" : "",
@@ -238,20 +270,24 @@ export function recordedRunSection({ machine, options, results, lessons }, name)
     `${machine.date.slice(0, 16).replace("T", " ")} UTC, "${machine.cpu}", ${machine.cores} cores, Node ` +
       (options.lessons
         ? `${machine.node}: \`npm run bench -- --lessons\`, every lesson at its defaults `
-        : `${machine.node}: \`npm run bench -- --epochs ${options.epochs}${flags ? ` ${flags}` : ""}\` on ` +
-          `${options.trainSize} images `) +
+        : options.kernels
+          ? `${machine.node}: \`npm run bench -- --kernels\`, batch 256, median of 10 calls `
+          : `${machine.node}: \`npm run bench -- --epochs ${options.epochs}${flags ? ` ${flags}` : ""}\` on ` +
+            `${options.trainSize} images `) +
       `(\`bench/recorded/${name}\`).`,
     "",
     ...(lessons
       ? [lessonTimesTable(lessons), ""]
-      : [
-          runsTable(results),
-          ...(results.some((r) => r.impl === "keras") ? ["", ratioTable(results)] : []),
-          ...(goalLine(results) ? ["", goalLine(results)] : []),
-          "",
-          limitTable(results),
-          "",
-        ]),
+      : kernels
+        ? [kernelTable(kernels), ""]
+        : [
+            runsTable(results),
+            ...(results.some((r) => r.impl === "keras") ? ["", ratioTable(results)] : []),
+            ...(goalLine(results) ? ["", goalLine(results)] : []),
+            "",
+            limitTable(results),
+            "",
+          ]),
     "Generated from that file by `scripts/resultsTable.js` (`npm run results-table`): do not edit.",
   ].join("\n");
 }

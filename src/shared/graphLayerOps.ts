@@ -1,7 +1,7 @@
 // Each layer kind's forward and backward pass as TensorFlow graph nodes (graphDef.ts), with TensorFlow's own
 // gradient kernels, mostly the ones its Python gradients use (MatMul's transposes, Conv2DBackpropInput and
-// Conv2DBackpropFilter, MaxPoolGrad, BiasAddGrad, ReluGrad and SigmoidGrad), and two faster ways, measured, where
-// those are slow on the CPU: Conv2D to one channel, and UpSampling2D's gradient.
+// Conv2DBackpropFilter, MaxPoolGrad, BiasAddGrad, ReluGrad and SigmoidGrad), and two faster ways where those are
+// slow on the CPU: Conv2D to one channel, and UpSampling2D's gradient.
 // graphModel.ts strings them into the training step.
 import { DT, type Attr, type GraphBuilder } from "./graphDef";
 import type { Activation, LayerStep } from "./graphLayers";
@@ -28,12 +28,89 @@ const convAttrs = (padding: string): Record<string, Attr> => ({
   ...NHWC,
 });
 
+// Where TensorFlow's usual kernel is slow on the CPU, the graph path writes the same sums another way. Each pair
+// (usual, ours) is timed alone in a graph on the conv lessons' shapes by graphKernels.ts (`npm run bench --
+// --kernels`, bench/RESULTS.md).
+
+/** A Conv2D: TensorFlow's usual kernel. */
+export function conv2d(g: GraphBuilder, input: string, kernel: string, padding: string): string {
+  return g.node("Conv2D", "conv2d", [input, kernel], convAttrs(padding));
+}
+
 /**
- * A Conv2D to one channel, written as a depthwise convolution (the kernel [kh, kw, channels, 1] is its filter)
- * and a sum over the channels: the same sums, but oneDNN runs Conv2D and its filter gradient to one channel at a
- * few GFLOP/s, and this at about twice the speed (measured in a graph, batch 256, 28×28×32 -> 1: forward 16.5 ->
- * 8.4 ms, filter gradient 15.1 -> 7.0 ms). 03's and 04's output layer is one.
+ * A Conv2D to one channel as a depthwise convolution (the kernel [kh, kw, channels, 1] is its filter) and a sum
+ * over the channels: oneDNN runs Conv2D to one channel far below its speed on wider outputs. 03's and 04's output
+ * layer is one.
  */
+export function oneChannelConv(g: GraphBuilder, input: string, kernel: string, padding: string): string {
+  return g.node(
+    "Sum",
+    "sum_channels",
+    [
+      g.node("DepthwiseConv2dNative", "depthwise", [input, kernel], convAttrs(padding)),
+      g.intConstant("channels", [3]),
+    ],
+    { T: F, Tidx: { type: DT.int32 }, keep_dims: { bool: true } },
+  );
+}
+
+/** A Conv2D's kernel gradient: TensorFlow's usual kernel. */
+export function convKernelGradient(
+  g: GraphBuilder,
+  input: string,
+  shape: number[],
+  dz: string,
+  padding: string,
+): string {
+  const sizes = g.intConstant("kernel_shape", shape);
+  return g.node("Conv2DBackpropFilter", "d_kernel", [input, sizes, dz], convAttrs(padding));
+}
+
+/** The kernel gradient of oneChannelConv: the depthwise convolution's, with dz the same for every channel. */
+export function oneChannelKernelGradient(
+  g: GraphBuilder,
+  input: string,
+  shape: number[],
+  dz: string,
+  padding: string,
+): string {
+  const everyChannel = g.node("BroadcastTo", "d_depthwise", [dz, shapeOf(g, input)], {
+    T: F,
+    Tidx: { type: DT.int32 },
+  });
+  const sizes = g.intConstant("kernel_shape", shape);
+  return g.node(
+    "DepthwiseConv2dNativeBackpropFilter",
+    "d_kernel",
+    [input, sizes, everyChannel],
+    convAttrs(padding),
+  );
+}
+
+/** UpSampling2D's (2×2 nearest) gradient, TensorFlow's usual kernel: it runs on one core. */
+export function resizeGradient(g: GraphBuilder, dz: string, size: number[]): string {
+  return g.node("ResizeNearestNeighborGrad", "d_up_sampling", [dz, g.intConstant("down_size", size)], {
+    T: F,
+    align_corners: { bool: false },
+    half_pixel_centers: { bool: false },
+  });
+}
+
+/**
+ * UpSampling2D's gradient: each input pixel was copied to a 2×2 block, so its gradient is the block's sum, 2×2
+ * average pooling times 4 (exact in float32), which oneDNN runs on every core.
+ */
+export function upSamplingGradient(g: GraphBuilder, dz: string): string {
+  const mean = g.node("AvgPool", "block_mean", [dz], {
+    T: F,
+    ksize: { ints: [1, 2, 2, 1] },
+    strides: { ints: [1, 2, 2, 1] },
+    padding: { string: "VALID" },
+    ...NHWC,
+  });
+  return g.node("Mul", "d_up_sampling", [mean, g.constant("block_size", 4)], T);
+}
+
 const toOneChannel = (step: LayerStep) =>
   step.kind === "conv2d" && step.weights[0]?.[3] === 1 && (step.weights[0]?.[2] ?? 1) > 1;
 
@@ -51,17 +128,7 @@ export function forward(g: GraphBuilder, step: LayerStep, input: string, weights
       let z =
         step.kind === "dense"
           ? g.node("MatMul", "matmul", [input, kernel], T)
-          : toOneChannel(step)
-            ? g.node(
-                "Sum",
-                "sum_channels",
-                [
-                  g.node("DepthwiseConv2dNative", "depthwise", [input, kernel], convAttrs(step.padding)),
-                  g.intConstant("channels", [3]),
-                ],
-                { T: F, Tidx: { type: DT.int32 }, keep_dims: { bool: true } },
-              )
-            : g.node("Conv2D", "conv2d", [input, kernel], convAttrs(step.padding));
+          : (toOneChannel(step) ? oneChannelConv : conv2d)(g, input, kernel, step.padding);
       if (step.useBias && bias) z = g.node("BiasAdd", "bias_add", [z, bias], { T: F, ...NHWC });
       return { step, input, z, output: activate(g, step.activation, z), weights };
     }
@@ -117,25 +184,11 @@ export function backward(
     case "conv2d": {
       const dense = step.kind === "dense";
       const attrs = dense ? {} : convAttrs(step.padding);
-      const kernelShape = () => g.intConstant("kernel_shape", step.weights[0] ?? []);
+      const kernelGradient = toOneChannel(step) ? oneChannelKernelGradient : convKernelGradient;
       const gradients = [
         dense
           ? g.node("MatMul", "d_kernel", [input, dz], { T: F, transpose_a: { bool: true } })
-          : toOneChannel(step)
-            ? g.node(
-                "DepthwiseConv2dNativeBackpropFilter",
-                "d_kernel",
-                [
-                  input,
-                  kernelShape(),
-                  g.node("BroadcastTo", "d_depthwise", [dz, shapeOf(g, input)], {
-                    T: F,
-                    Tidx: { type: DT.int32 },
-                  }),
-                ],
-                attrs,
-              )
-            : g.node("Conv2DBackpropFilter", "d_kernel", [input, kernelShape(), dz], attrs),
+          : kernelGradient(g, input, step.weights[0] ?? [], dz, step.padding),
       ];
       if (bias) gradients.push(g.node("BiasAddGrad", "d_bias", [dz], { T: F, ...NHWC }));
       if (!needInput) return { gradients };
@@ -150,27 +203,7 @@ export function backward(
         dInput: g.node("MaxPoolGrad", "d_max_pool", [input, layer.output, dz], poolAttrs(step)),
       };
     case "upSampling2d":
-      // Each input pixel was copied to a 2×2 block, so its gradient is the block's sum: 2×2 average pooling
-      // times 4 (exact in float32), which oneDNN runs on both cores; ResizeNearestNeighborGrad, the gradient
-      // TensorFlow's Python uses, runs on one (in a graph, batch 256, 28×28×32: 12.5 -> 4.6 ms).
-      return {
-        gradients: [],
-        dInput: g.node(
-          "Mul",
-          "d_up_sampling",
-          [
-            g.node("AvgPool", "block_mean", [dz], {
-              T: F,
-              ksize: { ints: [1, 2, 2, 1] },
-              strides: { ints: [1, 2, 2, 1] },
-              padding: { string: "VALID" },
-              ...NHWC,
-            }),
-            g.constant("block_size", 4),
-          ],
-          T,
-        ),
-      };
+      return { gradients: [], dInput: upSamplingGradient(g, dz) };
   }
 }
 

@@ -44,6 +44,7 @@ export * from "./weights";
 export * from "./pca";
 export * from "./lossScale";
 export { setFastTraining } from "./fastTraining";
+export { kernelTimings, type KernelTiming } from "./graphKernels";
 export * from "./fastTrainingLevers";
 
 // In a notebook, tslab's output messages must never be lost to a busy socket (see kernel.ts).

@@ -5,6 +5,7 @@ import { describe, test } from "node:test";
 import { beforeVariants, leverVariants, parseBenchArgs } from "../../scripts/bench.js";
 import {
   goalLine,
+  kernelTable,
   limitTable,
   ratioTable,
   runsTable,
@@ -40,6 +41,7 @@ describe("bench arguments", () => {
       levers: false,
       before: false,
       lessons: false,
+      kernels: false,
     });
     assert.deepEqual(parseBenchArgs(["--epochs", "5", "--models", "conv, dense", "--keras"]).models, [
       "conv",
@@ -120,6 +122,29 @@ describe("bench tables", () => {
       /\| dense \| tfjs-node \| 2\.25 +\| 1\.50 +\| 1\.50x \| 2\.00x +\| 0\.1400 +\| 0\.1372 +\| 2\.0 % +\|/,
     );
   });
+});
+
+test("the kernel table: each spot's two forms, their ratio and how far apart their results are", () => {
+  const table = kernelTable([
+    {
+      spot: "Conv2D to one channel",
+      shapes: "28×28×32",
+      usual: "Conv2D",
+      usualMs: 16,
+      ours: "depthwise + channel sum",
+      oursMs: 8,
+      difference: 3.2e-7,
+    },
+  ]);
+  assert.match(
+    table,
+    /^\| spot +\| shapes +\| usual kernel \| usual ms \| graph path's form +\| form ms \| form \/ usual/,
+  );
+  assert.match(
+    table,
+    /\| Conv2D to one channel \| 28×28×32 \| Conv2D +\| +16\.00 \| depthwise \+ channel sum \| +8\.00 \| +0\.50x \| +3\.2e-7 \|/,
+  );
+  assert.throws(() => parseBenchArgs(["--kernels", "--keras"]), /--kernels must be alone/);
 });
 
 test("the goal line: met or missed per model, by the default row, with what missed", () => {

@@ -67,7 +67,12 @@ describe("the committed guide", () => {
     assert.ok(names.length > 0, "bench/RESULTS.md shows at least one recorded run");
     const expected = await withResultsTable(results, readSources(), BENCH_RESULTS);
     for (const name of names) {
-      assert.match(sectionOf(results, name) ?? "", /\| model +\| impl +\|/, `${name}: its runs table`);
+      // A run's table: models' runs, lessons' times (--lessons) or kernels (--kernels).
+      assert.match(
+        sectionOf(results, name) ?? "",
+        /\| (model +\| impl|lesson|spot) +\|/,
+        `${name}: its table`,
+      );
       assert.equal(
         sectionOf(results, name),
         sectionOf(expected, name),
