@@ -10,6 +10,7 @@ import { setFastTraining } from "ae-shared";
 import { installFastAdam, uninstallFastAdam } from "ae-shared/internal/fastAdam";
 import { installFastGradients, uninstallFastGradients } from "ae-shared/internal/fastGradients";
 import { installFastLoss, uninstallFastLoss } from "ae-shared/internal/fastLoss";
+import { installGraphFit, uninstallGraphFit } from "ae-shared/internal/graphFit";
 import { FENCES, fenceHolds, fenceNotice, installedVersion } from "ae-shared/internal/overrides";
 import { ROOT } from "../scripts/project.js";
 
@@ -113,6 +114,16 @@ describe("the training levers on a faked version leave tfjs's own code in place"
     assert.match(skipped(warnings)[0]?.message ?? "", /@tensorflow\/tfjs-core 4\.22\.0, none found/);
     installFastGradients();
     assert.notEqual(tf.getGradient("Relu")?.gradFunc, stock, "installs on the right version");
+  });
+
+  test("the graph path", async () => {
+    uninstallGraphFit();
+    const stock = tf.LayersModel.prototype.fit;
+    const warnings = await warningsOf(() => installGraphFit(() => "4.23.0"));
+    assert.equal(tf.LayersModel.prototype.fit, stock);
+    assert.match(skipped(warnings)[0]?.message ?? "", /@tensorflow\/tfjs-layers 4\.22\.0, found 4\.23\.0/);
+    installGraphFit();
+    assert.notEqual(tf.LayersModel.prototype.fit, stock, "installs on the right version");
   });
 });
 
