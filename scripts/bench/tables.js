@@ -283,7 +283,7 @@ export function recordedRunSection({ machine, options, results, lessons, kernels
         : [
             runsTable(results),
             ...(results.some((r) => r.impl === "keras") ? ["", ratioTable(results)] : []),
-            ...(goalLine(results) ? ["", goalLine(results)] : []),
+            ...[goalLine(results)].filter(Boolean).flatMap((line) => ["", line]),
             "",
             limitTable(results),
             "",
