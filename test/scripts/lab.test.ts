@@ -77,7 +77,7 @@ describe("npm start's JupyterLab", () => {
     const code = 'import * as tf from "@tensorflow/tfjs-node";\nconsole.log(`backend=${tf.getBackend()}`);';
     const run = spawnSync(
       join(VENV_BIN, "python"),
-      [join(ROOT, "test", "support", "run_on_server.py"), base, token, "tslab", code],
+      [join(ROOT, "scripts", "run_on_server.py"), base, token, "tslab", code],
       { env: jupyterEnv(), encoding: "utf8", timeout: 120_000 },
     );
     assert.equal(run.status, 0, run.stderr);
