@@ -8,6 +8,7 @@
 //   5 every saved model of weights/ loads into the model its lesson builds
 // Chinese, as teachers read first; `--en` in English. `--only 1,5` runs some checks (JupyterLab and Chromium
 // start only for the checks that need them). What it writes goes to dist/doctor/ (ignored by git).
+import { recordCheckTime } from "./checkTimes.js";
 import { UNITS, duration } from "./durations.js";
 import { STEPS } from "./setup/runner.js";
 
@@ -124,7 +125,10 @@ for (const check of chosen) {
       .catch(() => {});
 }
 await stopAll();
-const time = duration((Date.now() - started) / 1000, UNITS[plain.currentLanguage()]);
+const seconds = (Date.now() - started) / 1000;
+const time = duration(seconds, UNITS[plain.currentLanguage()]);
+// With AE_RECORD=1, a whole run that passed is recorded for README and the guide (scripts/checkTimes.js).
+if (failed === 0 && only === undefined) recordCheckTime("npm run doctor", seconds);
 process.stdout.write(
   failed === 0
     ? say(

@@ -142,6 +142,16 @@ const TENSORFLOW_LOAD_LINES = [
 ];
 
 /**
+ * `text` without TensorFlow's two start-up lines.
+ * @param {string} text
+ */
+export const withoutTensorflowLoadLines = (text) =>
+  text
+    .split(/(?<=\n)/)
+    .filter((line) => !TENSORFLOW_LOAD_LINES.some((pattern) => pattern.test(line.replace(/\n$/, ""))))
+    .join("");
+
+/**
  * Copies a child's stderr to this process's, line by line, without TensorFlow's two start-up lines; every
  * other line passes unchanged, and a line without its end yet (a prompt) is shown if nothing follows within
  * 100 ms. Returns a function to call when the child has closed: it writes what is left.

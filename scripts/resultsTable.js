@@ -18,7 +18,7 @@ import { recordedRunSection } from "./bench/tables.js";
 import { duration, durationRange } from "./durations.js";
 import { NOTEBOOKS, ROOT, lessonNames } from "./project.js";
 import { markers, replaceSection, sectionOf } from "./markedSections.js";
-import { README, lessonTimes, setupSteps } from "./readmeTables.js";
+import { README, checkTimes, lessonTimes, nodeLines, setupSteps } from "./readmeTables.js";
 
 export { markers, replaceSection, sectionOf };
 
@@ -192,6 +192,8 @@ export const SECTIONS = {
   "results-table": resultsTable,
   "lesson-times": lessonTimes,
   "setup-steps": (/** @type {Sources} */ sources) => setupSteps(sources.steps),
+  "node-lines": () => nodeLines(),
+  "check-times": () => checkTimes(),
 };
 
 /**

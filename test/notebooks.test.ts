@@ -1,3 +1,4 @@
+// Test tier: line (CI runs it on every Node.js line: .ci/run).
 // The lessons: committed clean and faithful to the course (01-04) or to what 05 sets out to show, and executed
 // headless in a real tslab kernel.
 import { pathToFileURL } from "node:url";
@@ -240,6 +241,15 @@ function withRerun(notebook: Notebook): Notebook {
 const LESSON_OUTPUT = join(ROOT, "test", ".output", "lessons");
 
 /**
+ * On the other Node.js lines CI runs (scripts/tests.js --line) each notebook runs once: the second pass that
+ * counts tensors, the damaged weights and 05's WebGL page check what no Node.js version changes, and the whole
+ * suite runs them. CI's time on 2 cores stays within its budget so.
+ */
+const LINE_TIER = process.env.AE_TEST_TIER === "line";
+const WHOLE_SUITE_ONLY =
+  LINE_TIER && "the whole suite runs it (npm test); nothing here depends on the Node.js line";
+
+/**
  * Executes a lesson headless at SMALL settings (and `env`), then re-runs its code cells (withRerun), into
  * test/.output/lessons/<name>.executed.ipynb. Checks that every code cell of the first pass ran (each shows
  * something; a silently aborted cell shows nothing) with the small settings; returns that pass's outputs.
@@ -252,7 +262,7 @@ async function executeSmall(
   mkdirSync(LESSON_OUTPUT, { recursive: true });
   const input = join(LESSON_OUTPUT, `${name}.rerun.ipynb`);
   const lessonNotebook = read(lesson);
-  writeFileSync(input, JSON.stringify(withRerun(lessonNotebook), null, 1));
+  writeFileSync(input, JSON.stringify(LINE_TIER ? lessonNotebook : withRerun(lessonNotebook), null, 1));
   const executed = await executeNotebook(input, join(LESSON_OUTPUT, `${name}.executed.ipynb`), {
     env: { ...SMALL, ...env },
   });
@@ -265,8 +275,9 @@ async function executeSmall(
   return { executed, outputs: firstPass.flatMap(outputsOf), text };
 }
 
-/** The second pass over every code cell left the tensor count where it was. */
+/** The second pass over every code cell left the tensor count where it was (the whole suite's run has one). */
 function assertTensorCountKept(executed: Notebook): void {
+  if (LINE_TIER) return;
   const counts = /tensor count: (\d+) -> (\d+)/.exec(stdoutOf(executed));
   assert.ok(counts, "the count was printed");
   assert.equal(counts[2], counts[1], `tensor count after re-running every cell: ${counts[0]}`);
@@ -440,39 +451,43 @@ describe("the answer notebooks (notebooks/answers/), executed headless with AE_E
   }
 });
 
-describe("AE_WEIGHTS=1 with a damaged saved-weights file: the lesson goes on and trains", () => {
-  test("01-dense, its weights.bin cut short: the optional cell names the file and the fix, the training cell trains", async () => {
-    // A copy of weights/ (AE_WEIGHTS_DIR) under a folder with a space and Chinese, dense's weights cut short.
-    const dir = mkdtempSync(join(tmpdir(), "ae 课程 weights-"));
-    try {
-      cpSync(join(ROOT, "weights"), dir, { recursive: true });
-      const bin = join(dir, "dense", "weights.bin");
-      truncateSync(bin, 100_001);
-      const { executed, outputs, text } = await executeSmall(
-        "01-dense",
-        { AE_WEIGHTS: "1", AE_WEIGHTS_DIR: dir },
-        "01-dense.damaged-weights",
-      );
-      assert.ok(
-        text.includes(
-          `保存的权重文件 ${printablePath(bin)} 只有 100001 字节，model.json 列出的权重却有 203968 字节`,
-        ),
-        text,
-      );
-      assert.match(text, /恢复办法：在课程包的文件夹里运行 `git checkout -- weights`.*`npm run weights`/);
-      assert.match(text, /\n没有加载保存的权重“dense”：下面的训练单元照常训练这个模型。\n/);
-      assert.doesNotMatch(text, /已加载训练好的权重|RangeError|Cannot find name/);
-      // Trained: the fit's progress line and live chart, and its losses printed.
-      const progress = outputs.filter((o) => /^第 1\/1 轮\n8\/8 \[=+\] - /.test(dataOf(o, "text/plain")));
-      assert.equal(progress.length, 1, "one fit");
-      assert.equal(outputs.filter((o) => dataOf(o, "text/html").includes("loss（每一批）")).length, 1);
-      assert.match(text, /最终 loss = 0\.\d{4}，val_loss = 0\.\d{4}/);
-      assertTensorCountKept(executed);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
+describe(
+  "AE_WEIGHTS=1 with a damaged saved-weights file: the lesson goes on and trains",
+  { skip: WHOLE_SUITE_ONLY },
+  () => {
+    test("01-dense, its weights.bin cut short: the optional cell names the file and the fix, the training cell trains", async () => {
+      // A copy of weights/ (AE_WEIGHTS_DIR) under a folder with a space and Chinese, dense's weights cut short.
+      const dir = mkdtempSync(join(tmpdir(), "ae 课程 weights-"));
+      try {
+        cpSync(join(ROOT, "weights"), dir, { recursive: true });
+        const bin = join(dir, "dense", "weights.bin");
+        truncateSync(bin, 100_001);
+        const { executed, outputs, text } = await executeSmall(
+          "01-dense",
+          { AE_WEIGHTS: "1", AE_WEIGHTS_DIR: dir },
+          "01-dense.damaged-weights",
+        );
+        assert.ok(
+          text.includes(
+            `保存的权重文件 ${printablePath(bin)} 只有 100001 字节，model.json 列出的权重却有 203968 字节`,
+          ),
+          text,
+        );
+        assert.match(text, /恢复办法：在课程包的文件夹里运行 `git checkout -- weights`.*`npm run weights`/);
+        assert.match(text, /\n没有加载保存的权重“dense”：下面的训练单元照常训练这个模型。\n/);
+        assert.doesNotMatch(text, /已加载训练好的权重|RangeError|Cannot find name/);
+        // Trained: the fit's progress line and live chart, and its losses printed.
+        const progress = outputs.filter((o) => /^第 1\/1 轮\n8\/8 \[=+\] - /.test(dataOf(o, "text/plain")));
+        assert.equal(progress.length, 1, "one fit");
+        assert.equal(outputs.filter((o) => dataOf(o, "text/html").includes("loss（每一批）")).length, 1);
+        assert.match(text, /最终 loss = 0\.\d{4}，val_loss = 0\.\d{4}/);
+        assertTensorCountKept(executed);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  },
+);
 
 describe("05-pca: the autoencoders of 01-03 against PCA, and a 2-D map", () => {
   const browser = useChromium();
@@ -619,22 +634,25 @@ describe("05-pca: the autoencoders of 01-03 against PCA, and a 2-D map", () => {
     assertTensorCountKept(executed);
   });
 
-  test("exported and opened offline in Chromium, both maps draw their 10,000 points with WebGL", async () => {
-    const html = toHtml(executedPath, LESSON_OUTPUT);
-    const { page, blocked } = await openOffline(browser(), pathToFileURL(html).href);
-    // The live loss chart, then the two maps; and the same again from the re-run pass over every cell.
-    const charts = page.locator(".ae-chart");
-    await charts.nth(2).locator("canvas").first().waitFor({ state: "attached", timeout: 30_000 });
-    assert.equal(await charts.count(), 6);
-    const maps = { nth: (i: number) => charts.nth(i + 1) };
-    const boxes = await Promise.all([0, 1].map((i) => maps.nth(i).boundingBox()));
-    assert.ok(boxes[0] && boxes[1] && boxes[0].y === boxes[1].y && boxes[0].x < boxes[1].x, "side by side");
-    await page.waitForTimeout(1000); // WebGL draws on the next animation frames
-    for (const i of [0, 1]) {
-      // Colourful pixels in the plot: the digits' points (plotly's palette), not the grey axes or black text.
-      const shot = (await maps.nth(i).locator(".main-svg").first().screenshot()).toString("base64");
-      // Counted in the page (the test has no PNG decoder): the screenshot drawn on a 2-D canvas.
-      const coloured = (await page.evaluate(`(async () => {
+  test(
+    "exported and opened offline in Chromium, both maps draw their 10,000 points with WebGL",
+    { skip: WHOLE_SUITE_ONLY },
+    async () => {
+      const html = toHtml(executedPath, LESSON_OUTPUT);
+      const { page, blocked } = await openOffline(browser(), pathToFileURL(html).href);
+      // The live loss chart, then the two maps; and the same again from the re-run pass over every cell.
+      const charts = page.locator(".ae-chart");
+      await charts.nth(2).locator("canvas").first().waitFor({ state: "attached", timeout: 30_000 });
+      assert.equal(await charts.count(), 6);
+      const maps = { nth: (i: number) => charts.nth(i + 1) };
+      const boxes = await Promise.all([0, 1].map((i) => maps.nth(i).boundingBox()));
+      assert.ok(boxes[0] && boxes[1] && boxes[0].y === boxes[1].y && boxes[0].x < boxes[1].x, "side by side");
+      await page.waitForTimeout(1000); // WebGL draws on the next animation frames
+      for (const i of [0, 1]) {
+        // Colourful pixels in the plot: the digits' points (plotly's palette), not the grey axes or black text.
+        const shot = (await maps.nth(i).locator(".main-svg").first().screenshot()).toString("base64");
+        // Counted in the page (the test has no PNG decoder): the screenshot drawn on a 2-D canvas.
+        const coloured = (await page.evaluate(`(async () => {
         const image = new Image();
         image.src = "data:image/png;base64,${shot}";
         await image.decode();
@@ -649,9 +667,10 @@ describe("05-pca: the autoencoders of 01-03 against PCA, and a 2-D map", () => {
         }
         return count;
       })()`)) as number;
-      assert.ok(coloured > 2000, `map ${i}: ${coloured} coloured pixels`);
-    }
-    assert.deepEqual(blocked, [], "nothing fetched");
-    await page.context().close();
-  });
+        assert.ok(coloured > 2000, `map ${i}: ${coloured} coloured pixels`);
+      }
+      assert.deepEqual(blocked, [], "nothing fetched");
+      await page.context().close();
+    },
+  );
 });

@@ -12,6 +12,8 @@ import { installFastGradients, uninstallFastGradients } from "ae-shared/internal
 import { installFastLoss, uninstallFastLoss } from "ae-shared/internal/fastLoss";
 import { installGraphFit, uninstallGraphFit } from "ae-shared/internal/graphFit";
 import { FENCES, fenceHolds, fenceNotice, installedVersion } from "ae-shared/internal/overrides";
+import { NODEPLOTLIB_VERSION } from "../scripts/setup/offlineNodeplotlib.js";
+import { TFJS_NODE_VERSION } from "../scripts/setup/tfjsNodeUtil.js";
 import { ROOT } from "../scripts/project.js";
 
 /** The warnings `body` emits, as the process reports them (emitWarning delivers them on a later tick). */
@@ -125,6 +127,11 @@ describe("the training levers on a faked version leave tfjs's own code in place"
     installGraphFit();
     assert.notEqual(tf.LayersModel.prototype.fit, stock, "installs on the right version");
   });
+});
+
+test("set-up's edits of other packages are fenced to the versions FENCES names", () => {
+  assert.equal(TFJS_NODE_VERSION, FENCES.tfjsNodeUtil.version);
+  assert.equal(NODEPLOTLIB_VERSION, FENCES.offlineNodeplotlib.version);
 });
 
 test("ARCHITECTURE.md's Overrides table lists every fence with its package and version", () => {

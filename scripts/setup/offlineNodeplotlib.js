@@ -15,7 +15,7 @@ const PLOTLY_FROM_CDN = /<script\b[^>]*\bsrc="https:\/\/cdn\.plot\.ly\/[^"]+"[^>
 const PLOTLY_FROM_PAGE = '<script type="text/javascript" src="plotly.min.js" defer></script>';
 
 /** The nodeplotlib whose page the step edits (fenced: ARCHITECTURE.md, "Overrides"). */
-const NODEPLOTLIB_VERSION = "1.1.2";
+export const NODEPLOTLIB_VERSION = "1.1.2";
 const nodeplotlibVersion = () =>
   JSON.parse(readIfExists(join(NODE_MODULES, "nodeplotlib", "package.json")) ?? "{}").version;
 /** Records that another nodeplotlib was found and its own page left as it is. */

@@ -1,10 +1,11 @@
 // @ts-check
-// Set-up's steps in order and the runner that takes a checkout through them, to: npm packages installed, a
+// Set-up's steps in order and the runner that takes a checkout through them, to: npm packages installed (tfjs-node
+// edited for today's Node.js), a
 // Python venv with pinned JupyterLab, native TensorFlow under @tensorflow/tfjs-node, the tslab kernel registered
 // in the venv, the shared library built, nodeplotlib's page made to work offline, and a headless Chromium where
 // the machine has none. Each step first says whether it is already done; a second run only checks (a few
 // seconds). The command line is scripts/setup.js.
-import { CHECKS } from "./machine.js";
+import { CHECKS, checkNodeVersion } from "./machine.js";
 import { SetupError, log } from "./common.js";
 import { headlessChromium } from "./headlessChromium.js";
 import { nativeTensorflow } from "./nativeTensorflow.js";
@@ -13,6 +14,7 @@ import { offlineNodeplotlib } from "./offlineNodeplotlib.js";
 import { pythonVenv } from "./pythonVenv.js";
 import { checkRoom, freeBytesAt, noSpaceInStep } from "./room.js";
 import { sharedLibrary } from "./sharedLibrary.js";
+import { tfjsNodeUtil } from "./tfjsNodeUtil.js";
 import { tslabKernel } from "./tslabKernel.js";
 
 /**
@@ -22,6 +24,7 @@ import { tslabKernel } from "./tslabKernel.js";
 
 export const STEPS = [
   nodeModules,
+  tfjsNodeUtil,
   pythonVenv,
   nativeTensorflow,
   tslabKernel,
@@ -31,11 +34,20 @@ export const STEPS = [
 ];
 
 /**
- * Plans, checks the machine for what the pending steps need (tools and disk space), then runs them.
- * @param {{env?: NodeJS.ProcessEnv, steps?: Step[], freeBytes?: (path: string) => number}} [options]
+ * Checks Node.js, plans, checks the machine for what the pending steps need (tools and disk space), then runs
+ * them.
+ * @param {{env?: NodeJS.ProcessEnv, steps?: Step[], freeBytes?: (path: string) => number, nodeVersion?: string}}
+ *   [options]
  */
-export async function setup({ env = process.env, steps = STEPS, freeBytes = freeBytesAt } = {}) {
+export async function setup({
+  env = process.env,
+  steps = STEPS,
+  freeBytes = freeBytesAt,
+  nodeVersion = process.versions.node,
+} = {}) {
   const started = Date.now();
+  // Every time, even with every step done: a checkout set up under one Node may be started under another.
+  checkNodeVersion(nodeVersion);
   // Check the machine for everything the pending steps need before any of them runs: a missing compiler
   // is reported before minutes of downloads.
   /** @type {Set<Requirement>} */

@@ -18,7 +18,10 @@ export interface Fence {
   without: string;
 }
 
-/** Every override of the library, by the module that installs it. */
+/**
+ * Every override of the library, by the module that installs it; and set-up's edits of other packages' files
+ * (scripts/setup/), fenced alike by the step that makes them, listed here so that a package update is caught.
+ */
 export const FENCES = {
   queueKernelSends: {
     what: "kernel.ts's queue in front of zeromq's Publisher.send",
@@ -62,6 +65,18 @@ export const FENCES = {
     pkg: "@tensorflow/tfjs-layers",
     version: "4.22.0",
     without: "training runs one tfjs-node call per op, slower",
+  },
+  tfjsNodeUtil: {
+    what: "set-up's edit of tfjs-node's util.isNullOrUndefined and util.isArray calls (scripts/setup/tfjsNodeUtil.js)",
+    pkg: "@tensorflow/tfjs-node",
+    version: "4.22.0",
+    without: "training fails on Node.js 23 and newer, and Node.js 22 warns on stderr",
+  },
+  offlineNodeplotlib: {
+    what: "set-up's edit of nodeplotlib's page to load plotly.js without a CDN (scripts/setup/offlineNodeplotlib.js)",
+    pkg: "nodeplotlib",
+    version: "1.1.2",
+    without: "`npm run lesson` charts need the internet",
   },
   chartWindow: {
     what: "chartWindow.ts's PlotsService.readBuffer that reads each plot once",

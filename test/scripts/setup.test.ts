@@ -112,7 +112,12 @@ describe("machine checks name what is missing and how to fix it", () => {
 
   test("no Node.js headers", () => {
     assertSetupError(
-      () => CHECKS.nodeHeaders({ ...process.env, npm_config_nodedir: join(scratch, "nowhere") }),
+      // A Node whose folder has no headers (as Debian's nodejs without libnode-dev), and npm's nodedir wrong too.
+      () =>
+        CHECKS.nodeHeaders(
+          { ...process.env, npm_config_nodedir: join(scratch, "nowhere") },
+          join(scratch, "bare-node", "bin", "node"),
+        ),
       /Node\.js's C headers were not found under .*nowhere\/include\/node/,
       /npm config set nodedir/,
     );

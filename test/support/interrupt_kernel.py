@@ -2,9 +2,13 @@
 
 Usage: interrupt_kernel.py CWD   (run with the environment of scripts/project.js jupyterEnv())
 Starts the `tslab` kernel in CWD, trains a small dense model on MNIST with progressBar() from "ae-shared",
-interrupts it after two epochs, then checks that nothing trains in the background, that the model can be
+interrupts it in its third epoch, then checks that nothing trains in the background, that the model can be
 evaluated, and that later interrupts still work. Prints one JSON object with what it saw; the TS test
-(test/progress.test.ts) asserts on it. Kernel messages are matched to each request by parent msg_id.
+(test/interrupt.test.ts) asserts on it. Kernel messages are matched to each request by parent msg_id.
+
+Nothing here races the machine's speed: the training holds at a chosen batch (HOLD) until the interrupt has
+stopped it, and the driver sends SIGINT only once the kernel says it holds, so a CPU three times faster, or a
+busy one, sees the same epochs and batches.
 """
 import json
 import sys
@@ -21,11 +25,27 @@ const hidden = tf.layers.dense({ units: 32, activation: "relu" }).apply(input) a
 const output = tf.layers.dense({ units: 784, activation: "sigmoid" }).apply(hidden) as tf.SymbolicTensor;
 const model = tf.model({ inputs: input, outputs: output });
 model.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
-// Wall-clock end time of every batch, to compare with when the driver sent SIGINT.
+// Wall-clock end time of every batch, to compare with when the driver sent SIGINT. At the batch `holdAt` names,
+// training waits (as a slow batch would) until the interrupt has asked fit to stop: see HOLD.
 const batchEnds: number[] = [];
-const counter = new tf.CustomCallback({ onBatchEnd: async () => { batchEnds.push(Date.now()); } });
+// An object, changed in place: a later cell cannot assign a top-level variable of this one.
+const holdAt = { epoch: -1, batch: -1 };
+let epochNow = 0;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const counter = new tf.CustomCallback({
+  onEpochBegin: async (epoch) => { epochNow = epoch; },
+  onBatchEnd: async (batch) => {
+    batchEnds.push(Date.now());
+    if (epochNow !== holdAt.epoch || batch !== holdAt.batch) return;
+    console.log("holding");
+    while (!model.stopTraining) await sleep(5);
+  },
+});
 console.log("setup done");
 """
+
+# Where the next training waits for the interrupt (0-based epoch and batch).
+HOLD = "holdAt.epoch = %d;\nholdAt.batch = %d;"
 
 # Far more epochs than the test waits for: only an interrupt ends it.
 TRAIN = """
@@ -52,7 +72,10 @@ evalLoss.dispose();
 # guardInterrupts must refuse to add a SIGINT listener in a cell's synchronous part (it would kill the kernel).
 GUARD_TOO_EARLY = 'import { guardInterrupts } from "ae-shared";\nguardInterrupts(model);'
 
-SLEEP = 'await new Promise((resolve) => setTimeout(resolve, 60000));\nconsole.log("the sleep was not interrupted");'
+SLEEP = (
+    'console.log("sleeping");\n'
+    'await new Promise((resolve) => setTimeout(resolve, 60000));\nconsole.log("the sleep was not interrupted");'
+)
 
 
 class Cell:
@@ -110,21 +133,39 @@ class Cell:
 
 
 def run(kc, code, timeout=120):
-    return Cell(kc, code).finish(timeout)
+    """Runs a cell. tslab aborts the requests that reach it within 200 ms of a failed cell: those are sent again."""
+    for _ in range(20):
+        cell = Cell(kc, code).finish(timeout)
+        if cell.status != "abort":
+            return cell
+        time.sleep(0.5)
+    raise RuntimeError(f"tslab kept aborting {code!r}")
 
 
-def train_and_interrupt(km, kc, wait_for):
-    """Starts TRAIN, sends SIGINT once the live output shows `wait_for`, returns (cell, interrupt time ms)."""
-    cell = Cell(kc, TRAIN)
-    deadline = time.time() + 120
-    while cell.text is None or wait_for not in cell.text:
-        if cell.idle or time.time() > deadline:
-            raise RuntimeError(f"training never showed {wait_for!r}: {cell.report()}")
-        cell.poll(0.05)
-    interrupted_at = time.time() * 1000
-    km.interrupt_kernel()
-    cell.finish()
-    return cell, interrupted_at
+def interrupt_when(km, kc, code, marker, timeout=300):
+    """Starts `code` and sends SIGINT once its stdout shows `marker`; returns (cell, interrupt time in ms)."""
+    for _ in range(20):
+        cell = Cell(kc, code)
+        deadline = time.time() + timeout
+        while marker not in cell.stdout and not cell.idle:
+            if time.time() > deadline:
+                raise RuntimeError(f"the cell never printed {marker!r}: {cell.report()}")
+            cell.poll(0.05)
+        if marker in cell.stdout:
+            interrupted_at = time.time() * 1000
+            km.interrupt_kernel()
+            return cell.finish(), interrupted_at
+        cell.finish()
+        if cell.status != "abort":
+            raise RuntimeError(f"the cell ended without printing {marker!r}: {cell.report()}")
+        time.sleep(0.5)  # aborted after a failed cell (see run): send it again
+    raise RuntimeError(f"tslab kept aborting {code!r}")
+
+
+def train_and_interrupt(km, kc, epoch, batch):
+    """Trains until the hold at (epoch, batch), interrupts there; returns (cell, interrupt time in ms)."""
+    run(kc, HOLD % (epoch, batch))
+    return interrupt_when(km, kc, TRAIN, "holding\n")
 
 
 def main():
@@ -139,7 +180,7 @@ def main():
         result["setup"] = run(kc, SETUP).report()
         result["listenersBefore"] = json.loads(run(kc, LISTENERS).stdout)
 
-        cell, interrupted_at = train_and_interrupt(km, kc, "Epoch 3/")
+        cell, interrupted_at = train_and_interrupt(km, kc, 2, 5)
         result["train"] = cell.report()
         result["interruptedAt"] = interrupted_at
 
@@ -153,16 +194,10 @@ def main():
         result["evaluate"] = run(kc, EVALUATE).report()
 
         # The guard can be taken again, and tslab's own interrupt works once training is over.
-        cell, _ = train_and_interrupt(km, kc, "/128 [")
+        cell, _ = train_and_interrupt(km, kc, 0, 5)
         result["train2"] = cell.report()
         result["guardTooEarly"] = run(kc, GUARD_TOO_EARLY).report()
-        time.sleep(0.5)
-        sleeper = Cell(kc, SLEEP)
-        time.sleep(1)
-        km.interrupt_kernel()
-        result["sleep"] = sleeper.finish(30).report()
-        # tslab aborts requests that arrive within 200 ms of a failed cell.
-        time.sleep(0.5)
+        result["sleep"] = interrupt_when(km, kc, SLEEP, "sleeping\n")[0].report()
         result["after"] = run(kc, 'console.log("still alive");').report()
         result["alive"] = km.is_alive()
         kc.stop_channels()
