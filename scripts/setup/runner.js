@@ -5,6 +5,7 @@
 // in the venv, the shared library built, nodeplotlib's page made to work offline, and a headless Chromium where
 // the machine has none. Each step first says whether it is already done; a second run only checks (a few
 // seconds). The command line is scripts/setup.js.
+import { NODE_LINES, listText } from "../nodeLines.js";
 import { CHECKS, checkNodeVersion } from "./machine.js";
 import { SetupError, log } from "./common.js";
 import { headlessChromium } from "./headlessChromium.js";
@@ -48,6 +49,7 @@ export async function setup({
   const started = Date.now();
   // Every time, even with every step done: a checkout set up under one Node may be started under another.
   checkNodeVersion(nodeVersion);
+  log(`setup: Node.js ${nodeVersion}, a tested line (${listText(NODE_LINES.map((line) => line.major))})`);
   // Check the machine for everything the pending steps need before any of them runs: a missing compiler
   // is reported before minutes of downloads.
   /** @type {Set<Requirement>} */

@@ -329,6 +329,12 @@ describe("the set-up this checkout has", () => {
     for (const step of STEPS)
       assert.match(result.stdout, new RegExp(`setup: ${step.name.replace(/[()]/g, "\\$&")}: ready`));
     assert.doesNotMatch(result.stdout, /installing/);
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `^setup: Node\\.js ${process.versions.node.replace(/\./g, "\\.")}, a tested line \\(20, 22, 24 and 26\\)\n`,
+      ),
+    );
   });
 
   test("tfjs-node runs on native TensorFlow in a fresh process", () => {
