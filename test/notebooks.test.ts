@@ -647,12 +647,11 @@ describe("05-pca: the autoencoders of 01-03 against PCA, and a 2-D map", () => {
       const maps = { nth: (i: number) => charts.nth(i + 1) };
       const boxes = await Promise.all([0, 1].map((i) => maps.nth(i).boundingBox()));
       assert.ok(boxes[0] && boxes[1] && boxes[0].y === boxes[1].y && boxes[0].x < boxes[1].x, "side by side");
-      await page.waitForTimeout(1000); // WebGL draws on the next animation frames
-      for (const i of [0, 1]) {
-        // Colourful pixels in the plot: the digits' points (plotly's palette), not the grey axes or black text.
+      /** Colourful pixels in map i: the digits' points (plotly's palette), not the grey axes or black text. */
+      const colouredPixels = async (i: number) => {
         const shot = (await maps.nth(i).locator(".main-svg").first().screenshot()).toString("base64");
         // Counted in the page (the test has no PNG decoder): the screenshot drawn on a 2-D canvas.
-        const coloured = (await page.evaluate(`(async () => {
+        return (await page.evaluate(`(async () => {
         const image = new Image();
         image.src = "data:image/png;base64,${shot}";
         await image.decode();
@@ -667,6 +666,14 @@ describe("05-pca: the autoencoders of 01-03 against PCA, and a 2-D map", () => {
         }
         return count;
       })()`)) as number;
+      };
+      for (const i of [0, 1]) {
+        // WebGL draws on later animation frames, later still on a busy machine: looked at until drawn, or 30 s.
+        let coloured = await colouredPixels(i);
+        for (const end = Date.now() + 30_000; coloured <= 2000 && Date.now() < end;) {
+          await page.waitForTimeout(250);
+          coloured = await colouredPixels(i);
+        }
         assert.ok(coloured > 2000, `map ${i}: ${coloured} coloured pixels`);
       }
       assert.deepEqual(blocked, [], "nothing fetched");

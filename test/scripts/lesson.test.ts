@@ -107,7 +107,7 @@ describe("npm run lesson, headless (CI): every lesson runs to its end and exits"
       // Keras's line, redrawn in place with "\r" while the epoch runs.
       assert.match(
         out,
-        /第 1\/1 轮\n(?:\r[^\r\n]*)*\r8\/8 \[=+\] - \d+s \d+ms\/批 - loss: 0\.\d{4} - val_loss: 0\.\d{4}\n/,
+        /第 1\/1 轮\n(?:\r[^\r\n]*)*\r8\/8 \[=+\] - \d+s \d+(s|ms|us)\/批 - loss: 0\.\d{4} - val_loss: 0\.\d{4}\n/,
       );
       // Nothing on stderr: no warning (Node 22 once warned of tfjs-node's util calls), and TensorFlow's own
       // start-up lines left out.
