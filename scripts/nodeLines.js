@@ -20,7 +20,7 @@ export const NODE_LINES = [
     integrity:
       "sha512-PeHQM8wAdmHtZA1mBocygZxs5LiUWtsJezQTkBd0iY987KpGrD1O2tVEydvMZiuXceRanxt7rjTnDEBwOPujoQ==",
     status: "end of life since April 2026; still tested",
-    statusZh: "2026 年 4 月已停止维护，仍然测试",
+    statusZh: "2026 年 4 月起停止维护，仍在测试",
   },
   {
     major: 22,

@@ -202,20 +202,32 @@ export function setupSteps(steps = STEPS) {
 export function nodeLines() {
   const majors = NODE_LINES.map((line) => line.major);
   const others = majors.filter((major) => major !== FULL_SUITE_LINE);
+  // Versions set-up refuses, as examples: the ones beside the newest line.
+  const newest = Math.max(...majors);
+  const refused = [newest - 1, newest + 1].filter((major) => !majors.includes(major));
   return [
     "| Node.js | 状态 status | CI 测试的版本 release CI runs |",
     "| --- | --- | --- |",
     ...NODE_LINES.map((line) => `| ${line.major} | ${line.statusZh} · ${line.status} | ${line.version} |`),
     "",
-    `课程包只在 Node.js ${listText(majors, "zh")} 上测试，推荐 ${RECOMMENDED.join(" 或 ")} LTS；` +
-      "安装时遇到其他版本（例如 25 或 27）会停下来，并说明要装哪个版本。" +
-      `每次提交，CI 在 ${FULL_SUITE_LINE} 上运行全部测试，在 ${listText(others, "zh")} 上各自从头安装，` +
+    `课程包只在 Node.js ${listText(majors, "zh")} 上测试，推荐 ${RECOMMENDED.join(" 或 ")} LTS：` +
+      `从 nodejs.org 下载安装，或者用 nvm 安装（\`nvm install ${RECOMMENDED.at(-1)}\`），` +
+      "再用 `node --version` 确认终端里的 `node` 就是它。" +
+      "`npm start`、`npm test` 等命令每次都先检查 Node.js 的版本，" +
+      `遇到其他版本（例如 ${listText(refused, "zh").replace(" 和 ", " 或 ")}）就停下来，` +
+      "打印 `setup failed: the lesson pack is tested on Node.js …`，下一行 `How to fix:` 说明要装哪个版本；" +
+      "装好以后再运行原来的命令即可。" +
+      `CI（\`.ci/run\`）在 ${FULL_SUITE_LINE} 上运行全部测试，在 ${listText(others, "zh")} 上各自从头安装，` +
       "再运行快速测试、以很小的设置执行每一课和每一本答案，并在浏览器里打开 JupyterLab。",
     "",
-    `The pack is tested on Node.js ${listText(majors)}; ${RECOMMENDED.join(" or ")} LTS is recommended. ` +
-      "Set-up stops on any other version (25 or 27, say) and names the ones to install. On every submission " +
+    `The pack is tested on Node.js ${listText(majors)}; ${RECOMMENDED.join(" or ")} LTS is recommended: ` +
+      `install it from nodejs.org or with nvm (\`nvm install ${RECOMMENDED.at(-1)}\`), and check with ` +
+      "`node --version` that it is the terminal's `node`. `npm start`, `npm test` and the other commands check " +
+      `Node.js first every time: on any other version (${listText(refused).replace(" and ", " or ")}, say) ` +
+      "they stop with `setup failed: the lesson pack is tested on Node.js …` and a `How to fix:` line naming " +
+      "the versions to install; install one and run the command again. " +
       `CI runs the whole suite on ${FULL_SUITE_LINE}, and on ${listText(others)} a fresh set-up, the unit ` +
-      "tier, every lesson and answer at small settings, and JupyterLab in a browser.",
+      "tier, every lesson and answer at small settings, and JupyterLab in a browser (`.ci/run`).",
     "",
     "本节由 `scripts/resultsTable.js` 根据 `scripts/nodeLines.js` 生成。Generated from `scripts/nodeLines.js`.",
   ].join("\n");
@@ -251,6 +263,10 @@ export function checkTimes(times = readCheckTimes()) {
     "| --- | --- |",
     `| \`npm run doctor\` | ${measured("npm run doctor", "zh")} · ${measured("npm run doctor", "en")} |`,
     `| \`npm test\`（测试部分 its tests） | ${measured("npm test", "zh")} · ${measured("npm test", "en")} |`,
+    "",
+    "两行都不含开头的安装检查（第一次运行还要加上安装的时间）；`npm test` 一行也不含类型、代码和格式检查。" +
+      "Neither row counts the set-up check before it (a first run adds set-up's time); the `npm test` row " +
+      "leaves out the type, lint and format checks too.",
     "",
     "本节由 `scripts/resultsTable.js` 根据 `results/checks.json` 生成（维护者带 `AE_RECORD=1` 运行这两条命令时记录）。" +
       "Generated from `results/checks.json`, which the two commands write when a maintainer runs them with " +

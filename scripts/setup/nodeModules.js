@@ -20,7 +20,10 @@ export const nodeModules = {
   ],
   done: () => readIfExists(LOCK_STAMP) === lockHash(),
   run(env) {
-    run("npm", ["ci", "--no-audit", "--no-fund"], {
+    // --ignore-scripts: no package's install script runs, whatever npm's version. npm 11 blocks them unless
+    // package.json's allowScripts lets them; npm 10 (Node 22's) runs them, and tfjs-node's downloads libtensorflow
+    // from storage.googleapis.com, which fails offline and where Google is blocked. Set-up does that step itself.
+    run("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts"], {
       env,
       what: "npm ci",
       fix: "check that the npm registry is reachable (npm ping) and that package-lock.json is committed.",
