@@ -12,8 +12,8 @@ import { CheckFailure, SETUP_FIX, say, seconds } from "./report.js";
  * @typedef {{base: string, token: string, port: number, log: () => string, stop: () => Promise<void>}} Lab
  */
 
-/** A free TCP port on 127.0.0.1. */
-function freePort() {
+/** A free TCP port on 127.0.0.1 (the tests take theirs here too). */
+export function freePort() {
   return /** @type {Promise<number>} */ (
     new Promise((resolve, reject) => {
       const server = createServer();

@@ -1,15 +1,2 @@
-import { createServer } from "node:net";
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
+// A free TCP port on 127.0.0.1, as the doctor finds one for its JupyterLab.
+export { freePort } from "../../scripts/doctor/lab.js";
