@@ -4,7 +4,8 @@
 // 1. No measured number typed by hand: every number that looks measured (a decimal with 2 or more places, a
 //    percentage, a duration, a size in KB/MB/GB, a decimal ratio such as 1.6x or 0.54 倍) is found, at the precision
 //    printed, in a source the repository keeps: weights/weights.json (written by `npm run weights`),
-//    results/export.json (written by `npm run export` at the defaults), results/course.json (the course's own
+//    results/export.json (written by `npm run export` at the defaults), results/checks.json (the times of
+//    `npm test` and `npm run doctor`, recorded with AE_RECORD=1), results/course.json (the course's own
 //    logged numbers, each with its line; quoted with the course named), or, for sizes, the disk room set-up's
 //    steps count (scripts/setup/). Numbers structural to a lesson (784, 32, 60000, σ 0.5 and 3.0, 28×28) are
 //    integers or have one decimal place, so they are not taken for measurements. README's generated parts
@@ -17,6 +18,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { readCheckTimes } from "../scripts/checkTimes.js";
 import { markers } from "../scripts/markedSections.js";
 import { joinText, type Notebook } from "../scripts/notebook.js";
 import { ROOT } from "../scripts/project.js";
@@ -200,7 +202,12 @@ const exported = existsSync(EXPORT)
   ? (JSON.parse(readFileSync(EXPORT, "utf8")) as { lessons: Record<string, Run[]> })
   : undefined;
 
-type SourceName = "weights/weights.json" | "results/export.json" | "results/course.json" | "scripts/setup/";
+type SourceName =
+  | "weights/weights.json"
+  | "results/export.json"
+  | "results/checks.json"
+  | "results/course.json"
+  | "scripts/setup/";
 interface Sources {
   /** Any number: losses, results. */
   numbers: { value: number; source: SourceName }[];
@@ -245,6 +252,7 @@ collect(weights, "weights/weights.json", SOURCES);
   }
 }
 if (exported) collect(exported, "results/export.json", SOURCES);
+collect(readCheckTimes(), "results/checks.json", SOURCES);
 for (const entry of Object.values(course.numbers)) {
   SOURCES.numbers.push({ value: Number(entry.value), source: "results/course.json" });
 }
@@ -347,7 +355,8 @@ function unbackedNumbers(prose: Prose, sources: Sources = SOURCES): { quoted: Qu
     if (quoted.backers.length === 0) {
       const problem =
         "is in no source at the precision printed (weights/weights.json, results/export.json, " +
-        "results/course.json, set-up's rooms for sizes): take it from one, generate it, or point to where it is printed";
+        "results/checks.json, results/course.json, set-up's rooms for sizes): take it from one, generate it, or " +
+        "point to where it is printed";
       return [{ quoted, problem }];
     }
     if (quoted.backers.every((s) => s === "results/course.json") && !line.includes("课程")) {
