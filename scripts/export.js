@@ -60,7 +60,8 @@ const { escapeHtml: escape } = createRequire(join(ROOT, "package.json"))("ae-sha
 const RESULT_LINES = [
   /val_loss = \d/, // 01-04: the final val_loss
   /的 MSE 最小/, // 05-pca: which 32-number code rebuilds the test images best
-  /^[1-3]\. (重建 BCE|编码的平均值|每张图片的)/, // 06-sparse: plain against sparse, its predict-first answers
+  /2 维编码猜对/, // 06-latent: the k-NN scores of the two 2-D maps
+  /^[1-3]\. (重建 BCE|编码的平均值|每张图片的)/, // 07-sparse: plain against sparse, its predict-first answers
 ];
 
 /**

@@ -29,9 +29,10 @@ export const SAVED_MODELS = {
     { name: "denoise-0.5", model: "denoisers[0]", history: "histories[0]" },
     { name: "denoise-3.0", model: "denoisers[1]", history: "histories[1]" },
   ],
-  // 05-pca compares PCA with the models above (loaded from weights/) and trains only its 2-D map.
-  "05-pca": [{ name: "latent-2d", model: "mapAutoEncoder", history: "mapHistory" }],
-  "06-sparse": [{ name: "sparse", model: "sparseAutoEncoder", history: "sparseHistory" }],
+  // 05-pca trains nothing (it loads the models above); 06-latent trains only its 2-D map.
+  "05-pca": [],
+  "06-latent": [{ name: "latent-2d", model: "mapAutoEncoder", history: "mapHistory" }],
+  "07-sparse": [{ name: "sparse", model: "sparseAutoEncoder", history: "sparseHistory" }],
 };
 
 /**
@@ -129,7 +130,8 @@ export async function trainWeights(args) {
       throw new Error(`npm run weights: ${flag} must be a whole number from 1 to ${max}, found ${value}`);
     }
   }
-  const lessons = args.length > 0 ? args : lessonNames().filter((lesson) => SAVED_MODELS[lesson]);
+  const lessons =
+    args.length > 0 ? args : lessonNames().filter((lesson) => (SAVED_MODELS[lesson] ?? []).length > 0);
   const recordFile = join(out, "weights.json");
   /** @type {{models: Record<string, object>}} */
   const record = (() => {

@@ -293,16 +293,16 @@ describe("the graph training path", () => {
   });
   test("the lessons' models, built by the notebooks' own functions, train on it", () => {
     const quiet = { tf, console: { log: () => {} } };
-    // 05's map shares its layers with an encoder and a decoder model: its own chain is followed, not theirs.
-    const { mapModels } = lessonFunctions("05-pca", ["mapModels"], quiet);
+    // 06's map shares its layers with an encoder and a decoder model: its own chain is followed, not theirs.
+    const { mapModels } = lessonFunctions("06-latent", ["mapModels"], quiet);
     const map = (
       mapModels as () => { autoEncoder: tf.LayersModel; encoder: tf.LayersModel; decoder: tf.LayersModel }
     )();
-    const { plainModel } = lessonFunctions("06-sparse", ["plainModel"], quiet);
+    const { plainModel } = lessonFunctions("07-sparse", ["plainModel"], quiet);
     const plain = (plainModel as () => tf.LayersModel)();
     for (const [name, model] of [
-      ["05's map", map.autoEncoder],
-      ["06's plain model", plain],
+      ["06's map", map.autoEncoder],
+      ["07's plain model", plain],
     ] as const) {
       assert.ok(
         typeof graphTrainingPlan(model, data, data) !== "string",

@@ -139,16 +139,16 @@ describe("the committed weights (weights/, made by npm run weights)", () => {
     "denoise-0.5": "denoise",
     "denoise-3.0": "denoise",
   } as const;
-  /** The model the notebook builds: 05-pca's map autoencoder comes with an encoder and a decoder. */
+  /** The model the notebook builds: 06-latent's map autoencoder comes with an encoder and a decoder. */
   const notebookModel = (name: (typeof NAMES)[number]) => {
     if (name !== "latent-2d")
       return { model: lessonModel(LESSON_MODEL[name], { tf, console: { log: () => {} } }) };
-    const { mapModels } = lessonFunctions("05-pca", ["mapModels"], { tf });
+    const { mapModels } = lessonFunctions("06-latent", ["mapModels"], { tf });
     const built = mapModels() as { autoEncoder: tf.LayersModel; decoder: tf.LayersModel };
     return { model: built.autoEncoder, decoder: built.decoder };
   };
 
-  /** Every saved model: those above, and 06-sparse's (lesson.test.ts loads it into its lesson). */
+  /** Every saved model: those above, and 07-sparse's (lesson.test.ts loads it into its lesson). */
   const RECORDED = [...NAMES, "sparse"] as const;
 
   test("one per lesson model, trained by the lessons for the course's 50 epochs on all 60,000 images", () => {

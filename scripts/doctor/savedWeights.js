@@ -22,8 +22,8 @@ export const SAVED_MODEL_BUILDERS = {
   conv: { lesson: "03-conv", fn: "convAutoEncoder", layout: "image" },
   "denoise-0.5": { lesson: "04-denoise", fn: "convAutoEncoder", layout: "image" },
   "denoise-3.0": { lesson: "04-denoise", fn: "convAutoEncoder", layout: "image" },
-  "latent-2d": { lesson: "05-pca", fn: "mapModels", pick: "autoEncoder", layout: "flat" },
-  sparse: { lesson: "06-sparse", fn: "sparseModels", pick: "autoEncoder", layout: "flat" },
+  "latent-2d": { lesson: "06-latent", fn: "mapModels", pick: "autoEncoder", layout: "flat" },
+  sparse: { lesson: "07-sparse", fn: "sparseModels", pick: "autoEncoder", layout: "flat" },
 };
 
 const restoreFix = () =>
