@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { partTimes } from "./lessonPlan.js";
 import { executeNotebook, joinText } from "./notebook.js";
 import { NOTEBOOKS, ROOT, cpuName, jupyterEnv, lessonNames, shellPath, venvProgram } from "./project.js";
 import { lessonTitle, writeGeneratedSections } from "./resultsTable.js";
@@ -108,14 +109,16 @@ export function nonDefaultSettings(env) {
 
 /**
  * @typedef {{date: string, cpu: string, seconds: number, settings: {epochs: number, trainSize: number} | null,
- *   results: string[]}} Run
+ *   results: string[], parts?: import("./lessonPlan.js").PartTime[]}} Run `parts`: seconds per part (level-2
+ *   heading) that its code cells ran, for the guide's lesson plans; runs recorded before 2026-12 have none
  * @typedef {{about: string, lessons: Record<string, Run[]>}} Results
  */
 
 const ABOUT =
   "Written by `npm run export` at the defaults (scripts/export.js): per lesson, its runs, the newest first, " +
   `at most ${KEEP_RUNS} per CPU: the lesson's wall time in seconds (execution and HTML conversion), the date ` +
-  "(UTC), the CPU, the epochs and training images it ran with, and the result lines it printed. Exports with " +
+  "(UTC), the CPU, the epochs and training images it ran with, the result lines it printed, and the seconds " +
+  "each part of the lesson (a level-2 heading) ran its code cells. Exports with " +
   "other settings are not recorded here. The lessons' prose may quote these numbers (test/prose.test.ts).";
 
 /**
@@ -249,6 +252,7 @@ export async function exportLessons({
         seconds: Math.round(seconds),
         settings,
         results,
+        parts: partTimes(notebook),
       };
       clearInterval(ticker);
       process.stdout.write(

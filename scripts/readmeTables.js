@@ -25,15 +25,21 @@ export const README = join(ROOT, "README.md");
 const settingsKey = (settings) => (settings ? `${settings.epochs}/${settings.trainSize}` : "");
 
 /**
- * A lesson's export runs as README gives them: those at the newest run's settings on the newest run's CPU.
+ * A lesson's export runs as README gives them: per CPU, in the order first recorded, the times of the runs at
+ * the newest run's settings (runs at a lesson's earlier defaults are left out).
  * @param {Run[] | undefined} runs the newest first
+ * @returns {{epochs: number | undefined, perCpu: Map<string, number[]>} | undefined}
  */
-function newestRuns(runs) {
+function runsPerCpu(runs) {
   const [newest] = runs ?? [];
   if (!runs || !newest) return undefined;
   const key = settingsKey(newest.settings);
-  const same = runs.filter((run) => run.cpu === newest.cpu && settingsKey(run.settings) === key);
-  return { epochs: newest.settings?.epochs, cpu: newest.cpu, seconds: same.map((run) => run.seconds) };
+  /** @type {Map<string, number[]>} */
+  const perCpu = new Map();
+  for (const run of runs.filter((r) => settingsKey(r.settings) === key)) {
+    perCpu.set(run.cpu, [...(perCpu.get(run.cpu) ?? []), run.seconds]);
+  }
+  return { epochs: newest.settings?.epochs, perCpu };
 }
 
 /**
@@ -70,9 +76,9 @@ function total(cells, ranges = true) {
 const SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹";
 
 /**
- * The lessons with their times at the defaults and the time the saved models took (without markers, before
- * Prettier). Times are marked with their CPU where the table holds several; a total row sums a column whose
- * lessons all have a time, on one CPU.
+ * The lessons with their times at the defaults, a column per recorded CPU side by side, and the time the saved
+ * models took with its rate per epoch (without markers, before Prettier). A total row sums each CPU's column
+ * where every lesson has a time on that CPU.
  * @param {Sources} sources
  */
 export function lessonTimes({ lessons, exported, weights }) {
@@ -81,43 +87,56 @@ export function lessonTimes({ lessons, exported, weights }) {
   const rows = lessons.map(({ name, title }) => ({
     name,
     title,
-    defaults: newestRuns(exported?.lessons[name]),
+    defaults: runsPerCpu(exported?.lessons[name]),
     saved: savedRuns(models.filter((m) => m.lesson === name)),
   }));
   /** @type {string[]} */
   const cpus = [];
-  for (const row of rows) if (row.defaults && !cpus.includes(row.defaults.cpu)) cpus.push(row.defaults.cpu);
-  for (const cpu of rows.flatMap((row) => row.saved?.cpus ?? [])) if (!cpus.includes(cpu)) cpus.push(cpu);
-  const mark = (/** @type {string[]} */ used) =>
-    cpus.length < 2 ? "" : used.map((cpu) => SUPERSCRIPTS[cpus.indexOf(cpu)] ?? "*").join("");
+  for (const row of rows)
+    for (const cpu of row.defaults?.perCpu.keys() ?? []) if (!cpus.includes(cpu)) cpus.push(cpu);
+  /** @type {string[]} */
+  const savedCpus = [];
+  for (const cpu of rows.flatMap((row) => row.saved?.cpus ?? []))
+    if (!savedCpus.includes(cpu)) savedCpus.push(cpu);
+  const allCpus = [...cpus, ...savedCpus.filter((cpu) => !cpus.includes(cpu))];
+  const mark = (/** @type {string} */ cpu) => SUPERSCRIPTS[allCpus.indexOf(cpu)] ?? "*";
   const body = rows.map(({ name, title, defaults, saved }) => {
-    const atDefaults = defaults ? durationRange(defaults.seconds, UNITS.en) + mark([defaults.cpu]) : "—";
+    const atDefaults = cpus.map((cpu) => {
+      const seconds = defaults?.perCpu.get(cpu);
+      return seconds ? durationRange(seconds, UNITS.en) : "—";
+    });
     const savedTime = saved
       ? (epochs.length > 1 ? `${saved.epochs} epochs: ` : "") +
         saved.seconds.map((seconds) => duration(seconds, UNITS.en)).join(", ") +
-        mark(saved.cpus)
+        saved.cpus.map(mark).join("")
+      : "—";
+    const perEpoch = saved?.epochs
+      ? saved.seconds.map((seconds) => `${(seconds / (saved.epochs ?? 1)).toFixed(1)} s`).join(", ") +
+        saved.cpus.map(mark).join("")
       : "—";
     const cells = [
       `\`${name}\``,
       title.replace(/[\\|]/g, "\\$&"),
       defaults?.epochs ?? "—",
-      atDefaults,
+      ...atDefaults,
       savedTime,
+      perEpoch,
     ];
     return `| ${cells.join(" | ")} |`;
   });
-  const totals = [
-    total(rows.map((row) => row.defaults)),
+  const totals = cpus.map((cpu) =>
     total(
-      rows.map((row) => row.saved),
-      false,
+      rows.map((row) =>
+        row.defaults?.perCpu.has(cpu) ? { cpu, seconds: row.defaults.perCpu.get(cpu) ?? [] } : undefined,
+      ),
     ),
-  ];
+  );
   const savedHeader =
     epochs.length === 1
       ? `${epochs[0]} 个 epoch 用时 time for ${epochs[0]} epochs`
       : "保存的模型 saved models";
-  const listed = cpus.map((cpu, i) => `${cpus.length > 1 ? `${SUPERSCRIPTS[i] ?? "*"} ` : ""}\`${cpu}\``);
+  const cpuHeaders = cpus.map((cpu) => `默认设置用时 time at the defaults ${mark(cpu)}`);
+  const listed = allCpus.map((cpu) => `${mark(cpu)} \`${cpu}\``);
   return [
     ...(exported
       ? []
@@ -126,22 +145,21 @@ export function lessonTimes({ lessons, exported, weights }) {
             "Times at the defaults are not measured yet: run `npm run export` at the defaults once.",
           "",
         ]),
-    "| 课 lesson | 标题 title | 默认 epoch 数 default epochs | 默认设置用时 time at the defaults (`npm run export`) | " +
-      `${savedHeader} (\`npm run weights\`) |`,
-    "| --- | --- | --- | --- | --- |",
+    `| 课 lesson | 标题 title | 默认 epoch 数 default epochs | ${[...cpuHeaders, `${savedHeader} (\`npm run weights\`)`, "每个 epoch per epoch"].join(" | ")} |`,
+    `| --- | --- | --- | ${[...cpuHeaders, "", ""].map(() => "---").join(" | ")} |`,
     ...body,
-    ...(totals.some(Boolean) ? [`| 合计 total | | | ${totals.map((t) => t ?? "").join(" | ")} |`] : []),
+    ...(totals.some(Boolean)
+      ? [`| 合计 total | | | ${[...totals.map((t) => t ?? ""), "", ""].join(" | ")} |`]
+      : []),
     "",
-    "默认设置用时：执行整本笔记本并转换成 HTML，有几次记录时写成最短到最长；最后一栏：把整课作为一个 Node 程序，" +
-      `训练出 \`AE_WEIGHTS=1\` 加载的模型。${listed.length > 0 ? `测量所用的 CPU：${listed.join("；")}。` : ""}`,
+    "默认设置用时：`npm run export` 执行整本笔记本并转换成 HTML 的时间，每个 CPU 一栏，有几次记录时写成最短到最长；" +
+      "倒数第二栏：把整课作为一个 Node 程序，训练出 `AE_WEIGHTS=1` 加载的模型；最后一栏是它除以 epoch 数。" +
+      `${listed.length > 0 ? `测量所用的 CPU：${listed.join("；")}。` : ""}`,
     "",
-    "At the defaults: the whole notebook run and converted to HTML, the shortest to the longest of the recorded " +
-      "runs; last column: the lesson run as one Node program to train the models `AE_WEIGHTS=1` loads." +
-      (listed.length > 1
-        ? ` The marks ${listed.map((_, i) => SUPERSCRIPTS[i] ?? "*").join(" ")} name the CPUs listed above.`
-        : listed.length > 0
-          ? ` Measured on ${listed[0]}.`
-          : ""),
+    "At the defaults: the whole notebook run and converted to HTML by `npm run export`, a column per CPU, the " +
+      "shortest to the longest of the recorded runs; the second-to-last column: the lesson run as one Node " +
+      "program to train the models `AE_WEIGHTS=1` loads; the last, that time divided by its epochs." +
+      (listed.length > 0 ? ` The marks name the CPUs: ${listed.join("; ")}.` : ""),
     "",
     "本节由 `scripts/resultsTable.js` 根据 `notebooks/`、`results/export.json` 和 `weights/weights.json` 生成，" +
       "请不要手改。Generated from those files (`npm run results-table`): do not edit.",

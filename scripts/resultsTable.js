@@ -19,6 +19,7 @@ import { duration, durationRange } from "./durations.js";
 import { NOTEBOOKS, ROOT, lessonNames } from "./project.js";
 import { markers, replaceSection, sectionOf } from "./markedSections.js";
 import { README, checkTimes, lessonTimes, nodeLines, setupSteps } from "./readmeTables.js";
+import { lessonPlanSection } from "./lessonPlan.js";
 
 export { markers, replaceSection, sectionOf };
 
@@ -36,8 +37,9 @@ export const { start: START, end: END } = markers("results-table");
  *   lessonSeconds: number, cpu: string}} SavedModel
  * @typedef {{name: string, title: string}} Lesson
  * @typedef {{lessons: Lesson[], exported?: {lessons: Record<string, Run[]>}, weights: {models: Record<string,
- *   SavedModel>}, steps?: import("./setup/common.js").Step[]}} Sources `steps` for README's set-up table: by
- *   default set-up's own (scripts/setup/runner.js STEPS)
+ *   SavedModel>}, notebooks: Record<string, import("./notebook.js").Notebook>,
+ *   steps?: import("./setup/common.js").Step[]}} Sources `steps` for README's set-up table: by default set-up's
+ *   own (scripts/setup/runner.js STEPS); `notebooks` by lesson name
  */
 
 /**
@@ -60,12 +62,16 @@ export function readSources({
   exportFile = EXPORT_RECORD,
   weightsFile = WEIGHTS_RECORD,
 } = {}) {
-  const lessons = lessonNames(notebooks).map((name) => ({
-    name,
-    title: lessonTitle(JSON.parse(readFileSync(join(notebooks, `${name}.ipynb`), "utf8"))),
-  }));
+  /** @type {Record<string, import("./notebook.js").Notebook>} */
+  const read = Object.fromEntries(
+    lessonNames(notebooks).map((name) => [
+      name,
+      JSON.parse(readFileSync(join(notebooks, `${name}.ipynb`), "utf8")),
+    ]),
+  );
+  const lessons = Object.entries(read).map(([name, notebook]) => ({ name, title: lessonTitle(notebook) }));
   const exported = existsSync(exportFile) ? JSON.parse(readFileSync(exportFile, "utf8")) : undefined;
-  return { lessons, exported, weights: JSON.parse(readFileSync(weightsFile, "utf8")) };
+  return { lessons, exported, weights: JSON.parse(readFileSync(weightsFile, "utf8")), notebooks: read };
 }
 
 const NUMBER = /\d+(?:\.\d+)?/g;
@@ -194,6 +200,7 @@ export const SECTIONS = {
   "setup-steps": (/** @type {Sources} */ sources) => setupSteps(sources.steps),
   "node-lines": () => nodeLines(),
   "check-times": () => checkTimes(),
+  "lesson-plan": lessonPlanSection,
 };
 
 /**

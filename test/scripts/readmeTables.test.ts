@@ -46,34 +46,39 @@ describe("the lessons' times", () => {
     const weights = {
       models: { dense: saved("01-dense", 70), a: saved("04-denoise", 3051), b: saved("04-denoise", 3051) },
     };
-    const table = lessonTimes({ lessons, exported, weights });
+    const table = lessonTimes({ lessons, exported, weights, notebooks: {} });
     assert.deepEqual(rows(table), [
-      "| `01-dense` | 普通自编码器 | 5 | 44–52 s | 1 min 10 s |",
-      "| `04-denoise` | a \\| b | 5 | 9 min 42 s | 50 min 51 s |",
-      "| 合计 total | | | 10 min 26 s–10 min 34 s | 52 min 1 s |",
+      "| `01-dense` | 普通自编码器 | 5 | 44–52 s | 1 min 10 s¹ | 1.4 s¹ |",
+      "| `04-denoise` | a \\| b | 5 | 9 min 42 s | 50 min 51 s¹ | 61.0 s¹ |",
+      "| 合计 total | | | 10 min 26 s–10 min 34 s |  |  |",
     ]);
-    assert.match(table, /\| 50 个 epoch 用时 time for 50 epochs \(`npm run weights`\) \|/);
-    assert.match(table, /测量所用的 CPU：`Intel Xeon, 2 cores`。/);
-    assert.match(table, /Measured on `Intel Xeon, 2 cores`\./);
+    assert.match(
+      table,
+      /\| 50 个 epoch 用时 time for 50 epochs \(`npm run weights`\) \| 每个 epoch per epoch \|/,
+    );
+    assert.match(table, /测量所用的 CPU：¹ `Intel Xeon, 2 cores`。/);
+    assert.match(table, /The marks name the CPUs: ¹ `Intel Xeon, 2 cores`\./);
   });
 
-  test("on several CPUs: each time marked with its CPU, and no total across CPUs", () => {
+  test("on several CPUs: a column per CPU side by side, a total per CPU where every lesson has a time on it", () => {
     const exported = { lessons: { "01-dense": [run(30, EPYC), run(44)], "04-denoise": [run(582)] } };
     const weights = { models: { dense: saved("01-dense", 70, EPYC), a: saved("04-denoise", 3051) } };
-    const table = lessonTimes({ lessons, exported, weights });
+    const table = lessonTimes({ lessons, exported, weights, notebooks: {} });
     assert.deepEqual(rows(table), [
-      "| `01-dense` | 普通自编码器 | 5 | 30 s¹ | 1 min 10 s¹ |",
-      "| `04-denoise` | a \\| b | 5 | 9 min 42 s² | 50 min 51 s² |",
+      "| `01-dense` | 普通自编码器 | 5 | 30 s | 44 s | 1 min 10 s¹ | 1.4 s¹ |",
+      "| `04-denoise` | a \\| b | 5 | — | 9 min 42 s | 50 min 51 s² | 61.0 s² |",
+      "| 合计 total | | |  | 10 min 26 s |  |  |",
     ]);
+    assert.match(table, /\| 默认设置用时 time at the defaults ¹ \| 默认设置用时 time at the defaults ² \|/);
     assert.match(table, /测量所用的 CPU：¹ `AMD EPYC, 2 cores`；² `Intel Xeon, 2 cores`。/);
   });
 
   test("before any export: says how to measure, and leaves those cells empty", () => {
     const weights: Sources["weights"] = { models: { dense: saved("01-dense", 70) } };
-    const table = lessonTimes({ lessons, weights });
+    const table = lessonTimes({ lessons, weights, notebooks: {} });
     assert.match(table.split("\n")[0] ?? "", /尚未测量.*`npm run export`.*not measured yet/);
     assert.deepEqual(rows(table), [
-      "| `01-dense` | 普通自编码器 | — | — | 1 min 10 s |",
+      "| `01-dense` | 普通自编码器 | — | 1 min 10 s¹ | 1.4 s¹ |",
       "| `04-denoise` | a \\| b | — | — | — |",
     ]);
   });

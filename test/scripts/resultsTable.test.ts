@@ -137,7 +137,7 @@ const rows = (table: string) => table.split("\n").filter((line) => line.startsWi
 
 describe("the table", () => {
   test("without results/export.json: says the times are not measured and how to measure them; the 50-epoch figures", () => {
-    const table = resultsTable({ lessons, weights });
+    const table = resultsTable({ lessons, weights, notebooks: {} });
     assert.match(table.split("\n")[0] ?? "", /尚未测量.*`npm run export`/);
     assert.deepEqual(rows(table), [
       "| `01-dense` | 5.2.2 普通自编码器 | 尚未测量（`npm run export`） | — | " +
@@ -158,20 +158,21 @@ describe("the table", () => {
         ],
       },
     };
-    const [dense, fresh] = rows(resultsTable({ lessons, exported, weights }));
+    const [dense, fresh] = rows(resultsTable({ lessons, exported, weights, notebooks: {} }));
     assert.equal(
       dense?.split(" | ")[2],
       "5 个 epoch，60000 张训练图片<br>`AMD EPYC, 2 cores`：19–32 秒（2 次）<br>`Intel Xeon, 8 cores`：12 秒（1 次）",
     );
     assert.equal(dense?.split(" | ")[3], "最终 loss = 0.1170–0.1175，val_loss = 0.1118–0.1120");
     assert.match(fresh ?? "", /尚未测量/, "a lesson the record does not have yet");
-    assert.doesNotMatch(resultsTable({ lessons, exported, weights }), /还不存在/);
+    assert.doesNotMatch(resultsTable({ lessons, exported, weights, notebooks: {} }), /还不存在/);
   });
 
   test("saved models trained on different days or machines: each lesson says its own", () => {
     const table = resultsTable({
       lessons,
       weights: { models: { dense: saved("01-dense", 0.09), b: saved("06-new", 0.2, { cpu: "Intel Xeon" }) } },
+      notebooks: {},
     });
     assert.match(rows(table)[1] ?? "", /全课 1 分 10 秒（2026-11-27，`Intel Xeon`）/);
     assert.match(table, /日期和 CPU 见各行/);

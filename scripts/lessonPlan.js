@@ -1,0 +1,238 @@
+// @ts-check
+// Each lesson's plan for a 45-minute period, as the teacher's guide prints it (its "lesson-plan" section): the
+// lesson's parts (the notebook's level-2 headings), the minutes planned for explaining each (PLAN, a teaching
+// decision written here), and the minutes the machine runs each part's cells, measured: `npm run export`
+// records every part's execution time per run (results/export.json, `parts`). test/scripts/lessonPlan.test.ts
+// holds every lesson within the period on the slowest CPU recorded, and PLAN to the notebooks' headings.
+import { joinText } from "./notebook.js";
+
+/** A class period, in minutes. */
+export const PERIOD_MINUTES = 45;
+
+/**
+ * Minutes planned for explaining each part of each lesson, by the part's heading as the notebook writes it
+ * (without "## "). "练习" parts are not in class: the exercises are done after it, or one of them at its end.
+ * @type {Record<string, Record<string, number>>}
+ */
+export const PLAN = {
+  "01-dense": {
+    学习目标: 2,
+    "5.2.1 自动编码器是什么、有什么用": 5,
+    "5.2.2.2 流程": 3,
+    "5.2.2.3 代码编写": 20,
+    "5.2.5 总结": 5,
+  },
+  "02-deep": {
+    学习目标: 2,
+    "回顾：自动编码器的三个部分": 3,
+    "1、获取数据": 2,
+    "2、两个模型": 10,
+    "3、训练": 4,
+    "4、效果对比": 10,
+    总结: 5,
+  },
+  "03-conv": {
+    学习目标: 2,
+    "回顾：自动编码器的三个部分": 3,
+    "1、获取数据": 2,
+    "2、初始化卷积自编码器": 12,
+    "3、训练": 6,
+    "4、显示自编码前后的效果对比": 3,
+    总结: 5,
+  },
+  "04-denoise": {
+    学习目标: 2,
+    "回顾：自动编码器的三个部分": 2,
+    "1、添加噪声：噪声该有多强？": 7,
+    "2、生成训练数据": 2,
+    "3、初始化卷积自编码器": 4,
+    "4、训练：加噪的输入 → 干净的目标": 2,
+    "5、效果": 5,
+    "6、先预测，再运行：噪声和训练时不一样": 4,
+    "5.2.5 总结": 4,
+  },
+  "05-pca": {
+    学习目标: 2,
+    "回顾：PCA 是一个线性的自编码器": 8,
+    "1、获取数据": 2,
+    "2、PCA：32 个主成分": 4,
+    "3、三个自编码器": 3,
+    "4、同一把尺子：测试集上的重建误差": 14,
+    总结: 5,
+  },
+  "06-latent": {
+    学习目标: 2,
+    "回顾：PCA 的 2 维编码": 3,
+    "1、获取数据": 2,
+    "2、PCA 的前 2 个主成分": 2,
+    "3、编码只有 2 维的自编码器": 6,
+    "4、两种 2 维编码": 10,
+    "5、在编码平面上走一走": 6,
+    总结: 5,
+  },
+  "07-sparse": {
+    学习目标: 2,
+    "回顾：自动编码器的三个部分": 5,
+    "1、获取数据": 1,
+    "2、Keras 的写法：`activity_regularizer`": 7,
+    "3、训练": 4,
+    "4、在测试集上测量：重建损失和编码的稀疏程度": 10,
+    "5、显示效果": 4,
+    稀疏的编码有什么用: 5,
+  },
+};
+
+/**
+ * @typedef {{title: string, seconds: number}} PartTime
+ * @typedef {{title: string, savedWeights: boolean, seconds: number | null}} Part
+ */
+
+/** The part a markdown cell opens, from its first level-2 heading ("## 1、获取数据" → "1、获取数据"). */
+const HEADING = /^## (.+)$/m;
+/** Code that AE_WEIGHTS=1 changes: the optional cell that loads saved weights, or a fit that it replaces. */
+const SAVED_WEIGHTS = /tryLoadSavedWeights\(|\?\? await \w+\.fit\(/;
+
+/**
+ * A notebook's parts in order: each level-2 heading, whether AE_WEIGHTS=1 changes a cell in it, and, for a
+ * notebook nbclient executed, the seconds its code cells ran (from each cell's `metadata.execution`; null when
+ * not executed). Cells before the first heading belong to the first part.
+ * @param {import("./notebook.js").Notebook} notebook
+ * @returns {Part[]}
+ */
+export function lessonParts(notebook) {
+  /** @type {Part[]} */
+  const parts = [];
+  for (const cell of notebook.cells) {
+    const text = joinText(cell.source);
+    const heading = cell.cell_type === "markdown" ? HEADING.exec(text)?.[1]?.trim() : undefined;
+    if (heading !== undefined || parts.length === 0) {
+      parts.push({ title: heading ?? "", savedWeights: false, seconds: null });
+    }
+    const part = /** @type {Part} */ (parts[parts.length - 1]);
+    if (cell.cell_type !== "code") continue;
+    if (SAVED_WEIGHTS.test(text)) part.savedWeights = true;
+    const ran = cellSeconds(cell);
+    if (ran !== null) part.seconds = (part.seconds ?? 0) + ran;
+  }
+  return parts.filter((part, i) => i > 0 || part.title !== "" || part.seconds !== null);
+}
+
+/**
+ * How long a code cell ran, from the timestamps nbclient writes into its metadata; null if it has none.
+ * @param {import("./notebook.js").Cell} cell
+ */
+function cellSeconds(cell) {
+  const execution = /** @type {Record<string, string> | undefined} */ (cell.metadata?.["execution"]);
+  const [busy, idle] = [execution?.["iopub.status.busy"], execution?.["iopub.status.idle"]];
+  if (!busy || !idle) return null;
+  const seconds = (Date.parse(idle) - Date.parse(busy)) / 1000;
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
+}
+
+/**
+ * The parts' times of an executed notebook, rounded to tenths of a second, as the export records them.
+ * @param {import("./notebook.js").Notebook} executed
+ * @returns {PartTime[]}
+ */
+export function partTimes(executed) {
+  return lessonParts(executed).map((part) => ({
+    title: part.title,
+    seconds: Math.round((part.seconds ?? 0) * 10) / 10,
+  }));
+}
+
+/** "12 秒", "2 分 5 秒"; whole minutes for the plan: "3 分钟". */
+const minutes = (/** @type {number} */ m) => `${m} 分钟`;
+
+/**
+ * The seconds each part ran in a lesson's newest recorded run per CPU (runs at the newest run's settings), and
+ * the longest whole run per CPU.
+ * @param {import("./export.js").Run[] | undefined} runs the newest first
+ */
+export function recordedTimes(runs) {
+  const [newest] = runs ?? [];
+  const key = JSON.stringify(newest?.settings ?? null);
+  /** @type {Map<string, {parts: Map<string, number> | null, longest: number}>} */
+  const perCpu = new Map();
+  for (const run of (runs ?? []).filter((r) => JSON.stringify(r.settings ?? null) === key)) {
+    const known = perCpu.get(run.cpu);
+    const parts = run.parts ? new Map(run.parts.map((part) => [part.title, part.seconds])) : null;
+    perCpu.set(run.cpu, {
+      parts: known?.parts ?? parts,
+      longest: Math.max(known?.longest ?? 0, run.seconds),
+    });
+  }
+  return perCpu;
+}
+
+/**
+ * A lesson's plan: its parts with the minutes planned for each and the seconds they ran per CPU, and the
+ * period's total on the slowest CPU recorded (planned minutes plus that CPU's longest run, rounded up).
+ * @param {string} name
+ * @param {import("./notebook.js").Notebook} notebook
+ * @param {import("./export.js").Run[] | undefined} runs
+ */
+export function lessonPlan(name, notebook, runs) {
+  const planned = PLAN[name] ?? {};
+  const parts = lessonParts(notebook).map((part) => ({ ...part, minutes: planned[part.title] ?? null }));
+  const times = recordedTimes(runs);
+  const talk = parts.reduce((sum, part) => sum + (part.minutes ?? 0), 0);
+  const slowest = Math.max(0, ...[...times.values()].map((t) => t.longest));
+  return { parts, times, talk, machine: Math.ceil(slowest / 60), total: talk + Math.ceil(slowest / 60) };
+}
+
+/**
+ * The guide's "lesson-plan" section (without markers, before Prettier): a table per lesson.
+ * @param {{lessons: {name: string, title: string}[], exported?: {lessons: Record<string, import("./export.js").Run[]>},
+ *   notebooks: Record<string, import("./notebook.js").Notebook>}} sources
+ */
+export function lessonPlanSection({ lessons, exported, notebooks }) {
+  const seconds = (/** @type {number | undefined} */ s) =>
+    s === undefined
+      ? "—"
+      : s < 60
+        ? `${Math.round(s)} 秒`
+        : `${Math.floor(s / 60)} 分 ${Math.round(s % 60)} 秒`;
+  const blocks = lessons.map(({ name, title }) => {
+    const notebook = notebooks[name];
+    if (!notebook) return "";
+    const plan = lessonPlan(name, notebook, exported?.lessons[name]);
+    const cpus = [...plan.times.keys()];
+    const header = ["部分", "讲解（计划）", ...cpus.map((cpu) => `运行 \`${cpu}\``), "`AE_WEIGHTS=1`"];
+    const rows = plan.parts.map((part) => [
+      part.title.replace(/\|/g, "\\|"),
+      part.minutes === null ? "—" : minutes(part.minutes),
+      ...cpus.map((cpu) => seconds(plan.times.get(cpu)?.parts?.get(part.title))),
+      part.savedWeights ? "可加载保存的权重" : "",
+    ]);
+    const whole = [
+      "整课",
+      minutes(plan.talk),
+      ...cpus.map((cpu) => seconds(plan.times.get(cpu)?.longest)),
+      "",
+    ];
+    const verdict =
+      cpus.length === 0
+        ? `讲解共 ${minutes(plan.talk)}；运行时间尚未记录（\`npm run export\`）。`
+        : `讲解 ${minutes(plan.talk)} + 运行（记录中最慢的一次，向上取整）${minutes(plan.machine)} = ` +
+          `${minutes(plan.total)}，${plan.total <= PERIOD_MINUTES ? "在" : "超出"}一节课的 ${PERIOD_MINUTES} 分钟${plan.total <= PERIOD_MINUTES ? "之内" : ""}。`;
+    return [
+      `#### \`${name}\` ${title}`,
+      "",
+      `| ${header.join(" | ")} |`,
+      `| ${header.map(() => "---").join(" | ")} |`,
+      ...rows.map((row) => `| ${row.join(" | ")} |`),
+      `| ${whole.join(" | ")} |`,
+      "",
+      verdict,
+    ].join("\n");
+  });
+  return [
+    "每课一张表：各部分（笔记本里的二级标题）计划讲解几分钟，各 CPU 上运行这一部分的代码单元用了多久（`npm run export` 在默认设置下记录，每个 CPU 取最新的一次），“整课”一行是执行整本笔记本的时间（记录中最长的一次）。" +
+      "计划把讲解和运行按先后相加，没有算训练时边等边讲省下的时间。练习不在课上：留作课后作业，或者在课的最后做其中一题。" +
+      "“可加载保存的权重”的部分，用 `AE_WEIGHTS=1 npm start` 启动时直接载入训练了 50 个 epoch 的模型，不再训练。",
+    "",
+    ...blocks.filter(Boolean).flatMap((block) => [block, ""]),
+    "本节由 `scripts/resultsTable.js` 根据 `notebooks/`、`scripts/lessonPlan.js`（讲解的计划）和 `results/export.json`（运行时间）生成，请不要手改。",
+  ].join("\n");
+}

@@ -1,0 +1,90 @@
+// Test tier: unit (npm run test:unit: no kernel, no browser, no training).
+// Claims that compare runs rest on several runs. A lesson that says one model beats another at its defaults says
+// so because every run `npm run export` recorded at those defaults (results/export.json, at least 3) shows it; a
+// recorded run that disagrees fails here, and the prose must change with it.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { joinText, type Notebook } from "../scripts/notebook.js";
+import { NOTEBOOKS, ROOT } from "../scripts/project.js";
+
+interface Run {
+  cpu: string;
+  settings: { epochs: number; trainSize: number } | null;
+  results: string[];
+}
+
+/** A claim: the words a lesson's markdown says, and what each recorded run at its defaults must show. */
+interface Claim {
+  lesson: string;
+  says: string;
+  holds: (results: string[]) => boolean;
+  defaults: { epochs: number; trainSize: number };
+}
+
+/** The number a result line prints after `label`, or NaN. */
+const valueAfter = (results: string[], label: string) =>
+  Number(
+    results
+      .find((line) => line.startsWith(label))
+      ?.slice(label.length)
+      .match(/\d+\.\d+/)?.[0],
+  );
+
+const CLAIMS: Claim[] = [
+  {
+    lesson: "02-deep",
+    says: "每一次都是深度自编码器最后的 val_loss 更低",
+    holds: (results) => valueAfter(results, "深度自编码器") < valueAfter(results, "普通自编码器"),
+    defaults: { epochs: 5, trainSize: 60000 },
+  },
+];
+
+/** Runs recorded at least this often before a lesson may say "every time". */
+const MIN_RUNS = 3;
+
+const recorded = JSON.parse(readFileSync(join(ROOT, "results", "export.json"), "utf8")) as {
+  lessons: Record<string, Run[]>;
+};
+
+for (const claim of CLAIMS) {
+  test(`${claim.lesson}: "${claim.says}" holds in every recorded run at its defaults`, () => {
+    const notebook = JSON.parse(readFileSync(join(NOTEBOOKS, `${claim.lesson}.ipynb`), "utf8")) as Notebook;
+    const markdown = notebook.cells
+      .filter((cell) => cell.cell_type === "markdown")
+      .map((cell) => joinText(cell.source).replace(/\n/g, ""))
+      .join("\n");
+    assert.ok(markdown.includes(claim.says), `the lesson says "${claim.says}"`);
+    const runs = (recorded.lessons[claim.lesson] ?? []).filter(
+      (run) =>
+        run.settings?.epochs === claim.defaults.epochs &&
+        run.settings?.trainSize === claim.defaults.trainSize,
+    );
+    assert.ok(
+      runs.length >= MIN_RUNS,
+      `${runs.length} recorded run(s) of ${claim.lesson} at its defaults; a claim that compares runs needs at ` +
+        `least ${MIN_RUNS}: run \`npm run export\` again`,
+    );
+    const against = runs.filter((run) => !claim.holds(run.results));
+    assert.deepEqual(
+      against.map((run) => `${run.cpu}: ${run.results.join("; ")}`),
+      [],
+      "recorded runs that disagree",
+    );
+  });
+}
+
+test("a claim's check reads the result lines as the lessons print them, and can fail", () => {
+  const [claim] = CLAIMS;
+  assert.ok(claim);
+  assert.equal(
+    claim.holds(["普通自编码器 最终 val_loss = 0.1141", "深度自编码器 最终 val_loss = 0.1098"]),
+    true,
+  );
+  assert.equal(
+    claim.holds(["普通自编码器 最终 val_loss = 0.1098", "深度自编码器 最终 val_loss = 0.1141"]),
+    false,
+  );
+  assert.equal(claim.holds(["深度自编码器 最终 val_loss = 0.1098"]), false, "a missing line is no proof");
+});
