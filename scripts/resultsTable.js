@@ -233,15 +233,16 @@ export async function withResultsTable(text, sources, file = GUIDE) {
 }
 
 /**
- * Rewrites the generated sections of `file`, or by default of the guide and README, from the files as they
- * are. Returns the files that changed.
+ * Rewrites the generated sections of `file`, or by default of the guide, README and bench/RESULTS.md, those of
+ * them that are there (the students' copy of `npm run handout` has no guide), from the files as they are.
+ * Returns the files that changed.
  * @param {{file?: string, notebooks?: string, exportFile?: string, weightsFile?: string}} [where]
  */
 export async function writeGeneratedSections({ file, ...where } = {}) {
   const sources = readSources(where);
   /** @type {string[]} */
   const changed = [];
-  for (const target of file ? [file] : [GUIDE, README, BENCH_RESULTS]) {
+  for (const target of file ? [file] : [GUIDE, README, BENCH_RESULTS].filter((path) => existsSync(path))) {
     const text = readFileSync(target, "utf8");
     const written = await withResultsTable(text, sources, target);
     if (written !== text) {
