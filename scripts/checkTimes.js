@@ -13,10 +13,14 @@ export const CHECK_TIMES = join(ROOT, "results", "checks.json");
 const ABOUT =
   "Written by `npm test` (its tests, scripts/tests.js) and `npm run doctor` when run with AE_RECORD=1: per " +
   "check, its runs, the newest first, at most 5 per CPU: the wall time in seconds, the date (UTC), the CPU, the " +
-  "Node.js version, and whether other work ran beside it. README and the teacher's guide quote them.";
+  "Node.js version, and whether other work ran beside it; for the doctor, the seconds per epoch its short " +
+  "training took per model (speed), from which it estimates the lessons' times elsewhere. README and the " +
+  "teacher's guide quote them.";
 
 /**
- * @typedef {{date: string, cpu: string, node: string, seconds: number, load: string}} CheckRun
+ * @typedef {{date: string, cpu: string, node: string, seconds: number, load: string,
+ *   speed?: Record<string, number>}} CheckRun `speed`: the doctor's seconds per training epoch by model, from
+ *   which it estimates the lessons' times on another machine (scripts/doctor/lessonTimes.js)
  * @typedef {{about: string, checks: Record<string, CheckRun[]>}} CheckTimes
  */
 
@@ -44,12 +48,12 @@ export function readCheckTimes(file = CHECK_TIMES) {
  * keeping the newest 5 per CPU. Returns the file written, or undefined when not asked to record.
  * @param {(typeof CHECKS)[number]} check
  * @param {number} seconds
- * @param {{env?: NodeJS.ProcessEnv, file?: string, now?: Date}} [options]
+ * @param {{env?: NodeJS.ProcessEnv, file?: string, now?: Date, speed?: Record<string, number>}} [options]
  */
 export function recordCheckTime(
   check,
   seconds,
-  { env = process.env, file = CHECK_TIMES, now = new Date() } = {},
+  { env = process.env, file = CHECK_TIMES, now = new Date(), speed } = {},
 ) {
   if (env.AE_RECORD !== "1") return undefined;
   const times = readCheckTimes(file);
@@ -60,6 +64,7 @@ export function recordCheckTime(
     node: process.versions.node,
     seconds: Math.round(seconds),
     load: env.AE_LOAD || "quiet",
+    ...(speed ? { speed } : {}),
   };
   const runs = [run, ...(times.checks[check] ?? [])];
   times.checks[check] = runs.filter(

@@ -37,6 +37,8 @@ const { checkTraining } = await import("./doctor/training.js");
 const { checkLabPage } = await import("./doctor/labPage.js");
 const { checkExportPage } = await import("./doctor/exportPage.js");
 const { checkSavedWeights } = await import("./doctor/savedWeights.js");
+const { estimateFromRecords } = await import("./doctor/lessonTimes.js");
+const { PERIOD_MINUTES, PLAN } = await import("./lessonPlan.js");
 const { MissingChromiumError, launchChromium } = await import("./browser.js");
 
 const CHECKS = [
@@ -87,6 +89,7 @@ const browser = once(async () => {
     );
   }
 });
+/** @type {{env: NodeJS.ProcessEnv, lab: typeof lab.get, browser: typeof browser.get, speed?: Record<string, number>}} */
 const context = { env: process.env, lab: lab.get, browser: browser.get };
 
 /** Ends JupyterLab with its kernels, and Chromium, whatever happened. */
@@ -127,8 +130,9 @@ for (const check of chosen) {
 await stopAll();
 const seconds = (Date.now() - started) / 1000;
 const time = duration(seconds, UNITS[plain.currentLanguage()]);
+if (context.speed) process.stdout.write(lessonEstimates(context.speed));
 // With AE_RECORD=1, a whole run that passed is recorded for README and the guide (scripts/checkTimes.js).
-if (failed === 0 && only === undefined) recordCheckTime("npm run doctor", seconds);
+if (failed === 0 && only === undefined) recordCheckTime("npm run doctor", seconds, { speed: context.speed });
 process.stdout.write(
   failed === 0
     ? say(
@@ -141,3 +145,42 @@ process.stdout.write(
       ),
 );
 process.exit(failed === 0 ? 0 : 1);
+
+/**
+ * Each lesson's expected time here at the defaults, from check 2's speed and the records (lessonTimes.js), with
+ * the lessons that would not fit a period beside their planned explaining (lessonPlan.js).
+ * @param {Record<string, number>} speed
+ */
+function lessonEstimates(speed) {
+  const estimates = estimateFromRecords(speed);
+  if (estimates.length === 0) {
+    return say(
+      "各课的预计用时：还没有可以对照的记录（results/checks.json 里要有一次记下训练速度的 `npm run doctor`，" +
+        "results/export.json 里要有同一个 CPU 上的 `npm run export`）\n",
+      "The lessons' expected times: no record to compare with yet (results/checks.json needs a doctor run with " +
+        "its speed, and results/export.json an export on that CPU)\n",
+    );
+  }
+  const units = UNITS[plain.currentLanguage()];
+  const lines = estimates.map((e) => {
+    const talk = Object.values(PLAN[e.lesson] ?? {}).reduce((sum, m) => sum + m, 0);
+    const over = talk + Math.ceil(e.seconds / 60) > PERIOD_MINUTES;
+    const note = over
+      ? say(
+          `，加上计划的讲解 ${talk} 分钟超出 ${PERIOD_MINUTES} 分钟：用 AE_WEIGHTS=1 启动`,
+          `; with the ${talk} minutes of explaining planned, more than ${PERIOD_MINUTES}: start with AE_WEIGHTS=1`,
+        )
+      : "";
+    return `  ${e.lesson}${say("：约 ", ": about ")}${duration(e.seconds, units)}${note}`;
+  });
+  const references = [...new Set(estimates.map((e) => e.reference))].map((cpu) => `\`${cpu}\``).join("、");
+  const ratios = [...new Map(estimates.map((e) => [e.kind, e.ratio])).entries()]
+    .map(([kind, ratio]) => `${kind} ${ratio.toFixed(2)}`)
+    .join(say("，", ", "));
+  return (
+    say(
+      `各课在这台电脑上的预计用时（默认设置，执行整本笔记本；按 ${references} 上记录的用时，乘以这台电脑与它每个 epoch 的用时之比：${ratios}）：\n`,
+      `The lessons' expected times here (defaults, the whole notebook; the times recorded on ${references}, times this machine's epoch time over that one's: ${ratios}):\n`,
+    ) + `${lines.join("\n")}\n`
+  );
+}

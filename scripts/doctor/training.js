@@ -28,11 +28,15 @@ const testFix = () =>
   );
 
 /**
- * The check, as the doctor runs it: this module in a child process.
- * @param {{env: NodeJS.ProcessEnv}} context
+ * The check, as the doctor runs it: this module in a child process. The seconds an epoch took per model (after
+ * the first, which builds the graph) go to `context.speed`, from which the doctor estimates the lessons' times.
+ * @param {{env: NodeJS.ProcessEnv, speed?: Record<string, number>}} context
  */
 export async function checkTraining(context) {
-  return factOf(await runChild(fileURLToPath(import.meta.url), context.env, 180_000));
+  const result = await runChild(fileURLToPath(import.meta.url), context.env, 180_000);
+  const fact = factOf(result);
+  if (result.speed) context.speed = result.speed;
+  return fact;
 }
 
 /** @param {number} value */
@@ -70,11 +74,15 @@ async function train() {
   }
   /** @type {string[]} */
   const seen = [];
+  /** @type {Record<string, number>} seconds per epoch of TRAIN_SIZE images, by model key */
+  const speed = {};
   for (const { key, layout, name } of MODELS) {
     const model = lessonModel(key, { tf, console: { log: () => {} } });
     const data = shared.loadMnist({ layout, trainSize: TRAIN_SIZE, testSize: BATCH_SIZE });
     /** @type {number[]} */
     const sessions = [];
+    /** @type {number[]} when each epoch ended */
+    const ends = [performance.now()];
     try {
       const history = await model.fit(data.xTrain, data.xTrain, {
         epochs: EPOCHS,
@@ -82,7 +90,12 @@ async function train() {
         shuffle: true,
         validationData: [data.xTest, data.xTest],
         verbose: 0,
-        callbacks: { onEpochEnd: async () => void sessions.push(tf.node.getNumOfSavedModels()) },
+        callbacks: {
+          onEpochEnd: async () => {
+            ends.push(performance.now());
+            sessions.push(tf.node.getNumOfSavedModels());
+          },
+        },
       });
       await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
       const after = tf.node.getNumOfSavedModels();
@@ -125,12 +138,17 @@ async function train() {
         );
       }
       seen.push(`${name} loss ${first.toFixed(3)} → ${last.toFixed(3)}`);
+      // The epochs after the first (which builds the graph), with their validation: the lessons' steady pace.
+      const [second, end] = [ends[1] ?? 0, ends[EPOCHS] ?? 0];
+      const steady = (end - second) / (EPOCHS - 1);
+      speed[key] = Math.round(steady) / 1000;
     } finally {
       model.dispose();
       tf.dispose([data.xTrain, data.xTest]);
     }
   }
   return {
+    speed,
     fact: say(
       `${seen.join("，")}（${EPOCHS} 个 epoch，${TRAIN_SIZE} 张）；fit 时开着 1 个 TensorFlow 图会话，后端 ${backend}`,
       `${seen.join(", ")} (${EPOCHS} epochs, ${TRAIN_SIZE} images); 1 TensorFlow graph session open during fit, backend ${backend}`,

@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { ROOT } from "../../scripts/project.js";
+import { ROOT, lessonNames } from "../../scripts/project.js";
 
 const NOTEBOOK = join(ROOT, "scripts", "doctor", "doctor.ipynb");
 
@@ -59,6 +59,13 @@ describe("npm run doctor on this machine", () => {
       /dist\/doctor\/html\/doctor\.html，外部请求 0 个，图表 24 个点，数字图片 \d+×\d+ 像素/,
     );
     assert.match(weights ?? "", /weights\/ 的 7 个模型都载入了课里的模型/);
+    // Each lesson's expected time here, from check 2's speed and the committed records (lessonTimes.js).
+    const expected = /各课在这台电脑上的预计用时（.*）：\n((?: {2}\d\d-\w+：约 .*\n)+)/.exec(out);
+    assert.ok(expected, out);
+    assert.deepEqual(
+      [...(expected[1] ?? "").matchAll(/^ {2}(\d\d-\w+)：约 /gm)].map((m) => m[1]),
+      lessonNames(),
+    );
     assert.match(out, /全部通过，用时 (\d+ 分 )?\d+ 秒：这台电脑可以上课。\n$/);
     // What JupyterLab ran was a copy under dist/: the committed notebook keeps no outputs.
     assert.equal(readFileSync(NOTEBOOK, "utf8"), before);
