@@ -21,6 +21,11 @@ export const DIST = join(ROOT, "dist");
 export const RESULTS = join(ROOT, "results", "export.json");
 /** Runs kept per lesson and CPU in RESULTS, the newest. */
 export const KEEP_RUNS = 5;
+/**
+ * The teacher's guide's quick setting: an export with exactly this setting is recorded as well, apart from the
+ * runs at the defaults (results/export.json `quick`), so that the guide can say what it costs and what it shows.
+ */
+export const QUICK_SETTING = "AE_EPOCHS=1";
 const TEMPLATE = join(ROOT, "scripts", "offline-html.j2");
 
 /**
@@ -80,7 +85,25 @@ export function summarize(notebook) {
   const results = lines.filter((line) => RESULT_LINES.some((pattern) => pattern.test(line)));
   const params = lines.map((line) => /^epochs = (\d+)[,，]\s*训练图片 (\d+) 张/.exec(line)).find(Boolean);
   const settings = params ? { epochs: Number(params[1]), trainSize: Number(params[2]) } : null;
-  return { title, results, settings };
+  return { title, results, settings, scale: scaleRows(notebook) };
+}
+
+/**
+ * The rows of the loss scales a lesson showed (showLossScale's text): "name: loss, share%", where the share is
+ * how far the loss went from always outputting the mean image (0%) to a perfect copy (100%).
+ * @param {import("./notebook.js").Notebook} notebook
+ * @returns {string[]}
+ */
+export function scaleRows(notebook) {
+  return notebook.cells
+    .flatMap((cell) => cell.outputs ?? [])
+    .map((output) => joinText(/** @type {string | string[] | undefined} */ (output.data?.["text/plain"])))
+    .filter((text) => text.includes("怎样读损失"))
+    .flatMap((text) => text.split("\n"))
+    .flatMap((line) => {
+      const row = /^(.*?)\s{2,}(\d+\.\d{4})\s+(-?\d+\.\d)%$/.exec(line);
+      return row ? [`${row[1]}: ${row[2]}, ${row[3]}%`] : [];
+    });
 }
 
 /**
@@ -109,41 +132,52 @@ export function nonDefaultSettings(env) {
 
 /**
  * @typedef {{date: string, cpu: string, seconds: number, settings: {epochs: number, trainSize: number} | null,
- *   results: string[], parts?: import("./lessonPlan.js").PartTime[]}} Run `parts`: seconds per part (level-2
- *   heading) that its code cells ran, for the guide's lesson plans; runs recorded before 2026-12 have none
- * @typedef {{about: string, lessons: Record<string, Run[]>}} Results
+ *   results: string[], parts?: import("./lessonPlan.js").PartTime[], scale?: string[]}} Run `parts`: seconds
+ *   per part (level-2 heading) that its code cells ran, for the guide's lesson plans; `scale`: its loss scales'
+ *   rows (scaleRows); runs recorded before 2026-12 have neither
+ * @typedef {{about: string, lessons: Record<string, Run[]>, quick?: Record<string, Run[]>}} Results `quick`: the
+ *   runs at QUICK_SETTING
  */
 
 const ABOUT =
   "Written by `npm run export` at the defaults (scripts/export.js): per lesson, its runs, the newest first, " +
   `at most ${KEEP_RUNS} per CPU: the lesson's wall time in seconds (execution and HTML conversion), the date ` +
-  "(UTC), the CPU, the epochs and training images it ran with, the result lines it printed, and the seconds " +
-  "each part of the lesson (a level-2 heading) ran its code cells. Exports with " +
+  "(UTC), the CPU, the epochs and training images it ran with, the result lines it printed, the seconds " +
+  "each part of the lesson (a level-2 heading) ran its code cells, and the rows of its loss scales. Under " +
+  `"quick", the same for exports at the guide's quick setting (${QUICK_SETTING}). Exports with all ` +
   "other settings are not recorded here. The lessons' prose may quote these numbers (test/prose.test.ts).";
 
 /**
- * `record` with `runs` added: each lesson's new run first, then its earlier runs on the same CPU (at most `keep`
- * in all on that CPU), then those on other CPUs; lessons in name order.
+ * `record` with `runs` added under `key` (the runs at the defaults, or at the quick setting): each lesson's new
+ * run first, then its earlier runs on the same CPU (at most `keep` in all on that CPU), then those on other
+ * CPUs; lessons in name order.
  * @param {Results | undefined} record
  * @param {Record<string, Run>} runs by lesson
  * @param {number} [keep]
+ * @param {"lessons" | "quick"} [key]
  * @returns {Results}
  */
-export function addRuns(record, runs, keep = KEEP_RUNS) {
+export function addRuns(record, runs, keep = KEEP_RUNS, key = "lessons") {
   /** @type {Record<string, Run[]>} */
-  const lessons = { ...(record?.lessons ?? {}) };
+  const lessons = { ...(record?.[key] ?? {}) };
   for (const [lesson, run] of Object.entries(runs)) {
     const earlier = lessons[lesson] ?? [];
     const sameCpu = earlier.filter((r) => r.cpu === run.cpu).slice(0, keep - 1);
     lessons[lesson] = [run, ...sameCpu, ...earlier.filter((r) => r.cpu !== run.cpu)];
   }
   const sorted = Object.fromEntries(Object.entries(lessons).sort(([a], [b]) => a.localeCompare(b)));
-  return { about: ABOUT, lessons: sorted };
+  const quick = key === "quick" ? sorted : record?.quick;
+  return {
+    about: ABOUT,
+    lessons: key === "lessons" ? sorted : (record?.lessons ?? {}),
+    ...(quick ? { quick } : {}),
+  };
 }
 
 /**
  * Records an export's runs: always in `runsFile` (this export only), and in `resultsFile` (kept, runs added)
- * only when `env` is at the defaults. Returns the settings that kept it out of `resultsFile` (none: recorded).
+ * only when `env` is at the defaults, or at exactly the quick setting (kept apart, under `quick`). Returns the
+ * settings that kept it out of `resultsFile` (none: recorded).
  * @param {Record<string, Run>} runs by lesson
  * @param {{runsFile: string, resultsFile?: string, env?: NodeJS.ProcessEnv}} where
  * @returns {string[]}
@@ -152,7 +186,8 @@ export function recordRuns(runs, { runsFile, resultsFile = RESULTS, env = proces
   const changed = nonDefaultSettings(env);
   mkdirSync(dirname(runsFile), { recursive: true });
   writeFileSync(runsFile, `${JSON.stringify({ nonDefaultSettings: changed, lessons: runs }, null, 2)}\n`);
-  if (changed.length > 0) return changed;
+  const quick = changed.length === 1 && changed[0] === QUICK_SETTING;
+  if (changed.length > 0 && !quick) return changed;
   /** @type {Results | undefined} */
   let record;
   try {
@@ -163,7 +198,8 @@ export function recordRuns(runs, { runsFile, resultsFile = RESULTS, env = proces
     }
   }
   mkdirSync(dirname(resultsFile), { recursive: true });
-  writeFileSync(resultsFile, `${JSON.stringify(addRuns(record, runs), null, 2)}\n`);
+  const added = addRuns(record, runs, KEEP_RUNS, quick ? "quick" : "lessons");
+  writeFileSync(resultsFile, `${JSON.stringify(added, null, 2)}\n`);
   return [];
 }
 
@@ -244,7 +280,7 @@ export async function exportLessons({
       const notebook = await executeNotebook(join(notebooks, name), executed, { env: lessonEnv });
       const html = toHtml(executed, htmlDir);
       const seconds = (Date.now() - t0) / 1000;
-      const { title, results, settings } = summarize(notebook);
+      const { title, results, settings, scale } = summarize(notebook);
       done.push({ file: basename(html), title, results, seconds });
       runs[basename(name, ".ipynb")] = {
         date: new Date().toISOString().slice(0, 10),
@@ -253,6 +289,7 @@ export async function exportLessons({
         settings,
         results,
         parts: partTimes(notebook),
+        scale,
       };
       clearInterval(ticker);
       process.stdout.write(

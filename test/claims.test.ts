@@ -7,12 +7,16 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { joinText, type Notebook } from "../scripts/notebook.js";
-import { NOTEBOOKS, ROOT } from "../scripts/project.js";
+import { NOTEBOOKS, ROOT, lessonNames } from "../scripts/project.js";
+import { trainedScaleRows } from "../scripts/resultsTable.js";
 
 interface Run {
+  date: string;
   cpu: string;
+  seconds: number;
   settings: { epochs: number; trainSize: number } | null;
   results: string[];
+  scale?: string[];
 }
 
 /** A claim: the words a lesson's markdown says, and what each recorded run at its defaults must show. */
@@ -46,6 +50,7 @@ const MIN_RUNS = 3;
 
 const recorded = JSON.parse(readFileSync(join(ROOT, "results", "export.json"), "utf8")) as {
   lessons: Record<string, Run[]>;
+  quick?: Record<string, Run[]>;
 };
 
 for (const claim of CLAIMS) {
@@ -87,4 +92,33 @@ test("a claim's check reads the result lines as the lessons print them, and can 
     false,
   );
   assert.equal(claim.holds(["深度自编码器 最终 val_loss = 0.1098"]), false, "a missing line is no proof");
+});
+
+// The guide's quick setting (AE_EPOCHS=1) still teaches: in its newest recorded export, every model a lesson
+// trained lands above the line of always outputting the mean image on that lesson's loss scale.
+for (const lesson of lessonNames()) {
+  test(`${lesson} at the quick setting: every model it trained beats always outputting the mean image`, () => {
+    const [newest] = recorded.quick?.[lesson] ?? [];
+    assert.ok(newest, `no export of ${lesson} recorded at AE_EPOCHS=1: run \`AE_EPOCHS=1 npm run export\``);
+    assert.equal(newest.settings?.epochs, 1);
+    const below = trainedScaleRows(newest).filter((row) => !(row.share > 0));
+    assert.deepEqual(below, [], "models at or below the mean-image line");
+  });
+}
+
+test("the quick check reads a scale's rows: its own models, not the baselines or the saved models", () => {
+  const run = {
+    date: "2026-12-06",
+    cpu: "AMD",
+    seconds: 1,
+    settings: { epochs: 1, trainSize: 60000 },
+    results: [],
+    scale: [
+      "完美复制（输出 = 输入）: 0.0581, 100.0%",
+      "σ=3.0，卷积模型 50 个 epoch（weights.json）: 0.2485, 6.9%",
+      "σ=3.0，本次（1 个 epoch）: 0.2700, -3.5%",
+      "始终输出平均训练图像: 0.2625, 0.0%",
+    ],
+  };
+  assert.deepEqual(trainedScaleRows(run), [{ name: "σ=3.0，本次（1 个 epoch）", loss: 0.27, share: -3.5 }]);
 });

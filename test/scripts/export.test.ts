@@ -38,6 +38,19 @@ const notebook: Notebook = {
             "练习 1：表中还只有一个 λ\n",
           ],
         },
+        {
+          output_type: "display_data",
+          data: {
+            "text/plain": [
+              "怎样读损失：同一批测试图片上的二元交叉熵；始终输出平均训练图像为 0%，完美复制为 100%\n",
+              "重建                         损失（BCE）  平均图像 → 完美\n",
+              "---------------------------  -----------  ---------------\n",
+              "完美复制（输出 = 输入）           0.0581           100.0%\n",
+              "784-32-784，训练 1 个 epoch       0.2700            -3.5%\n",
+              "始终输出平均训练图像              0.2625             0.0%",
+            ],
+          },
+        },
       ],
     },
   ],
@@ -53,6 +66,12 @@ test("the index names each lesson by its heading, with the val_loss or verdict i
       "1. 重建 BCE：稀疏自编码器比普通自编码器高 0.0007",
     ],
     settings: { epochs: 5, trainSize: 60000 },
+    // The loss scale's rows, a share below 0% above the line of always outputting the mean image.
+    scale: [
+      "完美复制（输出 = 输入）: 0.0581, 100.0%",
+      "784-32-784，训练 1 个 epoch: 0.2700, -3.5%",
+      "始终输出平均训练图像: 0.2625, 0.0%",
+    ],
   });
   const page = indexPage([{ file: "01-dense.html", ...summary, seconds: 61.4 }], { AE_EPOCHS: "1" });
   assert.match(page, /<a href="01-dense\.html">5\.2\.2 普通自编码器<\/a>/);
@@ -152,7 +171,14 @@ test("an export at the defaults records its runs in results/export.json; one wit
   const recorded = readFileSync(resultsFile, "utf8");
   const runs = (JSON.parse(recorded) as { lessons: Record<string, Run[]> }).lessons["01-mini"] ?? [];
   assert.equal(runs.length, 1);
-  const [run] = runs as [Run];
+  const [{ parts, scale, ...run }] = runs as [Run];
+  // One part (the lesson has no level-2 heading), timed from the executed cells; no loss scale shown.
+  assert.deepEqual(
+    parts?.map((part) => part.title),
+    [""],
+  );
+  assert.ok((parts?.[0]?.seconds ?? -1) >= 0);
+  assert.deepEqual(scale, []);
   assert.deepEqual(
     { ...run, seconds: typeof run.seconds },
     {
@@ -166,14 +192,25 @@ test("an export at the defaults records its runs in results/export.json; one wit
   assert.ok(Number.isInteger(run.seconds) && run.seconds >= 0);
 
   // Other settings (the runs are the point, not how they were made): this export's file only.
-  const small = { "01-mini": { ...run, settings: { epochs: 1, trainSize: 60000 }, seconds: 1 } };
+  const small = { "01-mini": { ...run, settings: { epochs: 5, trainSize: 2048 }, seconds: 1 } };
   const runsFile = join(dist, "html", "results.json");
-  assert.deepEqual(recordRuns(small, { runsFile, resultsFile, env: { ...defaults, AE_EPOCHS: "1" } }), [
-    "AE_EPOCHS=1",
-  ]);
+  const smallEnv = { ...defaults, AE_TRAIN_SIZE: "2048" };
+  assert.deepEqual(recordRuns(small, { runsFile, resultsFile, env: smallEnv }), ["AE_TRAIN_SIZE=2048"]);
   assert.equal(readFileSync(resultsFile, "utf8"), recorded, "the record at the defaults is left as it was");
   assert.deepEqual(JSON.parse(readFileSync(runsFile, "utf8")), {
-    nonDefaultSettings: ["AE_EPOCHS=1"],
+    nonDefaultSettings: ["AE_TRAIN_SIZE=2048"],
     lessons: small,
   });
+  // The guide's quick setting, exactly: recorded apart, the runs at the defaults kept as they were.
+  const quick = { "01-mini": { ...run, settings: { epochs: 1, trainSize: 60000 }, seconds: 1 } };
+  assert.deepEqual(recordRuns(quick, { runsFile, resultsFile, env: { ...defaults, AE_EPOCHS: "1" } }), []);
+  const both = JSON.parse(readFileSync(resultsFile, "utf8")) as { lessons: unknown; quick: unknown };
+  assert.deepEqual(both.lessons, (JSON.parse(recorded) as { lessons: unknown }).lessons);
+  assert.deepEqual(both.quick, { "01-mini": [quick["01-mini"]] });
+  const withMore = { ...defaults, AE_EPOCHS: "1", AE_TRAIN_SIZE: "2048" };
+  assert.deepEqual(
+    recordRuns(quick, { runsFile, resultsFile, env: withMore }).length,
+    2,
+    "not quite the quick setting",
+  );
 });
