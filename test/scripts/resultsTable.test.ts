@@ -28,13 +28,20 @@ import {
 const guide = readFileSync(GUIDE, "utf8");
 
 describe("the committed guide", () => {
-  test("its lesson table is what scripts/resultsTable.js makes of notebooks/, results/ and weights/", async () => {
+  test("its generated sections are what scripts/resultsTable.js makes of notebooks/, results/ and weights/", async () => {
     const expected = await withResultsTable(guide, readSources());
-    assert.equal(
-      sectionOf(guide),
-      sectionOf(expected),
-      "docs/teacher-guide.zh.md's table is stale: run `npm run results-table` and commit the guide",
-    );
+    for (const name of ["results-table", "lesson-plan", "quick-setting", "node-lines", "check-times"]) {
+      assert.notEqual(
+        sectionOf(guide, name),
+        undefined,
+        `the guide has no ${name} section between its markers`,
+      );
+      assert.equal(
+        sectionOf(guide, name),
+        sectionOf(expected, name),
+        `docs/teacher-guide.zh.md's ${name} section is stale: run \`npm run results-table\` and commit the guide`,
+      );
+    }
   });
 
   test("it describes every lesson in notebooks/, outside the generated table", () => {
