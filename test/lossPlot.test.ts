@@ -108,7 +108,7 @@ describe("in Chinese", () => {
       const plot = lossPlot();
       let spec = plot.spec();
       assert.equal(spec.title, "训练损失");
-      assert.deepEqual([spec.xTitle, spec.yTitle], ["轮次（epoch）", "损失（loss）"]);
+      assert.deepEqual([spec.xTitle, spec.yTitle], ["epoch", "损失（loss）"]);
       assert.deepEqual(
         spec.traces.map((trace) => trace.name),
         ["loss（每一批）"],
@@ -119,7 +119,7 @@ describe("in Chinese", () => {
       spec = plot.spec();
       assert.deepEqual(
         spec.traces.map((trace) => trace.name),
-        ["loss（每一批）", "val_loss（每轮结束时）"],
+        ["loss（每一批）", "val_loss（每个 epoch 结束时）"],
       );
       assert.equal(
         lossPlot({ title: "784-32-784 自编码器" }).title,

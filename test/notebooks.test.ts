@@ -334,7 +334,7 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
       }
 
       // Progress: one output per fit with the epoch's final Keras-style line.
-      const progress = outputs.filter((o) => /^第 1\/1 轮\n8\/8 \[=+\] - /.test(dataOf(o, "text/plain")));
+      const progress = outputs.filter((o) => /^Epoch 1\/1\n8\/8 \[=+\] - /.test(dataOf(o, "text/plain")));
       assert.equal(progress.length, expectedFits[lesson]);
       // 07's sparse model has two outputs: each one's loss follows loss, and their val_ keys val_loss.
       const finalLine =
@@ -474,7 +474,7 @@ describe(
         assert.match(text, /\n没有加载保存的权重“dense”：下面的训练单元照常训练这个模型。\n/);
         assert.doesNotMatch(text, /已加载训练好的权重|RangeError|Cannot find name/);
         // Trained: the fit's progress line and live chart, and its losses printed.
-        const progress = outputs.filter((o) => /^第 1\/1 轮\n8\/8 \[=+\] - /.test(dataOf(o, "text/plain")));
+        const progress = outputs.filter((o) => /^Epoch 1\/1\n8\/8 \[=+\] - /.test(dataOf(o, "text/plain")));
         assert.equal(progress.length, 1, "one fit");
         assert.equal(outputs.filter((o) => dataOf(o, "text/html").includes("loss（每一批）")).length, 1);
         assert.match(text, /最终 loss = 0\.\d{4}，val_loss = 0\.\d{4}/);
@@ -641,7 +641,7 @@ describe("06-latent: a 2-D code, mapped beside PCA's and scored with k-NN", () =
     // One live loss chart, and the two maps side by side, WebGL scatters with a trace per digit.
     const live = outputs.filter((o) => dataOf(o, "text/html").includes("loss（每一批）"));
     assert.equal(live.length, 1);
-    const progress = outputs.filter((o) => /^第 1\/1 轮\n8\/8 \[=+\] - /.test(dataOf(o, "text/plain")));
+    const progress = outputs.filter((o) => /^Epoch 1\/1\n8\/8 \[=+\] - /.test(dataOf(o, "text/plain")));
     assert.equal(progress.length, 1, "one fit, its progress line");
     const maps = outputs.filter((o) => dataOf(o, "text/plain").startsWith("自编码器的 2 维编码"));
     assert.equal(maps.length, 1, "one output with both maps");

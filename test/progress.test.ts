@@ -162,7 +162,7 @@ describe("progressBar in a notebook: one output updated in place", () => {
 
 test("in Chinese: the epoch header and the time per batch, in a notebook", async () => {
   const { messages } = await fitInKernel(2, 1e9, "zh");
-  assert.equal(messages[0]?.text, "第 1/2 轮");
+  assert.equal(messages[0]?.text, "Epoch 1/2");
   const final = String.raw`4/4 \[={30}\] - \d+s \d+(s|ms|us)/批 - loss: \d\.\d{4}`;
-  assert.match(messages.at(-1)?.text ?? "", new RegExp(`^第 1/2 轮\\n${final}\\n第 2/2 轮\\n${final}$`));
+  assert.match(messages.at(-1)?.text ?? "", new RegExp(`^Epoch 1/2\\n${final}\\nEpoch 2/2\\n${final}$`));
 });

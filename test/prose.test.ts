@@ -635,3 +635,59 @@ describe("Chinese prose has Chinese punctuation", () => {
     }
   }
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// One vocabulary: the guide's term list (part 八), held here. Each entry is a way of writing a term that the
+// lessons, answers, guide, README and the library's Chinese avoid; quotations of the course (in “”) keep its words.
+
+const VOCABULARY: { avoid: RegExp; listed: string[]; use: string }[] = [
+  { avoid: /轮(?!廓)/g, listed: ["轮", "轮次"], use: "epoch" },
+  { avoid: /迭代/g, listed: ["迭代"], use: "步 (a step), or epoch" },
+  {
+    avoid: /隐空间|隐变量|潜在空间/g,
+    listed: ["隐空间", "隐变量", "潜在空间"],
+    use: "编码空间 / 编码（潜在表示）",
+  },
+  { avoid: /过滤器|滤波器/g, listed: ["过滤器", "滤波器"], use: "卷积核" },
+  { avoid: /(?<!平均训练|平均)图像/g, listed: ["图像"], use: "图片" },
+  { avoid: /先猜/g, listed: ["先猜再运行", "先猜"], use: "先预测，再运行" },
+];
+
+/** The guide's term list, which itself names the words avoided. */
+const TERM_LIST = /## 八、用词表\n[\s\S]*?(?=\n## )/;
+
+/** `text` without the course's words quoted in “” and without the guide's term list. */
+const withoutQuotesAndTermList = (text: string) =>
+  text.replace(TERM_LIST, "").replace(/“[^”\n]*”/g, (quoted) => " ".repeat(quoted.length));
+
+function vocabularyProblems(prose: Prose): string[] {
+  const text = withoutQuotesAndTermList(prose.text);
+  return VOCABULARY.flatMap(({ avoid, use }) =>
+    [...text.matchAll(avoid)].map(
+      (m) =>
+        `${prose.where}: "${m[0]}" is not in the term list's words, write ${use}: …${text.slice(Math.max(0, (m.index ?? 0) - 20), (m.index ?? 0) + 20).replace(/\n/g, "⏎")}…`,
+    ),
+  );
+}
+
+describe("one vocabulary: the guide's term list", () => {
+  test("the guide's term list names every word the prose avoids", () => {
+    const guide = readFileSync(join(ROOT, "docs", "teacher-guide.zh.md"), "utf8");
+    const list = TERM_LIST.exec(guide)?.[0] ?? "";
+    assert.ok(list, "the guide has its term list (## 八、用词表)");
+    for (const word of VOCABULARY.flatMap((entry) => entry.listed)) assert.ok(list.includes(word), word);
+  });
+
+  test("a word the term list avoids is found; quotations of the course and 轮廓 are not", () => {
+    const problems = (text: string) => vocabularyProblems({ where: "x", text });
+    assert.equal(problems("训练 5 轮，每轮 235 步").length, 2);
+    assert.equal(problems("32 个过滤器，先猜再运行").length, 2);
+    assert.equal(problems("这张图像的编码").length, 1);
+    assert.deepEqual(problems("始终输出平均训练图像；数字的轮廓；课程说“迭代50次效果”"), []);
+  });
+
+  for (const document of DOCUMENTS) {
+    test(`${document.file}`, () =>
+      failIfAny([...document.markdown, ...document.strings].flatMap(vocabularyProblems)));
+  }
+});

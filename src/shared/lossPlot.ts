@@ -32,7 +32,7 @@ function lossesOf(run: NamedHistory): { loss: number[]; valLoss: number[] } {
         throw new RangeError(
           localize({
             en: `run "${run.name}": expected ${key} to be finite numbers, found ${found} at epoch ${i + 1}`,
-            zh: `“${run.name}”：${key} 应为有限数，第 ${i + 1} 轮实际为 ${found}`,
+            zh: `“${run.name}”：${key} 应为有限数，第 ${i + 1} 个 epoch 实际为 ${found}`,
           }),
         );
       }
@@ -44,7 +44,7 @@ function lossesOf(run: NamedHistory): { loss: number[]; valLoss: number[] } {
     throw new RangeError(
       localize({
         en: `run "${run.name}": expected a loss per epoch, found none`,
-        zh: `“${run.name}”：应有每一轮的 loss，实际一个也没有`,
+        zh: `“${run.name}”：应有每个 epoch 的 loss，实际一个也没有`,
       }),
     );
   }
@@ -58,7 +58,7 @@ const fmt = (value: number | undefined): string => (value === undefined ? "-" : 
 
 /** Axis titles of a loss chart; the metric names stay as Keras's history spells them. */
 const lossAxes = () => ({
-  xTitle: localize({ en: "epoch", zh: "轮次（epoch）" }),
+  xTitle: localize({ en: "epoch", zh: "epoch" }),
   yTitle: localize({ en: "loss", zh: "损失（loss）" }),
 });
 
@@ -116,7 +116,7 @@ export function compareLosses(runs: NamedHistory[], options: { title?: string } 
     return [...valLoss, loss];
   });
   showChart({
-    title: options.title ?? localize({ en: "Loss by epoch", zh: "每轮的损失" }),
+    title: options.title ?? localize({ en: "Loss by epoch", zh: "每个 epoch 的损失" }),
     ...lossAxes(),
     traces,
     summary: lossSummary(data),
@@ -233,7 +233,7 @@ export class LossPlot extends tf.Callback {
     ];
     if (valLoss.length > 0) {
       traces.push({
-        name: localize({ en: "val_loss (each epoch)", zh: "val_loss（每轮结束时）" }),
+        name: localize({ en: "val_loss (each epoch)", zh: "val_loss（每个 epoch 结束时）" }),
         x: valLoss.map((_, i) => i + 1),
         y: [...valLoss],
         mode: "lines+markers",

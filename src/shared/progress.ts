@@ -172,10 +172,10 @@ export class ProgressBar extends tf.Callback {
     if (guard?.interrupted && !complete) this.print(this.interruptNote());
   }
 
-  /** "Epoch 2/5" as Keras heads an epoch; "第 2/5 轮" in Chinese. */
+  /** "Epoch 2/5" as Keras heads an epoch, in either language (the course's logs print it so). */
   private epochHeader(epoch: number): string {
     const of = this.epochs === null ? "" : `/${this.epochs}`;
-    return localize({ en: `Epoch ${epoch + 1}${of}`, zh: `第 ${epoch + 1}${of} 轮` });
+    return localize({ en: `Epoch ${epoch + 1}${of}`, zh: `Epoch ${epoch + 1}${of}` });
   }
 
   /** Where training stopped: after a whole epoch, or inside one after a batch. */
@@ -188,11 +188,11 @@ export class ProgressBar extends tf.Callback {
     return wholeEpoch
       ? localize({
           en: `Training stopped by interrupt after epoch ${epoch}${ofEpochsInWords}: the model keeps what it learned.`,
-          zh: `训练被中断，停在第 ${epoch}${ofEpochs} 轮结束后：模型保留已经学到的内容。`,
+          zh: `训练被中断，停在第 ${epoch}${ofEpochs} 个 epoch 结束后：模型保留已经学到的内容。`,
         })
       : localize({
           en: `Training stopped by interrupt after epoch ${epoch}, batch ${this.step}${ofSteps}: the model keeps what it learned.`,
-          zh: `训练被中断，停在第 ${epoch}${ofEpochs} 轮的第 ${this.step}${ofSteps} 批之后：模型保留已经学到的内容。`,
+          zh: `训练被中断，停在第 ${epoch}${ofEpochs} 个 epoch 的第 ${this.step}${ofSteps} 批之后：模型保留已经学到的内容。`,
         });
   }
 
