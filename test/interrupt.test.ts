@@ -66,7 +66,10 @@ describe("SIGINT during fit in a plain Node process", () => {
           ),
         );
       const inside = await stopAt(1, 1);
-      assert.match(inside.text, /\n训练被中断，停在第 2\/5 个 epoch 的第 2\/4 批之后：模型保留已经学到的内容。\n$/);
+      assert.match(
+        inside.text,
+        /\n训练被中断，停在第 2\/5 个 epoch 的第 2\/4 批之后：模型保留已经学到的内容。\n$/,
+      );
       const whole = await stopAt(0, 3);
       assert.match(whole.text, /\n训练被中断，停在第 1\/5 个 epoch 结束后：模型保留已经学到的内容。\n$/);
     } finally {
