@@ -110,9 +110,20 @@ test("result lines: a number that differs between runs becomes a range, as print
     ],
   );
   assert.deepEqual(mergeResults([["val_loss = 0.1000"], ["val_loss = 0.1000"]]), ["val_loss = 0.1000"]);
-  // Lines that differ in more than their numbers: the newest run's.
-  assert.deepEqual(mergeResults([["conv 的 MSE 最小"], ["deep 的 MSE 最小"]]), ["conv 的 MSE 最小"]);
-  assert.deepEqual(mergeResults([["a = 1"], ["a = 1", "b = 2"]]), ["a = 1"]);
+  // Lines that differ in more than their numbers: every variant, merged, with how many runs printed it.
+  assert.deepEqual(mergeResults([["conv 的 MSE 最小"], ["deep 的 MSE 最小"]]), [
+    "conv 的 MSE 最小（1 次）",
+    "deep 的 MSE 最小（1 次）",
+  ]);
+  assert.deepEqual(
+    mergeResults([
+      ["a = 1", "稀疏比普通高 0.0017"],
+      ["a = 2", "稀疏比普通低 0.0012"],
+      ["a = 3", "稀疏比普通高 0.0030"],
+    ]),
+    ["a = 1–3", "稀疏比普通高 0.0017–0.0030（2 次）", "稀疏比普通低 0.0012（1 次）"],
+  );
+  assert.deepEqual(mergeResults([["a = 1"], ["a = 1", "b = 2"]]), ["a = 1", "b = 2"]);
   assert.deepEqual(mergeResults([]), []);
 });
 
