@@ -83,6 +83,34 @@ export const PLAN = {
 };
 
 /**
+ * Subsections (level-3 headings, as the notebook writes them) a teacher can leave for students to read after
+ * class when time is short: side notes that the rest of the lesson does not build on.
+ * @type {Record<string, string[]>}
+ */
+export const SKIPPABLE = {
+  "01-dense": [
+    "给学过 Keras 的同学：Python 与 TypeScript 对照",
+    '权重的初始值：为什么写 `kernelInitializer: "glorotUniform"`',
+  ],
+  "02-deep": ["怎样读一个损失值"],
+  "03-conv": ["课程说的“反卷积”是什么"],
+  "04-denoise": ["课程显示的图"],
+  "05-pca": ["PCA 还在哪里赢？"],
+  "06-latent": [],
+  "07-sparse": ["编码长什么样"],
+};
+
+/**
+ * The level-3 headings of a notebook's markdown, as written (without "### ").
+ * @param {import("./notebook.js").Notebook} notebook
+ */
+export function subsections(notebook) {
+  return notebook.cells
+    .filter((cell) => cell.cell_type === "markdown")
+    .flatMap((cell) => [...joinText(cell.source).matchAll(/^### (.+)$/gm)].map((m) => (m[1] ?? "").trim()));
+}
+
+/**
  * @typedef {{title: string, seconds: number}} PartTime
  * @typedef {{title: string, savedWeights: boolean, seconds: number | null}} Part
  */
@@ -216,6 +244,7 @@ export function lessonPlanSection({ lessons, exported, notebooks }) {
         ? `讲解共 ${minutes(plan.talk)}；运行时间尚未记录（\`npm run export\`）。`
         : `讲解 ${minutes(plan.talk)} + 运行（记录中最慢的一次，向上取整）${minutes(plan.machine)} = ` +
           `${minutes(plan.total)}，${plan.total <= PERIOD_MINUTES ? "在" : "超出"}一节课的 ${PERIOD_MINUTES} 分钟${plan.total <= PERIOD_MINUTES ? "之内" : ""}。`;
+    const skip = (SKIPPABLE[name] ?? []).map((heading) => `**${heading.replace(/`/g, "")}**`).join("、");
     return [
       `#### \`${name}\` ${title}`,
       "",
@@ -224,7 +253,7 @@ export function lessonPlanSection({ lessons, exported, notebooks }) {
       ...rows.map((row) => `| ${row.join(" | ")} |`),
       `| ${whole.join(" | ")} |`,
       "",
-      verdict,
+      verdict + (skip ? `时间不够时，可以略过小节${skip}，留给学生课后读。` : ""),
     ].join("\n");
   });
   return [

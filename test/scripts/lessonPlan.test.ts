@@ -6,7 +6,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { Run } from "../../scripts/export.js";
-import { PERIOD_MINUTES, PLAN, lessonParts, lessonPlan, partTimes } from "../../scripts/lessonPlan.js";
+import {
+  PERIOD_MINUTES,
+  PLAN,
+  SKIPPABLE,
+  lessonParts,
+  lessonPlan,
+  partTimes,
+  subsections,
+} from "../../scripts/lessonPlan.js";
 import type { Notebook } from "../../scripts/notebook.js";
 import { NOTEBOOKS, ROOT, lessonNames } from "../../scripts/project.js";
 
@@ -25,6 +33,15 @@ describe("the committed plans", () => {
         titles,
         `${name}: PLAN's parts in the notebook's order`,
       );
+    }
+  });
+
+  test("the subsections a teacher may skip are the lessons' own, as headed", () => {
+    assert.deepEqual(Object.keys(SKIPPABLE).sort(), lessonNames());
+    for (const name of lessonNames()) {
+      const headings = subsections(read(name));
+      for (const heading of SKIPPABLE[name] ?? [])
+        assert.ok(headings.includes(heading), `${name}: ${heading}`);
     }
   });
 
