@@ -244,7 +244,7 @@ export function lessonPlanSection({ lessons, exported, notebooks }) {
         ? `讲解共 ${minutes(plan.talk)}；运行时间尚未记录（\`npm run export\`）。`
         : `讲解 ${minutes(plan.talk)} + 运行（记录中最慢的一次，向上取整）${minutes(plan.machine)} = ` +
           `${minutes(plan.total)}，${plan.total <= PERIOD_MINUTES ? "在" : "超出"}一节课的 ${PERIOD_MINUTES} 分钟${plan.total <= PERIOD_MINUTES ? "之内" : ""}。`;
-    const skip = (SKIPPABLE[name] ?? []).map((heading) => `**${heading.replace(/`/g, "")}**`).join("、");
+    const skip = (SKIPPABLE[name] ?? []).map((heading) => `**${heading}**`).join("、");
     return [
       `#### \`${name}\` ${title}`,
       "",
