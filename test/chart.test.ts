@@ -46,6 +46,25 @@ describe("chart rendering", () => {
     });
   });
 
+  test("a line of one point (1 epoch, or 1 batch of a small training set) gets a marker: plotly draws it", () => {
+    const traces = (html: string) =>
+      JSON.parse(/newPlot\(el, (\[.*?\]), \{"title"/.exec(html)?.[1] ?? "[]") as { mode: string }[];
+    const html = chartHtml(
+      spec({
+        traces: [
+          { name: "loss", x: [1], y: [0.5], mode: "lines", line: { dash: "dash" } },
+          { name: "val_loss", x: [1], y: [0.4], mode: "lines+markers" },
+          { name: "codes", x: [1], y: [0.3], mode: "markers" },
+          { name: "longer", x: [1, 2], y: [0.5, 0.25], mode: "lines" },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      traces(html).map((t) => t.mode),
+      ["lines+markers", "lines+markers", "markers", "lines"],
+    );
+  });
+
   test("data cannot close the script element early", () => {
     const html = chartHtml(spec({ traces: [{ name: "</script><b>x", x: [1], y: [1], mode: "lines" }] }));
     assert.equal(html.match(/<\/script>/g)?.length, 1, "only the real closing tag");

@@ -22,6 +22,16 @@ test("AE_EPOCHS and AE_TRAIN_SIZE override them", () => {
   );
 });
 
+test("the extremes are accepted: AE_TRAIN_SIZE 1 and 60000, AE_EPOCHS 1 and 1000", () => {
+  for (const [epochs, trainSize] of [
+    [1, 1],
+    [1000, 60000],
+  ] as const) {
+    const env = { AE_EPOCHS: String(epochs), AE_TRAIN_SIZE: String(trainSize) };
+    assert.deepEqual(lessonParams({}, env), { epochs, trainSize, savedWeights: false });
+  }
+});
+
 test("a value that is not a whole number in range stops with what was expected and found", () => {
   const cases: [Record<string, string>, RegExp][] = [
     [{ AE_EPOCHS: "five" }, /AE_EPOCHS must be a whole number from 1 to 1000, found "five"/],
@@ -30,6 +40,9 @@ test("a value that is not a whole number in range stops with what was expected a
     [{ AE_EPOCHS: "1e3" }, /found "1e3"/],
     [{ AE_TRAIN_SIZE: "60001" }, /AE_TRAIN_SIZE must be a whole number from 1 to 60000, found "60001"/],
     [{ AE_TRAIN_SIZE: "-5" }, /AE_TRAIN_SIZE must be a whole number from 1 to 60000, found "-5"/],
+    [{ AE_TRAIN_SIZE: "0" }, /AE_TRAIN_SIZE must be a whole number from 1 to 60000, found "0"/],
+    [{ AE_TRAIN_SIZE: "abc" }, /AE_TRAIN_SIZE must be a whole number from 1 to 60000, found "abc"/],
+    [{ AE_EPOCHS: "1001" }, /AE_EPOCHS must be a whole number from 1 to 1000, found "1001"/],
   ];
   for (const [env, message] of cases) {
     assert.throws(

@@ -78,6 +78,16 @@ function checkSpec(spec: ChartSpec): void {
   }
 }
 
+/**
+ * The traces as plotly gets them: a line of one point (one epoch, or one batch of a small training set) draws
+ * nothing in mode "lines", so it gets a marker there.
+ */
+function plotlyTraces(traces: readonly Trace[]): Trace[] {
+  return traces.map((trace) =>
+    trace.mode === "lines" && trace.x.length === 1 ? { ...trace, mode: "lines+markers" } : trace,
+  );
+}
+
 function layoutOf(spec: ChartSpec): Record<string, unknown> {
   return {
     title: { text: spec.title },
@@ -127,7 +137,7 @@ export function chartHtml(spec: ChartSpec): string {
     // The script runs, so the line for untrusted viewers goes: the chart, or the note below, takes its place.
     `el.textContent = "";`,
     `if (!window.Plotly) { el.style.height = "auto"; el.textContent = ${scriptJson(missing)}; return; }`,
-    `window.Plotly.newPlot(el, ${scriptJson(spec.traces)}, ${scriptJson(layoutOf(spec))}, {displaylogo: false, responsive: true});`,
+    `window.Plotly.newPlot(el, ${scriptJson(plotlyTraces(spec.traces))}, ${scriptJson(layoutOf(spec))}, {displaylogo: false, responsive: true});`,
     `})();</script>`,
     `</div>`,
   ].join("\n");
@@ -199,7 +209,7 @@ export function showCharts(specs: ChartSpec[]): void {
       "text/plain": bundles.map((bundle) => bundle["text/plain"]).join("\n\n"),
     });
   } else if (browserCanOpen()) {
-    for (const spec of specs) plotInWindow(spec.traces, layoutOf(spec));
+    for (const spec of specs) plotInWindow(plotlyTraces(spec.traces), layoutOf(spec));
   } else {
     specs.forEach(writeChartFile);
   }
@@ -218,13 +228,13 @@ export class LiveChart {
     checkSpec(spec);
     this.stream = undefined;
     if (inKernel()) sendPlotlyToNotebook();
-    else if (browserCanOpen()) this.stream = streamInWindow(spec.traces, layoutOf(spec));
+    else if (browserCanOpen()) this.stream = streamInWindow(plotlyTraces(spec.traces), layoutOf(spec));
     this.update(spec);
   }
 
   update(spec: ChartSpec): void {
     if (inKernel()) this.output.update(bundleOf(spec));
-    else this.stream?.next(spec.traces);
+    else this.stream?.next(plotlyTraces(spec.traces));
   }
 
   end(spec: ChartSpec): void {

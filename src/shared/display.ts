@@ -72,7 +72,9 @@ export function showTable(header: string[], rows: string[][], options: { caption
     `<${tag} style="text-align:${right[c] ? "right" : "left"};padding:2px 10px">${escapeHtml(text)}</${tag}>`;
   const html = [
     `<table class="ae-table" style="border-collapse:collapse;font-size:13px">`,
-    ...(options.caption ? [`<caption style="text-align:left">${escapeHtml(options.caption)}</caption>`] : []),
+    ...(options.caption
+      ? [`<caption style="text-align:left;white-space:pre-line">${escapeHtml(options.caption)}</caption>`]
+      : []),
     `<thead><tr>${header.map((text, c) => cell("th", text, c)).join("")}</tr></thead>`,
     `<tbody>${rows.map((row) => `<tr>${row.map((text, c) => cell("td", text, c)).join("")}</tr>`).join("")}</tbody>`,
     `</table>`,

@@ -14,8 +14,16 @@ export interface LossBaselines {
   readonly perfect: number;
   /** Always outputting the mean training image: what a model that learned only the average digit scores. */
   readonly meanImage: number;
-  /** Outputting the mean training image of each test image's digit; only when the labels were given. */
+  /**
+   * Outputting the mean training image of each test image's digit; only when the labels were given and every
+   * digit of the test labels has a training image.
+   */
   readonly digitMeans?: number;
+  /**
+   * The digits of the test labels that have no training image (a small AE_TRAIN_SIZE: 1 image has 1 digit), in
+   * order; given only then, and then there is no `digitMeans`: a digit without images has no mean image.
+   */
+  readonly unseenDigits?: readonly number[];
 }
 
 /** The training images the mean images come from, and the labels for each digit's mean (both or neither). */
@@ -112,6 +120,8 @@ function meanBinaryCrossentropy(target: tf.Tensor, output: tf.Tensor): number {
  * ones) of a perfect reconstruction, of always outputting the mean image of `xTrain`, and, given `yTrain` and
  * `yTest`, of outputting each test image's digit's mean training image. Computed as the model's loss is, so that
  * a model's val_loss can be read against them. Images flat `[n, 784]` or `[n, 28, 28, 1]`, in [0, 1].
+ * When a digit of `yTest` has no training image (a few training images), there is no `digitMeans`, and
+ * `unseenDigits` lists those digits: showLossScale says why its row is missing.
  *
  * ```ts
  * const data = loadMnist();
@@ -135,15 +145,10 @@ export function lossBaselines(xTest: tf.Tensor, data: LossBaselineData): LossBas
   const testDigits = yTest === undefined ? undefined : checkLabels("yTest", yTest, "xTest", testCount);
   const counts = new Array<number>(10).fill(0);
   for (const digit of trainDigits ?? []) counts[digit] = (counts[digit] ?? 0) + 1;
-  const unseen = testDigits?.find((digit) => counts[digit] === 0);
-  if (unseen !== undefined) {
-    throw new RangeError(
-      localize({
-        en: `${WHO}: yTrain must include every digit yTest has, found no training image of ${unseen}`,
-        zh: `${WHO}：yTrain 应包含 yTest 中的每个数字，实际没有数字 ${unseen} 的训练图片`,
-      }),
-    );
-  }
+  // A digit of the test labels without a training image has no mean image: no digit-means baseline then.
+  const unseenDigits = [...new Set(testDigits ?? [])]
+    .filter((digit) => counts[digit] === 0)
+    .sort((a, b) => a - b);
 
   return tf.tidy(() => {
     // One layout for both: the loss is a mean over all pixels, so [n, 784] gives the same number as images.
@@ -153,6 +158,7 @@ export function lossBaselines(xTest: tf.Tensor, data: LossBaselineData): LossBas
     const mean = tf.broadcastTo(tf.mean(train, 0, true), [testCount, PIXELS]);
     const meanImage = meanBinaryCrossentropy(target, mean);
     if (trainDigits === undefined || testDigits === undefined) return { perfect, meanImage };
+    if (unseenDigits.length > 0) return { perfect, meanImage, unseenDigits };
     // Each digit's sum in one pass over the training images, then each test image's digit's mean, by gather.
     const sums = tf.unsortedSegmentSum(train, tf.tensor1d(trainDigits, "int32"), 10);
     const means = tf.div(sums, tf.tensor2d(counts, [10, 1]));
@@ -241,6 +247,14 @@ export function showLossScale(
   ];
   // Sorted by loss, the rows read as a ladder from the floor down; a stable sort keeps ties as given.
   const ladder = [...baselineRows, ...rows].sort((a, b) => a.loss - b.loss);
+  const unseen = baselines.unseenDigits ?? [];
+  const missing =
+    unseen.length === 0
+      ? ""
+      : localize({
+          en: `\nNo training image of digit ${unseen.join(", ")}: a digit without images has no mean image, so the row "each digit's mean training image" is left out`,
+          zh: `\n训练图片里没有数字 ${unseen.join("、")}：没有图片的数字没有平均图像，“输出该数字的平均训练图像”一行略去`,
+        });
   const percent = (loss: number) => `${(100 * lossScalePosition(baselines, loss)).toFixed(1)}%`;
   const how = localize({
     en: "How to read a loss: binary cross-entropy on the same test images; 0% is always the mean training image, 100% a perfect copy (its loss is not 0: MNIST pixels are not all 0 or 1)",
@@ -253,6 +267,8 @@ export function showLossScale(
       localize({ en: "mean image → perfect", zh: "平均图像 → 完美" }),
     ],
     ladder.map(({ name, loss }) => [name, loss.toFixed(4), percent(loss)]),
-    { caption: options.title ? `${options.title}${localize({ en: ": ", zh: "：" })}${how}` : how },
+    {
+      caption: `${options.title ? `${options.title}${localize({ en: ": ", zh: "：" })}` : ""}${how}${missing}`,
+    },
   );
 }
