@@ -3,8 +3,10 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import {
+  ANSWER_LINES,
   KEEP_RUNS,
   addRuns,
+  exportAnswers,
   exportLessons,
   indexPage,
   nonDefaultSettings,
@@ -115,6 +117,69 @@ test("results/export.json keeps each lesson's newest runs per CPU, the new run f
   );
   assert.equal(record.lessons["02-deep"]?.length, 1, "a lesson not in this export keeps its runs");
   assert.match(record.about, /npm run export/);
+
+  // The answer notebooks' runs go under `answers`, by the same rule, and leave the lessons' alone (and back).
+  const withAnswers = addRuns(record, { "01-dense": run("A", 9) }, KEEP_RUNS, "answers");
+  assert.deepEqual(withAnswers.lessons, record.lessons);
+  assert.deepEqual(
+    withAnswers.answers?.["01-dense"]?.map((r) => r.seconds),
+    [9],
+  );
+  const lessonsAgain = addRuns(withAnswers, { "02-deep": run("A", 3) });
+  assert.deepEqual(lessonsAgain.answers, withAnswers.answers, "a lessons' export keeps the answers' runs");
+  assert.deepEqual(Object.keys(lessonsAgain), ["about", "lessons", "answers"]);
+});
+
+test("an answer notebook's results are its checks' verdicts and their summary line", () => {
+  const answers: Notebook = {
+    ...notebook,
+    cells: [
+      {
+        cell_type: "code",
+        source: "",
+        metadata: {},
+        outputs: [
+          {
+            output_type: "stream",
+            name: "stdout",
+            text: [
+              "epochs = 5，训练图片 60000 张，后端 = tensorflow\n",
+              "编码长度 8：\n",
+              "在预期范围内：32 维：训练 5 个 epoch 后的 val_loss（预期 0.105 到 0.12，实际 0.1126）\n",
+              "超出预期范围：8 维比 32 维高（预期 8 维更高，实际 0.1 和 0.2）\n",
+              "不检查：反色图片与原图的差距（缩小的设置训练得太短）\n",
+              "1 项超出预期范围（共 2 项检查）：8 维比 32 维高\n",
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  const { results, settings } = summarize(answers, ANSWER_LINES);
+  assert.deepEqual(results.length, 4);
+  assert.match(results[3] ?? "", /^1 项超出预期范围/);
+  assert.deepEqual(settings, { epochs: 5, trainSize: 60000 });
+  assert.match(
+    summarize(
+      {
+        ...answers,
+        cells: [
+          {
+            ...answers.cells[0]!,
+            outputs: [
+              {
+                output_type: "stream",
+                name: "stdout",
+                text: "7 项检查：全部在预期范围内（另有 6 项不检查）\n",
+              },
+            ],
+          },
+        ],
+      },
+      ANSWER_LINES,
+    ).results[0] ?? "",
+    /^7 项检查：全部在预期范围内/,
+  );
 });
 
 test("an export at the defaults records its runs in results/export.json; one with other settings leaves it alone", async () => {
@@ -176,4 +241,38 @@ test("an export at the defaults records its runs in results/export.json; one wit
     nonDefaultSettings: ["AE_EPOCHS=1"],
     lessons: small,
   });
+
+  // `npm run export -- --answers`: the answer notebooks, their pages under dist/html/answers/, their runs under
+  // `answers` with their verdict lines; the lessons' runs stay as they were.
+  const answers = join(notebooks, "answers");
+  mkdirSync(answers, { recursive: true });
+  const answerNotebook: Notebook = {
+    ...lesson,
+    cells: [
+      { cell_type: "markdown", source: "# 迷你课的答案", metadata: {} },
+      {
+        cell_type: "code",
+        source: [
+          "console.log(`epochs = ${process.env.AE_EPOCHS || 5}，训练图片 60000 张，后端 = none`);\n",
+          'console.log("超出预期范围：某一项（预期 1，实际 2）");\n',
+          'console.log("1 项超出预期范围（共 1 项检查）：某一项");',
+        ],
+        metadata: {},
+        outputs: [],
+        execution_count: null,
+      },
+    ],
+  };
+  writeFileSync(join(answers, "01-mini.ipynb"), JSON.stringify(answerNotebook, null, 1));
+  await exportAnswers({ answers, dist, resultsFile, env: defaults });
+  const both = JSON.parse(readFileSync(resultsFile, "utf8")) as {
+    lessons: Record<string, Run[]>;
+    answers: Record<string, Run[]>;
+  };
+  assert.deepEqual(both.lessons, JSON.parse(recorded).lessons, "the lessons' runs kept");
+  assert.deepEqual(both.answers["01-mini"]?.[0]?.results, [
+    "超出预期范围：某一项（预期 1，实际 2）",
+    "1 项超出预期范围（共 1 项检查）：某一项",
+  ]);
+  assert.match(readFileSync(join(dist, "html", "answers", "01-mini.html"), "utf8"), /迷你课的答案/);
 });
