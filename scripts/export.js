@@ -6,10 +6,9 @@
 // when the export ran at the defaults, into the committed results/export.json, which keeps earlier runs per CPU:
 // the lessons' prose may quote times and results only from such records (test/prose.test.ts). Such an export
 // then rewrites the lesson table of the teacher's guide from that record (scripts/resultsTable.js).
-// `npm run export -- --answers` does the same for the teachers' answer notebooks (notebooks/answers/) instead:
-// dist/html/answers/, and their runs under `answers` in results/export.json, their checks' verdicts as results.
+// `npm run export -- --answers` exports the answer notebooks instead (scripts/exportAnswers.js).
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -67,25 +66,18 @@ const RESULT_LINES = [
 ];
 
 /**
- * The lines an answer notebook prints that say its result: its checks' verdicts and the summary line after them
- * (ae-shared's expectations()).
- */
-export const ANSWER_LINES = [/^(在预期范围内|超出预期范围|不检查)：/, /^\d+ 项(检查|超出预期范围)/];
-
-/**
- * What the index says of a lesson: its title (first heading), the results it printed (RESULT_LINES, or for an
- * answer notebook ANSWER_LINES), and the settings it ran with,
+ * What the index says of a lesson: its title (first heading), the results it printed (RESULT_LINES), and the
+ * settings it ran with,
  * from its first line ("epochs = 5，训练图片 60000 张"; null if it printed none).
  * @param {import("./notebook.js").Notebook} notebook
- * @param {RegExp[]} [resultLines]
  */
-export function summarize(notebook, resultLines = RESULT_LINES) {
+export function summarize(notebook) {
   const title = lessonTitle(notebook);
   const lines = notebook.cells
     .flatMap((cell) => cell.outputs ?? [])
     .filter((output) => output.output_type === "stream" && output.name === "stdout")
     .flatMap((output) => joinText(output.text).split("\n"));
-  const results = lines.filter((line) => resultLines.some((pattern) => pattern.test(line)));
+  const results = lines.filter((line) => RESULT_LINES.some((pattern) => pattern.test(line)));
   const params = lines.map((line) => /^epochs = (\d+)[,，]\s*训练图片 (\d+) 张/.exec(line)).find(Boolean);
   const settings = params ? { epochs: Number(params[1]), trainSize: Number(params[2]) } : null;
   return { title, results, settings };
@@ -95,7 +87,7 @@ export function summarize(notebook, resultLines = RESULT_LINES) {
  * What changes a lesson's results or speed, with the values that leave it at its defaults.
  * @type {Record<string, string[]>}
  */
-const DEFAULTS = {
+export const DEFAULTS = {
   AE_EPOCHS: [""],
   AE_TRAIN_SIZE: [""],
   AE_WEIGHTS: ["", "0"],
@@ -119,7 +111,7 @@ export function nonDefaultSettings(env) {
  * @typedef {{date: string, cpu: string, seconds: number, settings: {epochs: number, trainSize: number} | null,
  *   results: string[]}} Run
  * @typedef {{about: string, lessons: Record<string, Run[]>, answers?: Record<string, Run[]>}} Results
- * @typedef {"lessons" | "answers"} RecordKey which notebooks: the lessons, or the answer notebooks
+ * @typedef {"lessons" | "answers"} RecordKey the lessons' runs, or the answer notebooks' (exportAnswers.js)
  */
 
 const ABOUT =
@@ -127,13 +119,11 @@ const ABOUT =
   `at most ${KEEP_RUNS} per CPU: the lesson's wall time in seconds (execution and HTML conversion), the date ` +
   "(UTC), the CPU, the epochs and training images it ran with, and the result lines it printed. Exports with " +
   "other settings are not recorded here. The lessons' prose may quote these numbers (test/prose.test.ts). " +
-  "Under `answers`, the same for the answer notebooks (notebooks/answers/, `npm run export -- --answers`), " +
-  "their results the verdicts of their checks; the answers' prose quotes them.";
+  "Under `answers`: the same for the answer notebooks (`npm run export -- --answers`), their checks' verdicts.";
 
 /**
  * `record` with `runs` added: each lesson's new run first, then its earlier runs on the same CPU (at most `keep`
- * in all on that CPU), then those on other CPUs; lessons in name order. `key` "answers" adds answer notebooks'
- * runs instead; the other key's runs are kept as they are.
+ * in all on that CPU), then those on other CPUs; lessons in name order; under `key`, the other key's runs kept.
  * @param {Results | undefined} record
  * @param {Record<string, Run>} runs by lesson
  * @param {number} [keep]
@@ -149,16 +139,12 @@ export function addRuns(record, runs, keep = KEEP_RUNS, key = "lessons") {
     lessons[lesson] = [run, ...sameCpu, ...earlier.filter((r) => r.cpu !== run.cpu)];
   }
   const sorted = Object.fromEntries(Object.entries(lessons).sort(([a], [b]) => a.localeCompare(b)));
-  /** @type {Results} */
-  const updated = { ...record, about: ABOUT, lessons: record?.lessons ?? {} };
-  updated[key] = sorted;
-  return updated;
+  return { ...record, about: ABOUT, lessons: record?.lessons ?? {}, [key]: sorted };
 }
 
 /**
  * Records an export's runs: always in `runsFile` (this export only), and in `resultsFile` (kept, runs added)
  * only when `env` is at the defaults. Returns the settings that kept it out of `resultsFile` (none: recorded).
- * `key` "answers" records answer notebooks' runs (under `answers` in both files).
  * @param {Record<string, Run>} runs by lesson
  * @param {{runsFile: string, resultsFile?: string, env?: NodeJS.ProcessEnv, key?: RecordKey}} where
  * @returns {string[]}
@@ -291,80 +277,9 @@ export async function exportLessons({
   return changed;
 }
 
-/**
- * `npm run export -- --answers`: executes every answer notebook of `answers` (notebooks/answers/) as the lessons
- * are, with the same settings, into dist/executed/answers/ and dist/html/answers/, and records each one's wall
- * time, date, CPU, settings and verdict lines (ANSWER_LINES) under `answers` in `resultsFile` when at the
- * defaults (recordRuns). No generated table reads them. Returns the settings that kept the runs out of
- * `resultsFile` (none: recorded).
- * @param {{answers?: string, dist?: string, resultsFile?: string, env?: NodeJS.ProcessEnv}} [options]
- * @returns {Promise<string[]>}
- */
-export async function exportAnswers({
-  answers = join(NOTEBOOKS, "answers"),
-  dist = DIST,
-  resultsFile = RESULTS,
-  env = process.env,
-} = {}) {
-  const names = readdirSync(answers)
-    .filter((name) => name.endsWith(".ipynb"))
-    .sort();
-  const htmlDir = join(dist, "html", "answers");
-  /** @type {NodeJS.ProcessEnv} */
-  const answerEnv = Object.fromEntries(
-    Object.keys(DEFAULTS).flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])),
-  );
-  /** @type {Record<string, Run>} */
-  const runs = {};
-  const started = Date.now();
-  for (const [i, name] of names.entries()) {
-    const tag = `[${i + 1}/${names.length}] answers/${name}`;
-    const t0 = Date.now();
-    const ticker = setInterval(
-      () => process.stdout.write(`${tag}: running ${clock((Date.now() - t0) / 1000)}\n`),
-      30_000,
-    );
-    try {
-      const executed = join(dist, "executed", "answers", name);
-      const notebook = await executeNotebook(join(answers, name), executed, { env: answerEnv });
-      toHtml(executed, htmlDir);
-      const seconds = (Date.now() - t0) / 1000;
-      const { results, settings } = summarize(notebook, ANSWER_LINES);
-      runs[basename(name, ".ipynb")] = {
-        date: new Date().toISOString().slice(0, 10),
-        cpu: cpuName(),
-        seconds: Math.round(seconds),
-        settings,
-        results,
-      };
-      process.stdout.write(`${tag}: done in ${clock(seconds)}  ${results.at(-1) ?? "(no summary line)"}\n`);
-    } finally {
-      clearInterval(ticker);
-    }
-  }
-  process.stdout.write(
-    `export: ${names.length} answer notebooks in ${clock((Date.now() - started) / 1000)} -> ${shellPath(htmlDir)}\n`,
-  );
-  const runsFile = join(htmlDir, "results.json");
-  const changed = recordRuns(runs, { runsFile, resultsFile, env, key: "answers" });
-  process.stdout.write(
-    changed.length === 0
-      ? `export: runs recorded under "answers" in ${shellPath(resultsFile)} (commit it) and ${shellPath(runsFile)}\n`
-      : `export: runs in ${shellPath(runsFile)}; not recorded in ${shellPath(resultsFile)}, which keeps ` +
-          `exports at the defaults only (set here: ${changed.join(", ")})\n`,
-  );
-  return changed;
-}
-
-/**
- * `npm run export`: the export, then, when it was recorded, the generated tables rewritten from the record.
- * `npm run export -- --answers`: the answer notebooks instead (exportAnswers).
- */
+/** `npm run export`: the export, then, when it was recorded, the generated tables rewritten from the record. */
 async function main() {
-  if (process.argv.slice(2).includes("--answers")) {
-    await exportAnswers();
-    return;
-  }
+  if (process.argv.includes("--answers")) return void (await import("./exportAnswers.js")).exportAnswers();
   const changed = await exportLessons();
   if (changed.length > 0) return;
   const rewritten = await writeGeneratedSections();
