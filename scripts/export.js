@@ -6,6 +6,7 @@
 // when the export ran at the defaults, into the committed results/export.json, which keeps earlier runs per CPU:
 // the lessons' prose may quote times and results only from such records (test/prose.test.ts). Such an export
 // then rewrites the lesson table of the teacher's guide from that record (scripts/resultsTable.js).
+// `npm run export -- --answers` exports the answer notebooks instead (scripts/exportAnswers.js).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -110,7 +111,7 @@ export function scaleRows(notebook) {
  * What changes a lesson's results or speed, with the values that leave it at its defaults.
  * @type {Record<string, string[]>}
  */
-const DEFAULTS = {
+export const DEFAULTS = {
   AE_EPOCHS: [""],
   AE_TRAIN_SIZE: [""],
   AE_WEIGHTS: ["", "0"],
@@ -135,8 +136,10 @@ export function nonDefaultSettings(env) {
  *   results: string[], parts?: import("./lessonPlan.js").PartTime[], scale?: string[]}} Run `parts`: seconds
  *   per part (level-2 heading) that its code cells ran, for the guide's lesson plans; `scale`: its loss scales'
  *   rows (scaleRows); runs recorded before 2026-12 have neither
- * @typedef {{about: string, lessons: Record<string, Run[]>, quick?: Record<string, Run[]>}} Results `quick`: the
- *   runs at QUICK_SETTING
+ * @typedef {{about: string, lessons: Record<string, Run[]>, quick?: Record<string, Run[]>,
+ *   answers?: Record<string, Run[]>}} Results `quick`: the lessons' runs at QUICK_SETTING
+ * @typedef {"lessons" | "quick" | "answers"} RecordKey the lessons' runs at the defaults or at the quick setting,
+ *   or the answer notebooks' (exportAnswers.js)
  */
 
 const ABOUT =
@@ -145,16 +148,17 @@ const ABOUT =
   "(UTC), the CPU, the epochs and training images it ran with, the result lines it printed, the seconds " +
   "each part of the lesson (a level-2 heading) ran its code cells, and the rows of its loss scales. Under " +
   `"quick", the same for exports at the guide's quick setting (${QUICK_SETTING}). Exports with all ` +
-  "other settings are not recorded here. The lessons' prose may quote these numbers (test/prose.test.ts).";
+  "other settings are not recorded here. The lessons' prose may quote these numbers (test/prose.test.ts). " +
+  "Under `answers`: the same for the answer notebooks (`npm run export -- --answers`), their checks' verdicts.";
 
 /**
- * `record` with `runs` added under `key` (the runs at the defaults, or at the quick setting): each lesson's new
- * run first, then its earlier runs on the same CPU (at most `keep` in all on that CPU), then those on other
- * CPUs; lessons in name order.
+ * `record` with `runs` added under `key` (the lessons at the defaults or at the quick setting, or the answers):
+ * each lesson's new run first, then its earlier runs on the same CPU (at most `keep` in all on that CPU), then
+ * those on other CPUs; lessons in name order; the other keys' runs kept.
  * @param {Results | undefined} record
  * @param {Record<string, Run>} runs by lesson
  * @param {number} [keep]
- * @param {"lessons" | "quick"} [key]
+ * @param {RecordKey} [key]
  * @returns {Results}
  */
 export function addRuns(record, runs, keep = KEEP_RUNS, key = "lessons") {
@@ -166,12 +170,7 @@ export function addRuns(record, runs, keep = KEEP_RUNS, key = "lessons") {
     lessons[lesson] = [run, ...sameCpu, ...earlier.filter((r) => r.cpu !== run.cpu)];
   }
   const sorted = Object.fromEntries(Object.entries(lessons).sort(([a], [b]) => a.localeCompare(b)));
-  const quick = key === "quick" ? sorted : record?.quick;
-  return {
-    about: ABOUT,
-    lessons: key === "lessons" ? sorted : (record?.lessons ?? {}),
-    ...(quick ? { quick } : {}),
-  };
+  return { ...record, about: ABOUT, lessons: record?.lessons ?? {}, [key]: sorted };
 }
 
 /**
@@ -179,14 +178,14 @@ export function addRuns(record, runs, keep = KEEP_RUNS, key = "lessons") {
  * only when `env` is at the defaults, or at exactly the quick setting (kept apart, under `quick`). Returns the
  * settings that kept it out of `resultsFile` (none: recorded).
  * @param {Record<string, Run>} runs by lesson
- * @param {{runsFile: string, resultsFile?: string, env?: NodeJS.ProcessEnv}} where
+ * @param {{runsFile: string, resultsFile?: string, env?: NodeJS.ProcessEnv, key?: RecordKey}} where
  * @returns {string[]}
  */
-export function recordRuns(runs, { runsFile, resultsFile = RESULTS, env = process.env }) {
+export function recordRuns(runs, { runsFile, resultsFile = RESULTS, env = process.env, key = "lessons" }) {
   const changed = nonDefaultSettings(env);
   mkdirSync(dirname(runsFile), { recursive: true });
-  writeFileSync(runsFile, `${JSON.stringify({ nonDefaultSettings: changed, lessons: runs }, null, 2)}\n`);
-  const quick = changed.length === 1 && changed[0] === QUICK_SETTING;
+  writeFileSync(runsFile, `${JSON.stringify({ nonDefaultSettings: changed, [key]: runs }, null, 2)}\n`);
+  const quick = key === "lessons" && changed.length === 1 && changed[0] === QUICK_SETTING;
   if (changed.length > 0 && !quick) return changed;
   /** @type {Results | undefined} */
   let record;
@@ -198,7 +197,7 @@ export function recordRuns(runs, { runsFile, resultsFile = RESULTS, env = proces
     }
   }
   mkdirSync(dirname(resultsFile), { recursive: true });
-  const added = addRuns(record, runs, KEEP_RUNS, quick ? "quick" : "lessons");
+  const added = addRuns(record, runs, KEEP_RUNS, quick ? "quick" : key);
   writeFileSync(resultsFile, `${JSON.stringify(added, null, 2)}\n`);
   return [];
 }
@@ -316,6 +315,7 @@ export async function exportLessons({
 
 /** `npm run export`: the export, then, when it was recorded, the generated tables rewritten from the record. */
 async function main() {
+  if (process.argv.includes("--answers")) return void (await import("./exportAnswers.js")).exportAnswers();
   const changed = await exportLessons();
   if (changed.length > 0) return;
   const rewritten = await writeGeneratedSections();

@@ -456,7 +456,20 @@ describe("the answer notebooks (notebooks/answers/), executed headless with AE_E
       for (const cell of read(answers).cells.filter((c) => c.cell_type === "code")) {
         assert.deepEqual([cell.outputs, cell.execution_count], [[], null], "committed without outputs");
       }
-      const { executed } = await executeSmall(answers);
+      const { executed, text } = await executeSmall(answers);
+      // Each check printed its verdict and the notebook went on (expectations() in ae-shared): at these
+      // settings every check it makes holds, and its last cell summed them up.
+      const verdicts = text.split("\n").filter((line) => /^(在预期范围内|超出预期范围|不检查)：/.test(line));
+      assert.ok(
+        verdicts.some((line) => line.startsWith("在预期范围内：")),
+        "it checked something",
+      );
+      assert.deepEqual(
+        verdicts.filter((line) => line.startsWith("超出预期范围：")),
+        [],
+        "no check outside expectations at the small settings",
+      );
+      assert.match(text, /\n\d+ 项检查：全部在预期范围内(（另有 \d+ 项不检查）)?\n$/, "the summary, last");
       assertTensorCountKept(executed);
     });
   }

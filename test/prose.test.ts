@@ -4,7 +4,8 @@
 // 1. No measured number typed by hand: every number that looks measured (a decimal with 2 or more places, a
 //    percentage, a duration, a size in KB/MB/GB, a decimal ratio such as 1.6x or 0.54 倍) is found, at the precision
 //    printed, in a source the repository keeps: weights/weights.json (written by `npm run weights`),
-//    results/export.json (written by `npm run export` at the defaults), results/checks.json (the times of
+//    results/export.json (written by `npm run export` at the defaults: the lessons' runs, and under `answers`
+//    the answer notebooks' runs of `npm run export -- --answers`), results/checks.json (the times of
 //    `npm test` and `npm run doctor`, recorded with AE_RECORD=1), results/course.json (the course's own
 //    logged numbers, each with its line; quoted with the course named), or, for sizes, the disk room set-up's
 //    steps count (scripts/setup/). Numbers structural to a lesson (784, 32, 60000, σ 0.5 and 3.0, 28×28) are
@@ -207,7 +208,10 @@ const course = JSON.parse(readFileSync(join(ROOT, "results", "course.json"), "ut
 };
 const EXPORT = join(ROOT, "results", "export.json");
 const exported = existsSync(EXPORT)
-  ? (JSON.parse(readFileSync(EXPORT, "utf8")) as { lessons: Record<string, Run[]> })
+  ? (JSON.parse(readFileSync(EXPORT, "utf8")) as {
+      lessons: Record<string, Run[]>;
+      answers?: Record<string, Run[]>;
+    })
   : undefined;
 
 type SourceName =
@@ -605,10 +609,11 @@ describe("results/course.json: the course's numbers, each with its line", () => 
 });
 
 test(
-  "results/export.json, where an export at the defaults wrote it: each lesson's runs",
+  "results/export.json, where an export at the defaults wrote it: each lesson's and answer notebook's runs",
   { skip: !exported && "not written yet (npm run export at the defaults writes it)" },
   () => {
-    for (const [lesson, runs] of Object.entries(exported?.lessons ?? {})) {
+    const all = { ...exported?.lessons, ...objectWithKeysPrefixed(exported?.answers ?? {}, "answers/") };
+    for (const [lesson, runs] of Object.entries(all)) {
       assert.ok(runs.length > 0, lesson);
       for (const run of runs) {
         assert.ok(Number.isFinite(run.seconds) && run.seconds >= 0, `${lesson}: seconds ${run.seconds}`);
@@ -617,6 +622,11 @@ test(
     }
   },
 );
+
+/** `record` with each key prefixed: the answer notebooks' runs beside the lessons' of the same name. */
+function objectWithKeysPrefixed<T>(record: Record<string, T>, prefix: string): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [`${prefix}${key}`, value]));
+}
 
 const DOCUMENTS = readDocuments();
 

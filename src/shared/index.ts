@@ -8,6 +8,7 @@ import { reportErrorsReadably } from "./errorReport";
 
 export * from "./language";
 export * from "./checks";
+export * from "./expectations";
 export * from "./paths";
 export * from "./text";
 export * from "./data";

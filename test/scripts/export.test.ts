@@ -13,6 +13,7 @@ import {
   toHtml,
   type Run,
 } from "../../scripts/export.js";
+import { exportAnswers, verdictLines } from "../../scripts/exportAnswers.js";
 import { executeNotebook, type Notebook } from "../../scripts/notebook.js";
 import { ROOT, cpuName } from "../../scripts/project.js";
 
@@ -134,6 +135,52 @@ test("results/export.json keeps each lesson's newest runs per CPU, the new run f
   );
   assert.equal(record.lessons["02-deep"]?.length, 1, "a lesson not in this export keeps its runs");
   assert.match(record.about, /npm run export/);
+
+  // The answer notebooks' runs go under `answers`, by the same rule, and leave the lessons' alone (and back).
+  const withAnswers = addRuns(record, { "01-dense": run("A", 9) }, KEEP_RUNS, "answers");
+  assert.deepEqual(withAnswers.lessons, record.lessons);
+  assert.deepEqual(
+    withAnswers.answers?.["01-dense"]?.map((r) => r.seconds),
+    [9],
+  );
+  const lessonsAgain = addRuns(withAnswers, { "02-deep": run("A", 3) });
+  assert.deepEqual(lessonsAgain.answers, withAnswers.answers, "a lessons' export keeps the answers' runs");
+  assert.deepEqual(Object.keys(lessonsAgain), ["about", "lessons", "answers"]);
+});
+
+test("an answer notebook's results are its checks' verdicts and their summary line", () => {
+  const answers: Notebook = {
+    ...notebook,
+    cells: [
+      {
+        cell_type: "code",
+        source: "",
+        metadata: {},
+        outputs: [
+          {
+            output_type: "stream",
+            name: "stdout",
+            text: [
+              "epochs = 5，训练图片 60000 张，后端 = tensorflow\n",
+              "编码长度 8：\n",
+              "在预期范围内：32 维：训练 5 个 epoch 后的 val_loss（预期 0.105 到 0.12，实际 0.1126）\n",
+              "超出预期范围：8 维比 32 维高（预期 8 维更高，实际 0.1 和 0.2）\n",
+              "不检查：反色图片与原图的差距（缩小的设置训练得太短）\n",
+              "1 项超出预期范围（共 2 项检查）：8 维比 32 维高\n",
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  const results = verdictLines(answers);
+  assert.deepEqual(results, [
+    "在预期范围内：32 维：训练 5 个 epoch 后的 val_loss（预期 0.105 到 0.12，实际 0.1126）",
+    "超出预期范围：8 维比 32 维高（预期 8 维更高，实际 0.1 和 0.2）",
+    "不检查：反色图片与原图的差距（缩小的设置训练得太短）",
+    "1 项超出预期范围（共 2 项检查）：8 维比 32 维高",
+  ]);
+  assert.deepEqual(summarize(answers).settings, { epochs: 5, trainSize: 60000 });
 });
 
 test("an export at the defaults records its runs in results/export.json; one with other settings leaves it alone", async () => {
@@ -204,13 +251,47 @@ test("an export at the defaults records its runs in results/export.json; one wit
   // The guide's quick setting, exactly: recorded apart, the runs at the defaults kept as they were.
   const quick = { "01-mini": { ...run, settings: { epochs: 1, trainSize: 60000 }, seconds: 1 } };
   assert.deepEqual(recordRuns(quick, { runsFile, resultsFile, env: { ...defaults, AE_EPOCHS: "1" } }), []);
-  const both = JSON.parse(readFileSync(resultsFile, "utf8")) as { lessons: unknown; quick: unknown };
-  assert.deepEqual(both.lessons, (JSON.parse(recorded) as { lessons: unknown }).lessons);
-  assert.deepEqual(both.quick, { "01-mini": [quick["01-mini"]] });
+  const withQuick = JSON.parse(readFileSync(resultsFile, "utf8")) as { lessons: unknown; quick: unknown };
+  assert.deepEqual(withQuick.lessons, (JSON.parse(recorded) as { lessons: unknown }).lessons);
+  assert.deepEqual(withQuick.quick, { "01-mini": [quick["01-mini"]] });
   const withMore = { ...defaults, AE_EPOCHS: "1", AE_TRAIN_SIZE: "2048" };
   assert.deepEqual(
     recordRuns(quick, { runsFile, resultsFile, env: withMore }).length,
     2,
     "not quite the quick setting",
   );
+
+  // `npm run export -- --answers`: the answer notebooks, their pages under dist/html/answers/, their runs under
+  // `answers` with their verdict lines; the lessons' runs stay as they were.
+  const answers = join(notebooks, "answers");
+  mkdirSync(answers, { recursive: true });
+  const answerNotebook: Notebook = {
+    ...lesson,
+    cells: [
+      { cell_type: "markdown", source: "# 迷你课的答案", metadata: {} },
+      {
+        cell_type: "code",
+        source: [
+          "console.log(`epochs = ${process.env.AE_EPOCHS || 5}，训练图片 60000 张，后端 = none`);\n",
+          'console.log("超出预期范围：某一项（预期 1，实际 2）");\n',
+          'console.log("1 项超出预期范围（共 1 项检查）：某一项");',
+        ],
+        metadata: {},
+        outputs: [],
+        execution_count: null,
+      },
+    ],
+  };
+  writeFileSync(join(answers, "01-mini.ipynb"), JSON.stringify(answerNotebook, null, 1));
+  await exportAnswers({ answers, dist, resultsFile, env: defaults });
+  const both = JSON.parse(readFileSync(resultsFile, "utf8")) as {
+    lessons: Record<string, Run[]>;
+    answers: Record<string, Run[]>;
+  };
+  assert.deepEqual(both.lessons, JSON.parse(recorded).lessons, "the lessons' runs kept");
+  assert.deepEqual(both.answers["01-mini"]?.[0]?.results, [
+    "超出预期范围：某一项（预期 1，实际 2）",
+    "1 项超出预期范围（共 1 项检查）：某一项",
+  ]);
+  assert.match(readFileSync(join(dist, "html", "answers", "01-mini.html"), "utf8"), /迷你课的答案/);
 });
