@@ -53,3 +53,9 @@ export function replaceSection(text, section, file, name = "results-table") {
   }
   return `${text.slice(0, found.from)}\n\n${section}\n\n${text.slice(found.to)}`;
 }
+
+/**
+ * Text for a generated table's cell: Markdown's own characters escaped, so that a line prints as it is.
+ * @param {string} text
+ */
+export const markdownCell = (text) => text.replace(/[\\|<*`]/g, "\\$&");

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { joinText, type Notebook } from "../scripts/notebook.js";
 import { NOTEBOOKS, ROOT, lessonNames } from "../scripts/project.js";
-import { trainedScaleRows } from "../scripts/resultsTable.js";
+import { trainedScaleRows } from "../scripts/quickSetting.js";
 
 interface Run {
   date: string;
