@@ -19,6 +19,7 @@ import { duration, durationRange } from "./durations.js";
 import { NOTEBOOKS, ROOT, lessonNames } from "./project.js";
 import { markdownCell as cell, markers, replaceSection, sectionOf } from "./markedSections.js";
 import { quickSetting } from "./quickSetting.js";
+import { answerTimes } from "./answerTimes.js";
 import { README, checkTimes, lessonTimes, nodeLines, setupSteps } from "./readmeTables.js";
 import { lessonPlanSection } from "./lessonPlan.js";
 
@@ -37,7 +38,8 @@ export const { start: START, end: END } = markers("results-table");
  * @typedef {{lesson: string, epochs: number, loss: number, val_loss: number, trained: string,
  *   lessonSeconds: number, cpu: string}} SavedModel
  * @typedef {{name: string, title: string}} Lesson
- * @typedef {{lessons: Lesson[], exported?: {lessons: Record<string, Run[]>, quick?: Record<string, Run[]>}, weights: {models: Record<string,
+ * @typedef {{lessons: Lesson[], exported?: {lessons: Record<string, Run[]>, quick?: Record<string, Run[]>,
+ *   answers?: Record<string, Run[]>}, weights: {models: Record<string,
  *   SavedModel>}, notebooks: Record<string, import("./notebook.js").Notebook>,
  *   steps?: import("./setup/common.js").Step[]}} Sources `steps` for README's set-up table: by default set-up's
  *   own (scripts/setup/runner.js STEPS); `notebooks` by lesson name
@@ -212,6 +214,7 @@ export const SECTIONS = {
   "check-times": () => checkTimes(),
   "lesson-plan": lessonPlanSection,
   "quick-setting": quickSetting,
+  "answer-times": answerTimes,
 };
 
 /**

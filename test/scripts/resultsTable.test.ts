@@ -30,7 +30,14 @@ const guide = readFileSync(GUIDE, "utf8");
 describe("the committed guide", () => {
   test("its generated sections are what scripts/resultsTable.js makes of notebooks/, results/ and weights/", async () => {
     const expected = await withResultsTable(guide, readSources());
-    for (const name of ["results-table", "lesson-plan", "quick-setting", "node-lines", "check-times"]) {
+    for (const name of [
+      "results-table",
+      "lesson-plan",
+      "quick-setting",
+      "answer-times",
+      "node-lines",
+      "check-times",
+    ]) {
       assert.notEqual(
         sectionOf(guide, name),
         undefined,
@@ -54,7 +61,7 @@ describe("the committed guide", () => {
   test("README's generated parts (the lessons' times, set-up's steps) are what scripts/resultsTable.js makes of the files", async () => {
     const readme = readFileSync(README, "utf8");
     const expected = await withResultsTable(readme, readSources(), README);
-    for (const name of ["lesson-times", "setup-steps"]) {
+    for (const name of ["lesson-times", "answer-times", "setup-steps"]) {
       assert.notEqual(
         sectionOf(readme, name),
         undefined,
