@@ -4,6 +4,7 @@
 // decision written here), and the minutes the machine runs each part's cells, measured: `npm run export`
 // records every part's execution time per run (results/export.json, `parts`). test/scripts/lessonPlan.test.ts
 // holds every lesson within the period on the slowest CPU recorded, and PLAN to the notebooks' headings.
+import { duration } from "./durations.js";
 import { joinText } from "./notebook.js";
 
 /** A class period, in minutes. */
@@ -215,12 +216,8 @@ export function lessonPlan(name, notebook, runs) {
  *   notebooks: Record<string, import("./notebook.js").Notebook>}} sources
  */
 export function lessonPlanSection({ lessons, exported, notebooks }) {
-  const seconds = (/** @type {number | undefined} */ s) =>
-    s === undefined
-      ? "—"
-      : s < 60
-        ? `${Math.round(s)} 秒`
-        : `${Math.floor(s / 60)} 分 ${Math.round(s % 60)} 秒`;
+  // durations.js's wording, as the guide's other tables write times ("2 分 5 秒").
+  const seconds = (/** @type {number | undefined} */ s) => (s === undefined ? "—" : duration(s));
   const blocks = lessons.map(({ name, title }) => {
     const notebook = notebooks[name];
     if (!notebook) return "";
