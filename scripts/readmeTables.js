@@ -84,9 +84,10 @@ const SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹";
 export function lessonTimes({ lessons, exported, weights }) {
   const models = Object.values(weights.models);
   const epochs = [...new Set(models.map((m) => m.epochs))];
-  const rows = lessons.map(({ name, title }) => ({
+  const rows = lessons.map(({ name, title, trains = true }) => ({
     name,
     title,
+    trains,
     defaults: runsPerCpu(exported?.lessons[name]),
     saved: savedRuns(models.filter((m) => m.lesson === name)),
   }));
@@ -100,7 +101,7 @@ export function lessonTimes({ lessons, exported, weights }) {
     if (!savedCpus.includes(cpu)) savedCpus.push(cpu);
   const allCpus = [...cpus, ...savedCpus.filter((cpu) => !cpus.includes(cpu))];
   const mark = (/** @type {string} */ cpu) => SUPERSCRIPTS[allCpus.indexOf(cpu)] ?? "*";
-  const body = rows.map(({ name, title, defaults, saved }) => {
+  const body = rows.map(({ name, title, trains, defaults, saved }) => {
     const atDefaults = cpus.map((cpu) => {
       const seconds = defaults?.perCpu.get(cpu);
       return seconds ? durationRange(seconds, UNITS.en) : "—";
@@ -117,7 +118,7 @@ export function lessonTimes({ lessons, exported, weights }) {
     const cells = [
       `\`${name}\``,
       title.replace(/[\\|]/g, "\\$&"),
-      defaults?.epochs ?? "—",
+      trains ? (defaults?.epochs ?? "—") : "不训练 trains none",
       ...atDefaults,
       savedTime,
       perEpoch,

@@ -37,7 +37,8 @@ export const { start: START, end: END } = markers("results-table");
  * @typedef {import("./export.js").Run} Run
  * @typedef {{lesson: string, epochs: number, loss: number, val_loss: number, trained: string,
  *   lessonSeconds: number, cpu: string}} SavedModel
- * @typedef {{name: string, title: string}} Lesson
+ * @typedef {{name: string, title: string, trains?: boolean}} Lesson `trains` false for a lesson whose code calls no
+ *   `fit` (05-pca compares saved models): its default epochs mean nothing there
  * @typedef {{lessons: Lesson[], exported?: {lessons: Record<string, Run[]>, quick?: Record<string, Run[]>,
  *   answers?: Record<string, Run[]>}, weights: {models: Record<string,
  *   SavedModel>}, notebooks: Record<string, import("./notebook.js").Notebook>,
@@ -52,6 +53,14 @@ export const { start: START, end: END } = markers("results-table");
 export function lessonTitle(notebook) {
   const markdown = notebook.cells.find((cell) => cell.cell_type === "markdown");
   return /^#\s+(.+)$/m.exec(joinText(markdown?.source))?.[1]?.trim() ?? "";
+}
+
+/**
+ * Whether a lesson trains a model: one of its code cells calls `fit`.
+ * @param {import("./notebook.js").Notebook} notebook
+ */
+export function lessonTrains(notebook) {
+  return notebook.cells.some((cell) => cell.cell_type === "code" && /\.fit\(/.test(joinText(cell.source)));
 }
 
 /**
@@ -72,7 +81,11 @@ export function readSources({
       JSON.parse(readFileSync(join(notebooks, `${name}.ipynb`), "utf8")),
     ]),
   );
-  const lessons = Object.entries(read).map(([name, notebook]) => ({ name, title: lessonTitle(notebook) }));
+  const lessons = Object.entries(read).map(([name, notebook]) => ({
+    name,
+    title: lessonTitle(notebook),
+    trains: lessonTrains(notebook),
+  }));
   const exported = existsSync(exportFile) ? JSON.parse(readFileSync(exportFile, "utf8")) : undefined;
   return { lessons, exported, weights: JSON.parse(readFileSync(weightsFile, "utf8")), notebooks: read };
 }

@@ -82,6 +82,16 @@ describe("the lessons' times", () => {
       "| `04-denoise` | a \\| b | — | — | — |",
     ]);
   });
+  test("a lesson that trains nothing says so where the default epochs would be", () => {
+    const exported = { lessons: { "05-pca": [run(19)] } };
+    const table = lessonTimes({
+      lessons: [{ name: "05-pca", title: "PCA", trains: false }],
+      exported,
+      weights: { models: {} },
+      notebooks: {},
+    });
+    assert.deepEqual(rows(table).slice(0, 1), ["| `05-pca` | PCA | 不训练 trains none | 19 s | — | — |"]);
+  });
 });
 
 describe("set-up's steps", () => {

@@ -207,26 +207,29 @@ describe("the table", () => {
 describe("the guide's file", () => {
   const dir = join(ROOT, "test", ".output", "results-table");
 
-  test("lesson names and titles come from the notebooks' first headings", () => {
+  test("lesson names and titles come from the notebooks' first headings; a lesson trains if it calls fit", () => {
     rmSync(dir, { recursive: true, force: true });
     const notebooks = join(dir, "notebooks");
     mkdirSync(notebooks, { recursive: true });
-    const notebook = (heading: string): Notebook => ({
+    const notebook = (heading: string, code = "// # not a heading"): Notebook => ({
       nbformat: 4,
       nbformat_minor: 5,
       metadata: {},
       cells: [
-        { cell_type: "code", source: "// # not a heading", metadata: {} },
+        { cell_type: "code", source: code, metadata: {} },
         { cell_type: "markdown", source: ["说明\n", `# ${heading}\n`, "## 学习目标"], metadata: {} },
       ],
     });
     assert.equal(lessonTitle(notebook("5.2.3 深度自编码器")), "5.2.3 深度自编码器");
     writeFileSync(join(notebooks, "02-deep.ipynb"), JSON.stringify(notebook("改过的标题")));
-    writeFileSync(join(notebooks, "01-dense.ipynb"), JSON.stringify(notebook("标题")));
+    writeFileSync(
+      join(notebooks, "01-dense.ipynb"),
+      JSON.stringify(notebook("标题", `await model.${"fit"}(x, x);`)),
+    );
     const sources = readSources({ notebooks, exportFile: join(dir, "none.json") });
     assert.deepEqual(sources.lessons, [
-      { name: "01-dense", title: "标题" },
-      { name: "02-deep", title: "改过的标题" },
+      { name: "01-dense", title: "标题", trains: true },
+      { name: "02-deep", title: "改过的标题", trains: false },
     ]);
     assert.equal(sources.exported, undefined);
   });
