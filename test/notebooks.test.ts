@@ -756,10 +756,12 @@ describe("06-latent: a 2-D code, mapped beside PCA's and scored with k-NN", () =
  * The other end, AE_TRAIN_SIZE=60000, is every lesson's default: `npm run export` runs them all so. Only 05 and
  * 06 branch on it (xTrain is data.xTrain itself at 60000, a slice below); 05 uses xTrain only in exercise 2, so
  * 06 alone runs here at 60000 with AE_EPOCHS=1 and the second pass: its fit, k-NN over all 60,000 codes, no leak.
- * Time on 2 cores (AMD EPYC, measured): 2 min 20 s for the seven at 1 image, 50 s for 06 at 60000.
+ * The answers run at 1 image too, to their summary: a check one image cannot answer is skipped with its reason.
+ * Time on 2 cores (AMD EPYC, measured): 2 min 20 s for the seven lessons at 1 image, about 2 min 20 s for the
+ * seven answers, 50 s for 06 at 60000.
  */
 describe(
-  "the extremes: every lesson at AE_EPOCHS=1 AE_TRAIN_SIZE=1, 06 at 60000",
+  "the extremes: every lesson and answer at AE_EPOCHS=1 AE_TRAIN_SIZE=1, 06 at 60000",
   { skip: WHOLE_SUITE_ONLY },
   () => {
     const ONE_IMAGE = { AE_EPOCHS: "1", AE_TRAIN_SIZE: "1" };
@@ -807,6 +809,19 @@ describe(
           const batches = (JSON.parse(traces) as { name: string; x: number[]; mode: string }[])[0];
           assert.deepEqual([batches?.x.length, batches?.mode], [1, "lines+markers"], `${lesson}: one point`);
         }
+      });
+    }
+
+    // The answers too: Run All reaches the summary, no number is NaN, and no check is made that one image
+    // cannot answer (each says why it is not checked instead).
+    for (const answers of ANSWERS) {
+      test(`${answers} at 1 training image: to its summary, no NaN, no check outside expectations`, async () => {
+        const { text } = await executeSmall(answers, ONE_IMAGE, `${answers.replace("/", "-")}.one-image`, {
+          rerun: false,
+        });
+        assert.doesNotMatch(text, /.{0,60}\b(NaN|-?Infinity|undefined)\b.{0,40}/, "no number that is none");
+        assert.doesNotMatch(text, /^超出预期范围：.*/m);
+        assert.match(text, /^\d+ 项检查：全部在预期范围内/m, "the summary");
       });
     }
 
