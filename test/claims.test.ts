@@ -43,7 +43,24 @@ const CLAIMS: Claim[] = [
     holds: (results) => valueAfter(results, "深度自编码器") < valueAfter(results, "普通自编码器"),
     defaults: { epochs: 5, trainSize: 60000 },
   },
+  {
+    lesson: "06-latent",
+    says: "记录的每一次运行里，自编码器的 k-NN 正确率都明显高于 PCA 的",
+    // "明显": at least 10 percentage points, in the line the lesson prints for its k-NN scores
+    holds: (results) => {
+      const [ae, pca] = knnScores(results);
+      return ae > pca + 10;
+    },
+    defaults: { epochs: 20, trainSize: 60000 },
+  },
 ];
+
+/** 06-latent's k-NN line: the autoencoder's and PCA's percentages, or NaN. */
+function knnScores(results: string[]): [number, number] {
+  const line = results.find((text) => text.includes("自编码器的 2 维编码猜对")) ?? "";
+  const m = /自编码器的 2 维编码猜对 (\d+(?:\.\d+)?)%，PCA 的 2 维编码猜对 (\d+(?:\.\d+)?)%/.exec(line);
+  return m ? [Number(m[1]), Number(m[2])] : [Number.NaN, Number.NaN];
+}
 
 /** Runs recorded at least this often before a lesson may say "every time". */
 const MIN_RUNS = 3;
@@ -92,6 +109,12 @@ test("a claim's check reads the result lines as the lessons print them, and can 
     false,
   );
   assert.equal(claim.holds(["深度自编码器 最终 val_loss = 0.1098"]), false, "a missing line is no proof");
+  const knn = CLAIMS.find((c) => c.lesson === "06-latent");
+  assert.ok(knn);
+  const line = (ae: string) => [`  自编码器的 2 维编码猜对 ${ae}%，PCA 的 2 维编码猜对 42.4%`];
+  assert.equal(knn.holds(line("73.2")), true);
+  assert.equal(knn.holds(line("50.0")), false, "ahead, but not by much");
+  assert.equal(knn.holds([]), false, "a missing line is no proof");
 });
 
 // The guide's quick setting (AE_EPOCHS=1) still teaches: in its newest recorded export, every model a lesson
