@@ -19,6 +19,7 @@ import { duration, durationRange } from "./durations.js";
 import { NOTEBOOKS, ROOT, lessonNames } from "./project.js";
 import { markdownCell as cell, markers, replaceSection, sectionOf } from "./markedSections.js";
 import { quickSetting } from "./quickSetting.js";
+import { serverSizing } from "./serverSizing.js";
 import { answerTimes } from "./answerTimes.js";
 import { README, checkTimes, lessonTimes, nodeLines, setupSteps } from "./readmeTables.js";
 import { lessonPlanSection } from "./lessonPlan.js";
@@ -228,6 +229,7 @@ export const SECTIONS = {
   "lesson-plan": lessonPlanSection,
   "quick-setting": quickSetting,
   "answer-times": answerTimes,
+  "server-sizing": () => serverSizing(),
 };
 
 /**

@@ -3,7 +3,7 @@
 // ships, unpacked into .cache/chromium with the NSS libraries it lacks, and a Chinese font (Noto Sans SC, checked
 // against its SHA-512) with a fontconfig configuration that lists it, so JupyterLab's Chinese lessons show glyphs.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { BUNDLED_CHROMIUM, chromiumForChecks } from "../project.js";
@@ -77,6 +77,12 @@ export const headlessChromium = {
     );
   },
   run(env) {
+    // Unpacked in another folder (a moved checkout, the offline bundle): only the fonts' paths are stale.
+    if (readIfExists(CHROMIUM_STAMP) === chromiumStampText() && chineseFontKept()) {
+      log("    unpacked before, in another folder: its fonts' configuration written for this one");
+      writeFileSync(join(BUNDLED_CHROMIUM, "fonts", "fonts.conf"), chromiumFontsConf(BUNDLED_CHROMIUM));
+      return;
+    }
     log(
       "    no Chromium here (CHROMIUM_PATH unset, no /usr/bin/chromium): unpacking the one @sparticuz/chromium ships",
     );
@@ -87,6 +93,14 @@ export const headlessChromium = {
     writeFileSync(CHROMIUM_STAMP, chromiumStampText());
   },
 };
+
+/** Whether the unpacked browser and the Chinese font set-up added are in .cache/chromium. */
+function chineseFontKept() {
+  return (
+    existsSync(join(BUNDLED_CHROMIUM, "chromium")) &&
+    existsSync(join(BUNDLED_CHROMIUM, "fonts", "chinese", basename(CHINESE_FONT.file)))
+  );
+}
 
 /**
  * Unpacks the Chromium that @sparticuz/chromium ships (inside its npm tarball, brotli-compressed) into `target`:
