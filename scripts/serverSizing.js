@@ -28,24 +28,32 @@ const HUB_DISK_GB = 2;
  */
 
 /**
- * What one student needs in a setting: memory (the largest kernel peak plus their JupyterLab server, with the
- * headroom), CPU (the largest lesson's CPU time over a period, in cores) and disk (the executed lessons kept).
+ * What one student needs in a setting: memory (the largest kernel's own memory at its peak plus their
+ * JupyterLab server's, with the headroom; and, once for the server, the kernels' shared memory), CPU (the cores
+ * a running lesson keeps busy, and the least: the largest lesson's CPU time spread over a period) and disk (the
+ * executed lessons kept).
  * @param {UsageRun} run
  * @param {Setting} setting
  */
 export function perStudent(run, setting) {
   const lessons = Object.values(run.lessons).map((lesson) => lesson[setting]);
-  const peakMB = Math.max(...lessons.map((usage) => usage.peakMB));
+  // A kernel's own memory: its shared part (TensorFlow's library, mostly) is in memory once for all kernels.
+  const privateMB = Math.max(...lessons.map((usage) => usage.privateMB ?? usage.peakMB));
   const cpuSeconds = Math.max(...lessons.map((usage) => usage.cpuSeconds));
   return {
-    memoryMB: (peakMB + run.jupyterServerMB) * (1 + HEADROOM),
-    cores: cpuSeconds / PERIOD_SECONDS,
+    // TLJH's "max CPU usage per user": the cores a running lesson keeps busy (CPU time over its run), at most
+    // this machine's cores; and, below that, the least that lets the class's runs fit in one period.
+    cores: Math.max(...lessons.map((usage) => usage.cpuSeconds / usage.seconds)),
+    periodCores: cpuSeconds / PERIOD_SECONDS,
+    memoryMB: (privateMB + (run.jupyterServerPrivateMB ?? run.jupyterServerMB)) * (1 + HEADROOM),
+    sharedMB: Math.max(...lessons.map((usage) => usage.sharedMB ?? 0)),
     diskMB: lessons.reduce((sum, usage) => sum + (usage.notebookMB ?? 0), 0),
   };
 }
 
 /**
- * A server for `students` working at once, in a setting: GB of memory, cores, GB of disk (rounded up).
+ * A server for `students` working at once, in a setting: GB of memory, cores (for every lesson to run as fast as
+ * measured; the least for the runs to fit in a period), GB of disk (rounded up).
  * @param {UsageRun} run
  * @param {Setting} setting
  * @param {number} students
@@ -53,8 +61,9 @@ export function perStudent(run, setting) {
 export function serverSize(run, setting, students) {
   const one = perStudent(run, setting);
   return {
-    memoryGB: Math.ceil((students * one.memoryMB + HUB_MB) / 1024),
+    memoryGB: Math.ceil((students * one.memoryMB + one.sharedMB + HUB_MB) / 1024),
     cores: Math.ceil(students * one.cores + HUB_CPU),
+    leastCores: Math.ceil(students * one.periodCores + HUB_CPU),
     diskGB: Math.ceil((students * one.diskMB) / 1024 + HUB_DISK_GB + (run.installMB ?? 0) / 1024),
   };
 }
@@ -72,7 +81,7 @@ export function serverSizing({ usage = readUsage() } = {}) {
     `${show("defaults")} / ${show("savedWeights")}`;
   const rows = Object.entries(run.lessons).map(([name, lesson]) => {
     const cells = [
-      both((s) => `${lesson[s].peakMB} MB`),
+      both((s) => `${lesson[s].peakMB} MB（${lesson[s].privateMB ?? "—"} MB）`),
       both((s) => duration(lesson[s].cpuSeconds)),
       both((s) => duration(lesson[s].seconds)),
     ];
@@ -82,7 +91,10 @@ export function serverSizing({ usage = readUsage() } = {}) {
     const [a, b] = /** @type {Setting[]} */ (["defaults", "savedWeights"]).map((s) =>
       serverSize(run, s, students),
     );
-    return `| ${students} | ${a?.memoryGB} GB / ${b?.memoryGB} GB | ${a?.cores} / ${b?.cores} | ${a?.diskGB} GB |`;
+    return (
+      `| ${students} | ${a?.memoryGB} GB / ${b?.memoryGB} GB | ${a?.cores} / ${b?.cores} | ` +
+      `${a?.leastCores} / ${b?.leastCores} | ${a?.diskGB} GB |`
+    );
   });
   const [defaults, saved] = /** @type {Setting[]} */ (["defaults", "savedWeights"]).map((s) =>
     perStudent(run, s),
@@ -90,28 +102,58 @@ export function serverSizing({ usage = readUsage() } = {}) {
   return [
     `${run.date} 在 \`${run.cpu}\`（${run.cores} 核，Node.js ${run.node}）上，每课单独运行一遍测得（默认设置 / \`AE_WEIGHTS=1\`）：`,
     "",
-    "| 课 | 内核的内存峰值 | 内核的 CPU 时间 | 运行一遍 |",
+    "| 课 | 内核的内存峰值（其中内核独有的） | 内核的 CPU 时间 | 运行一遍 |",
     "| --- | --- | --- | --- |",
     ...rows,
     "",
-    `每位学生另有一个 JupyterLab 服务器进程，打开页面后约 ${run.jupyterServerMB} MB。` +
+    "内存峰值是 `top` 显示的常驻内存（RSS）的最高值；括号里是其中内核独有的部分，其余主要是 TensorFlow 的库，" +
+      `同一台服务器上所有内核共用一份（最多 ${Math.max(...Object.values(run.lessons).map((l) => l.defaults.sharedMB ?? 0))} MB）。` +
+      `每位学生另有一个 JupyterLab 服务器进程，打开页面后 ${run.jupyterServerMB} MB（独有 ${run.jupyterServerPrivateMB ?? "—"} MB）。` +
       "CPU 时间是内核所有线程用掉的 CPU 时间之和：训练时 TensorFlow 会用上所有的核，所以它可以大于“运行一遍”的时间。",
     "",
     "按 The Littlest JupyterHub 的估算方法（其文档 “Estimate Memory / CPU / Disk needed”），全班在同一节课里同时使用：",
     "",
-    `- 内存 = 人数 × 每人内存 + 128 MB。每人内存取上表最大的内核峰值加一个 JupyterLab 服务器，再留 ${HEADROOM * 100}% 余量：` +
+    `- 内存 = 人数 × 每人内存 + 共用的部分 + 128 MB。每人内存取上表内核独有内存的最大值加一个 JupyterLab 服务器独有的内存，再留 ${HEADROOM * 100}% 余量：` +
       `默认设置 ${Math.round(defaults?.memoryMB ?? 0)} MB，\`AE_WEIGHTS=1\` ${Math.round(saved?.memoryMB ?? 0)} MB。`,
-    `- CPU = 人数 × 每人 CPU + 0.2 核。每人 CPU 取上表最大的 CPU 时间，摊在一节 45 分钟的课里：` +
-      `默认设置 ${(defaults?.cores ?? 0).toFixed(2)} 核，\`AE_WEIGHTS=1\` ${(saved?.cores ?? 0).toFixed(2)} 核。` +
-      "全班同时按下“运行”时会更慢，但不会出错：CPU 不够只是变慢，内存不够内核才会重启。",
+    "- CPU = 人数 × 每人 CPU + 0.2 核。每人 CPU 取一课运行时平均占用的核数（上表 CPU 时间除以运行一遍的时间，" +
+      `最多是这台机器的 ${run.cores} 核）：默认设置 ${(defaults?.cores ?? 0).toFixed(1)} 核，` +
+      `\`AE_WEIGHTS=1\` ${(saved?.cores ?? 0).toFixed(1)} 核，这样全班同时运行也和这里一样快。` +
+      "CPU 少一些时训练只是变慢，不会出错（内存不够内核才会重启）；但至少要让全班在一节 45 分钟的课里跑完：" +
+      "人数 × 最长一课的 CPU 时间 ÷ 45 分钟，下表“至少”一栏。",
     `- 磁盘 = 人数 × 每人磁盘 + 2 GB，再加安装本身（约 ${((run.installMB ?? 0) / 1024).toFixed(1)} GB）。` +
       `每人磁盘取七课执行后连同输出保存的大小，约 ${Math.round(defaults?.diskMB ?? 0)} MB。`,
     "",
-    "| 学生人数 | 内存（默认 / `AE_WEIGHTS=1`） | CPU 核（默认 / `AE_WEIGHTS=1`） | 磁盘 |",
-    "| --- | --- | --- | --- |",
+    "| 学生人数 | 内存（默认 / `AE_WEIGHTS=1`） | CPU 核，和这里一样快（默认 / `AE_WEIGHTS=1`） | CPU 核，至少（默认 / `AE_WEIGHTS=1`） | 磁盘 |",
+    "| --- | --- | --- | --- | --- |",
     ...sizes,
     "",
+    advice(run, defaults, saved),
+    "",
     "本节由 `scripts/serverSizing.js` 根据 `results/usage.json`（`npm run usage` 写入）生成，请不要手改。",
+  ].join("\n");
+}
+
+/**
+ * What the numbers advise: what AE_WEIGHTS=1 saves (read from them, not assumed), a per-user memory limit, and
+ * one open kernel at a time.
+ * @param {UsageRun} run
+ * @param {ReturnType<typeof perStudent> | undefined} defaults
+ * @param {ReturnType<typeof perStudent> | undefined} saved
+ */
+function advice(run, defaults, saved) {
+  const longest = (/** @type {Setting} */ s) =>
+    Math.max(...Object.values(run.lessons).map((l) => l[s].cpuSeconds));
+  const memory = (/** @type {number | undefined} */ mb) => Math.round(mb ?? 0);
+  const moreMemory = memory(saved?.memoryMB) > memory(defaults?.memoryMB);
+  const limitGB = Math.ceil(Math.max(defaults?.memoryMB ?? 0, saved?.memoryMB ?? 0) / 1024);
+  return [
+    `建议：\`AE_WEIGHTS=1\`（\`npm run server -- install --saved-weights\`）省的是 CPU：最长一课的 CPU 时间从 ` +
+      `${duration(longest("defaults"))} 降到 ${duration(longest("savedWeights"))}；` +
+      (moreMemory ? "它不省内存（加载的模型反而让每人内存略多），" : "它也省一点内存，") +
+      "服务器的大小主要由内存决定。",
+    `每个打开的笔记本都有自己的内核，占着内存：请学生一次只开一课，做完一课后在 Kernel 菜单里选 Shut Down Kernel。` +
+      `在 The Littlest JupyterHub 上可以给每人设上限，例如 \`sudo tljh-config set limits.memory ${limitGB}G\`，` +
+      "再 `sudo tljh-config reload`：超出的内核会重启，而不会拖垮整台服务器。",
   ].join("\n");
 }
 

@@ -150,8 +150,9 @@ function readDocuments(): Document[] {
       const file = join("docs", name);
       const text = readFileSync(join(ROOT, file), "utf8");
       // The guide's plans and quick setting: planned minutes and the scale's 0% and 100% are not measurements;
-      // like every generated section they are held to their files by test/scripts/resultsTable.test.ts.
-      const numbersText = withoutSections(text, ["lesson-plan", "quick-setting"]);
+      // the server's sizes are computed from results/usage.json; like every generated section they are held to
+      // their files by test/scripts/resultsTable.test.ts.
+      const numbersText = withoutSections(text, ["lesson-plan", "quick-setting", "server-sizing"]);
       documents.push({ file, markdown: [{ where: file, text, numbersText }], strings: [] });
     }
   }
