@@ -111,11 +111,11 @@ export function serverSizing({ usage = readUsage() } = {}) {
       `每位学生另有一个 JupyterLab 服务器进程，打开页面后 ${run.jupyterServerMB} MB（独有 ${run.jupyterServerPrivateMB ?? "—"} MB）。` +
       "CPU 时间是内核所有线程用掉的 CPU 时间之和：训练时 TensorFlow 会用上所有的核，所以它可以大于“运行一遍”的时间。",
     "",
-    "按 The Littlest JupyterHub 的估算方法（其文档 “Estimate Memory / CPU / Disk needed”），全班在同一节课里同时使用：",
+    "按 The Littlest JupyterHub 的估算方法（其文档“Estimate Memory / CPU / Disk needed”），全班在同一节课里同时使用：",
     "",
-    `- 内存 = 人数 × 每人内存 + 共用的部分 + 128 MB。每人内存取上表内核独有内存的最大值加一个 JupyterLab 服务器独有的内存，再留 ${HEADROOM * 100}% 余量：` +
+    `- 内存 = 人数 × 每人内存 + 共用的部分 + 128 MB（The Littlest JupyterHub 自己的开销）。每人内存取上表内核独有内存的最大值加一个 JupyterLab 服务器独有的内存，再留 ${HEADROOM * 100}% 余量（文档建议 20–40%）：` +
       `默认设置 ${Math.round(defaults?.memoryMB ?? 0)} MB，\`AE_WEIGHTS=1\` ${Math.round(saved?.memoryMB ?? 0)} MB。`,
-    "- CPU = 人数 × 每人 CPU + 0.2 核。每人 CPU 取一课运行时平均占用的核数（上表 CPU 时间除以运行一遍的时间，" +
+    "- CPU = 人数 × 每人 CPU + 0.2 核（文档里的“+ 20%”：它自己的开销，约一个核的五分之一）。每人 CPU 取各课运行时平均占用核数的最大值（上表 CPU 时间除以运行一遍的时间，" +
       `最多是这台机器的 ${run.cores} 核）：默认设置 ${(defaults?.cores ?? 0).toFixed(1)} 核，` +
       `\`AE_WEIGHTS=1\` ${(saved?.cores ?? 0).toFixed(1)} 核，这样全班同时运行也和这里一样快。` +
       "CPU 少一些时训练只是变慢，不会出错（内存不够内核才会重启）；但至少要让全班在一节 45 分钟的课里跑完：" +
@@ -148,7 +148,7 @@ function advice(run, defaults, saved) {
   const limitGB = Math.ceil(Math.max(defaults?.memoryMB ?? 0, saved?.memoryMB ?? 0) / 1024);
   return [
     `建议：\`AE_WEIGHTS=1\`（\`npm run server -- install --saved-weights\`）省的是 CPU：最长一课的 CPU 时间从 ` +
-      `${duration(longest("defaults"))} 降到 ${duration(longest("savedWeights"))}；` +
+      `${duration(longest("defaults"))}降到 ${duration(longest("savedWeights"))}；` +
       (moreMemory ? "它不省内存（加载的模型反而让每人内存略多），" : "它也省一点内存，") +
       "服务器的大小主要由内存决定。",
     `每个打开的笔记本都有自己的内核，占着内存：请学生一次只开一课，做完一课后在 Kernel 菜单里选 Shut Down Kernel。` +

@@ -92,14 +92,19 @@ export function unreadableByOthers(path, { ancestors = true, into = true } = {})
 export function closedMessage(path, blocked, root) {
   const inInstall = blocked === root || blocked.startsWith(`${root}/`);
   const onTheWay = `${path}/`.startsWith(`${blocked}/`) && blocked !== path;
-  const fix = onTheWay
-    ? `chmod o+x ${shellPath(blocked)}, or put ${shellPath(path)} where every user can reach it (under /opt, say)`
-    : inInstall
-      ? `chmod -R a+rX ${shellPath(blocked)}`
-      : path.endsWith(".venv")
-        ? `make the venv from a Python every user can run: rm -rf ${shellPath(path)}, then ` +
-          "PYTHON=/usr/bin/python3 npm run setup"
-        : `install ${shellPath(path)} where every user can reach it`;
+  // Node.js itself, outside the install (root's nvm under /root, say): opening /root is not the fix.
+  const isNode = path !== root && !path.startsWith(`${root}/`);
+  const fix = isNode
+    ? "install Node.js where every user can run it (nodejs.org's Linux archive unpacked into /usr/local, " +
+      "say), then run npm run server -- install again with that node"
+    : onTheWay
+      ? `chmod o+x ${shellPath(blocked)}, or put ${shellPath(path)} where every user can reach it (under /opt, say)`
+      : inInstall
+        ? `chmod -R a+rX ${shellPath(blocked)}`
+        : path.endsWith(".venv")
+          ? `make the venv from a Python every user can run: rm -rf ${shellPath(path)}, then ` +
+            "PYTHON=/usr/bin/python3 npm run setup"
+          : `install ${shellPath(path)} where every user can reach it`;
   return (
     `server install: expected every user to be able to read ${shellPath(path)}, found ${shellPath(blocked)} ` +
     `closed to them.\n  How to fix: ${fix}.`

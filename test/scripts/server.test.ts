@@ -138,6 +138,10 @@ describe("the install for every user", () => {
       /How to fix: chmod -R a\+rX \/opt\/ae\/weights\/dense\./,
     );
     assert.match(
+      closedMessage("/root/.nvm/versions/node/v24.1.0/bin/node", "/root", root),
+      /How to fix: install Node\.js where every user can run it .*, then run npm run server -- install again/,
+    );
+    assert.match(
       closedMessage(`${root}/.venv`, "/root", root),
       /found \/root closed to them\.\n {2}How to fix: make the venv from a Python every user can run: rm -rf \/opt\/ae\/\.venv, then PYTHON=\/usr\/bin\/python3 npm run setup\./,
     );

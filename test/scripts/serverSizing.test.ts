@@ -63,7 +63,7 @@ describe("a shared server's size", () => {
     const text = serverSizing({ usage: { runs: [run] } });
     assert.match(text, /\| `01-dense` \| 1500 MB（1200 MB） \/ 1400 MB（1100 MB） \| 4 分 30 秒 \/ 27 秒 \|/);
     assert.match(text, /\| 40 \| 70 GB \/ 64 GB \| 81 \/ 81 \| 9 \/ 1 \| 5 GB \|/);
-    assert.match(text, /最长一课的 CPU 时间从 9 分 0 秒 降到 54 秒；它也省一点内存/);
+    assert.match(text, /最长一课的 CPU 时间从 9 分 0 秒降到 54 秒；它也省一点内存/);
     assert.match(text, /sudo tljh-config set limits\.memory 2G/);
     assert.match(text, /2026-12-06 在 `AMD EPYC, 2 cores`（2 核，Node\.js 20\.20\.2）上/);
     assert.match(serverSizing({ usage: { runs: [] } }), /^尚未测量：运行一次 `npm run usage`/);
