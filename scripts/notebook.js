@@ -113,6 +113,9 @@ export function executeNotebookAllowingErrors(
     // Without it nbconvert stops at a failing tslab cell with an empty message; failedCell reports it instead.
     "--allow-errors",
     `--ExecutePreprocessor.timeout=${timeoutSeconds}`,
+    // nbclient waits 60 s for a kernel to start by default; a machine busy with other work took longer once
+    // (a CI run): a slow start is not a failure.
+    "--ExecutePreprocessor.startup_timeout=300",
     "--output",
     target,
     resolve(input),

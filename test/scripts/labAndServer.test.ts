@@ -1,11 +1,12 @@
 // The offline bundle and the shared server, as a lab and a school would use them (scripts/bundle.js,
 // scripts/server.js). `npm run bundle` writes the archive; unpacked in a fresh folder, set-up and a lesson run
-// inside a network namespace with no network at all (`unshare -n`). Then that install, made read-only, serves
-// three Unix users at once, each with an own JupyterLab server started as a hub starts one (the user's HOME,
-// TMPDIR and a system-wide kernel), each running a lesson through the server's API as JupyterLab's Run All does:
-// two train 01-dense at the same time, one runs 05-pca on the saved weights. Nothing may be written into the
-// install, no file may land in the shared /tmp, and every result must be right. Needs root (useradd, unshare);
-// elsewhere it is skipped, saying why. About 8 min on 2 cores (AMD EPYC).
+// inside a network namespace with no network but the loopback (`unshare -n`). Then that install, made read-only,
+// serves three Unix users at once through a JupyterHub (test/support/hub.ts: Debian's, whose spawner starts each
+// user's own single-user server; where the machine has none, each user's JupyterLab is started as a spawner
+// would, and the test says so), each running a lesson through the server's API as Run All does: two train
+// 01-dense at the same time, one runs 05-pca on the saved models. Nothing may be written into the install, no
+// file may land in the shared /tmp, and every result must be right. Needs root (useradd, unshare); elsewhere it
+// is skipped, saying why. About 2 min 30 s on 2 cores (AMD EPYC).
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type SpawnSyncOptions } from "node:child_process";
 import {
@@ -23,6 +24,7 @@ import { join, relative } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { BUNDLE_FOLDER } from "../../scripts/bundle.js";
 import { ROOT } from "../../scripts/project.js";
+import { hubInstalled, startHub } from "../support/hub.js";
 import { freePort } from "../support/ports.js";
 
 const WHOLE_SUITE_ONLY =
@@ -65,6 +67,8 @@ function snapshot(dir: string, into = new Map<string, string>()) {
 describe("the offline bundle and the shared server", { skip }, () => {
   const users = [1, 2, 3].map((i) => `aelab${process.pid % 10000}s${i}`);
   const servers: { pid?: number }[] = [];
+  const viaHub = hubInstalled();
+  let stopHub = () => {};
 
   before(() => {
     chmodSync(work, 0o755);
@@ -75,7 +79,9 @@ describe("the offline bundle and the shared server", { skip }, () => {
   });
 
   after(() => {
+    stopHub();
     for (const server of servers) if (server.pid) spawnSync("kill", ["--", `-${server.pid}`]);
+    for (const user of users) spawnSync("pkill", ["-KILL", "-u", user]);
     for (const user of users) spawnSync("userdel", ["-r", "-f", user]);
     if (work !== "") {
       spawnSync("chmod", ["-R", "u+w", work]);
@@ -113,7 +119,37 @@ describe("the offline bundle and the shared server", { skip }, () => {
     );
   });
 
-  test("read-only, it serves three users at once: their own copies, nothing written into it", async () => {
+  /**
+   * As a hub's spawner starts a user's server: the user's own process, HOME and environment, the system-wide
+   * kernels on JUPYTER_PATH (/usr/local/share/jupyter on a server, which every Jupyter reads).
+   */
+  async function spawnerLike(
+    user: string,
+    asUser: (args: string[]) => string[],
+    home: string,
+    settings: Record<string, string>,
+  ) {
+    const port = await freePort();
+    const token = `t${user}${process.pid}`;
+    const server = spawn(
+      "runuser",
+      asUser([
+        ...Object.entries(settings).map(([name, value]) => `${name}=${value}`),
+        join(install, ".venv", "bin", "jupyter"),
+        ...["lab", "--no-browser", "--ServerApp.ip=127.0.0.1", `--ServerApp.port=${port}`],
+        `--IdentityProvider.token=${token}`,
+        `--ServerApp.root_dir=${home}`,
+      ]),
+      { stdio: "ignore", detached: true },
+    );
+    servers.push(server);
+    return { base: `http://127.0.0.1:${port}`, token };
+  }
+
+  const how = viaHub
+    ? "through JupyterHub"
+    : "each with a JupyterLab started as a spawner would (no JupyterHub here)";
+  test(`read-only, it serves three users at once ${how}: their own copies, nothing written into it`, async () => {
     sh(node, [join(install, "scripts", "server.js"), "install", "--prefix", prefix], { cwd: install });
     sh("chmod", ["-R", "a-w", install]);
     const skel = join(work, "skel");
@@ -121,13 +157,19 @@ describe("the offline bundle and the shared server", { skip }, () => {
     const before = snapshot(install);
     const tmpBefore = new Set(readdirSync("/tmp"));
     const lessons = ["01-dense", "01-dense", "05-pca"];
+    // The guide's quick setting: 1 epoch on all images, enough to beat the mean image.
+    const settings = { JUPYTER_PATH: join(prefix, "share", "jupyter"), AE_EPOCHS: "1" };
+    for (const [i, user] of users.entries()) {
+      // The third gets the lessons as a new user of a hub does where the administrator put them in the
+      // skeleton of new homes (/etc/skel there; useradd -k here).
+      const skeleton = i === 2 ? ["-k", skel] : [];
+      sh("useradd", ["-m", ...skeleton, "-d", join(work, "home", user), "-s", "/bin/sh", user]);
+    }
+    const hub = viaHub ? await startHub(join(work, "hub"), users, settings, path) : undefined;
+    stopHub = () => hub?.stop();
     const runs = await Promise.all(
       users.map(async (user, i) => {
         const home = join(work, "home", user);
-        // The third gets the lessons as a new user of a hub does where the administrator put them in the
-        // skeleton of new homes (/etc/skel there; useradd -k here).
-        const skeleton = i === 2 ? ["-k", skel] : [];
-        sh("useradd", ["-m", ...skeleton, "-d", home, "-s", "/bin/sh", user]);
         const env = [`HOME=${home}`, `PATH=${path}`, `TMPDIR=${join(home, "tmp")}`, `USER=${user}`];
         const asUser = (args: string[]) => ["-u", user, "--", "env", "-i", ...env, ...args];
         sh("runuser", asUser(["sh", "-c", 'mkdir -p "$TMPDIR"']));
@@ -135,40 +177,22 @@ describe("the offline bundle and the shared server", { skip }, () => {
           const copied = sh("runuser", asUser([join(prefix, "bin", "autoencoder-lessons")]));
           assert.match(copied, /9 files written into/);
         }
-        // As a hub's spawner starts a user's server: the user's own process, HOME and environment, the
-        // system-wide kernels on JUPYTER_PATH (there: /usr/local/share/jupyter, which every Jupyter reads).
-        const port = await freePort();
-        const token = `t${i}${process.pid}`;
-        const server = spawn(
-          "runuser",
-          asUser([
-            `JUPYTER_PATH=${join(prefix, "share", "jupyter")}`,
-            // The guide's quick setting: 1 epoch on all images, enough to beat the mean image.
-            "AE_EPOCHS=1",
-            ...(lessons[i] === "05-pca" ? ["AE_WEIGHTS=1"] : []),
-            join(install, ".venv", "bin", "jupyter"),
-            "lab",
-            "--no-browser",
-            "--ServerApp.ip=127.0.0.1",
-            `--ServerApp.port=${port}`,
-            `--IdentityProvider.token=${token}`,
-            `--ServerApp.root_dir=${home}`,
-          ]),
-          { stdio: "ignore", detached: true },
-        );
-        servers.push(server);
-        const base = `http://127.0.0.1:${port}`;
+        const { base, token } = hub
+          ? await hub.startServer(user)
+          : await spawnerLike(user, asUser, home, settings);
         let specs: { kernelspecs: Record<string, { spec: { argv: string[] } }> } | undefined;
         for (let tries = 0; specs === undefined; tries++) {
           try {
-            const answer = await fetch(`${base}/api/kernelspecs?token=${token}`);
+            const answer = await fetch(`${base}/api/kernelspecs`, {
+              headers: { Authorization: `token ${token}` },
+            });
             specs = (await answer.json()) as typeof specs;
           } catch (error) {
             if (tries > 150) throw new Error(`${user}'s server did not answer in 30 s: ${String(error)}`);
             await new Promise((resolve) => setTimeout(resolve, 200));
           }
         }
-        // The system-wide spec (tslab started by Node's absolute path), ahead of the venv's own.
+        // The system-wide spec (tslab started by Node's absolute path), ahead of any other.
         assert.equal(specs?.kernelspecs.tslab?.spec.argv[0], node, `${user}: the system-wide kernel`);
         const notebook = `${BUNDLE_FOLDER}/notebooks/${lessons[i]}.ipynb`;
         const client = spawn(
