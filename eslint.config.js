@@ -4,7 +4,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".venv/", ".cache/", "dist/", "src/shared/dist/", "test/.output/"] },
+  { ignores: ["node_modules/", ".venv/", ".cache/", "dist/", "src/*/dist/", "test/.output/"] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

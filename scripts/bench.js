@@ -20,12 +20,13 @@ import { lessonVariants, timeLessons } from "./bench/lessonTimes.js";
 import { f2, f4, kernelTable, lessonTimesTable, limitTable, ratioTable, runsTable } from "./bench/tables.js";
 import { ROOT, TENSORFLOW_ENV } from "./project.js";
 
-// The library's wording for bad values and the levers' names, from the entry without TensorFlow: the bench's
+// The library's wording for bad values and the engine's levers, from the entries without TensorFlow: the bench's
 // parent process trains nothing.
+const requireHere = createRequire(join(ROOT, "package.json"));
 /** @type {typeof import("ae-shared/plain")} */
-const { FAST_TRAINING_LEVERS, mustBe, wholeNumberRange } = createRequire(join(ROOT, "package.json"))(
-  "ae-shared/plain",
-);
+const { mustBe, wholeNumberRange } = requireHere("ae-shared/plain");
+/** @type {typeof import("ae-engine/plain")} */
+const { FAST_TRAINING_LEVERS } = requireHere("ae-engine/plain");
 
 export const RUNS_DIR = join(ROOT, "bench", "runs");
 
@@ -151,7 +152,7 @@ async function main() {
     process.stdout.write(`bench: ${machine.cpu}, ${machine.cores} cores; the graph path's own forms\n`);
     const env = { ...process.env, ...TENSORFLOW_ENV, TF_CPP_MIN_LOG_LEVEL: "2" };
     const script = join(ROOT, "scripts", "bench", "kernels.js");
-    const { kernels } = /** @type {{kernels: import("ae-shared").KernelTiming[]}} */ (
+    const { kernels } = /** @type {{kernels: import("ae-engine/bench").KernelTiming[]}} */ (
       /** @type {unknown} */ (await runBenchProcess("kernels", process.execPath, [script], env))
     );
     process.stdout.write(`\n${kernelTable(kernels)}\n`);

@@ -28,7 +28,13 @@ import { STEPS } from "./setup/runner.js";
 /** The folder the archive unpacks into. */
 export const BUNDLE_FOLDER = "autoencoder-lessons";
 /** What set-up made or fetched that the bundle carries besides the checkout's files (paths of the checkout). */
-export const SETUP_PRODUCTS = ["node_modules", "src/shared/dist", ".cache/chromium", ".cache/pip-wheels"];
+export const SETUP_PRODUCTS = [
+  "node_modules",
+  "src/engine/dist",
+  "src/shared/dist",
+  ".cache/chromium",
+  ".cache/pip-wheels",
+];
 /** What the bundle says about the machine it was made on: its kind must match where it is unpacked. */
 export const BUNDLE_INFO = ".cache/bundle.json";
 

@@ -1,16 +1,17 @@
 // @ts-check
 // Generated parts of a Markdown file: each lies between two marker comments that name it, and a script
 // rewrites what is between them, leaving the rest of the file as it was written. scripts/resultsTable.js writes
-// the guide's and README's sections this way.
+// the guide's and README's sections this way, scripts/fenceTable.js the overrides tables.
 import { relative } from "node:path";
 import { ROOT } from "./project.js";
 
 /**
- * The marker comments around the generated section `name`.
+ * The marker comments around the generated section `name`, which the script `writer` writes.
  * @param {string} name
+ * @param {string} [writer]
  */
-export const markers = (name) => ({
-  start: `<!-- ${name} start: scripts/resultsTable.js writes this part, do not edit it -->`,
+export const markers = (name, writer = "scripts/resultsTable.js") => ({
+  start: `<!-- ${name} start: ${writer} writes this part, do not edit it -->`,
   end: `<!-- ${name} end -->`,
 });
 
@@ -20,10 +21,11 @@ export const markers = (name) => ({
  * @param {string} name
  */
 function bounds(text, name) {
-  const { start, end } = markers(name);
-  const opening = text.indexOf(start);
-  const closing = opening < 0 ? -1 : text.indexOf(end, opening);
-  return opening < 0 || closing < 0 ? undefined : { from: opening + start.length, to: closing };
+  const { end } = markers(name);
+  const opening = text.indexOf(`<!-- ${name} start: `);
+  const openingEnd = opening < 0 ? -1 : text.indexOf("-->", opening);
+  const closing = openingEnd < 0 ? -1 : text.indexOf(end, openingEnd);
+  return closing < 0 ? undefined : { from: openingEnd + "-->".length, to: closing };
 }
 
 /**
@@ -42,11 +44,12 @@ export function sectionOf(text, name = "results-table") {
  * @param {string} section
  * @param {string} file for the error
  * @param {string} [name] by default the guide's table
+ * @param {string} [writer] the script that writes it, for the markers the error asks for
  */
-export function replaceSection(text, section, file, name = "results-table") {
+export function replaceSection(text, section, file, name = "results-table", writer = undefined) {
   const found = bounds(text, name);
   if (!found) {
-    const { start, end } = markers(name);
+    const { start, end } = markers(name, writer);
     throw new Error(
       `${relative(ROOT, file)} has no ${name.replace("-", " ")} to rewrite: it needs the lines ${start} and ${end}`,
     );

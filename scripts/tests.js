@@ -1,6 +1,6 @@
 // @ts-check
 // The test runner behind `npm test` (after set-up and the checks) and `npm run test:unit`: Node's test runner over
-// test/ and test/scripts/, in a process that starts with TensorFlow's environment (TENSORFLOW_ENV), as every process
+// test/, test/scripts/ and the engine's own src/engine/test/, in a process that starts with TensorFlow's environment (TENSORFLOW_ENV), as every process
 // the pack starts. `--unit` runs only the fast tier for the inner loop: the files marked with the line
 // "// Test tier: unit" (no kernel, no browser, no training: argument checks, formats, data, tables, prose).
 // `--line` (npm run test:line) is what CI runs on each other Node.js line: the unit tier and the files marked
@@ -23,7 +23,7 @@ export const LINE_MARK = /^\/\/ Test tier: line\b/m;
  * @param {{unit?: boolean, line?: boolean, root?: string}} [options]
  */
 export function testFiles({ unit = false, line = false, root = ROOT } = {}) {
-  return ["test", join("test", "scripts")]
+  return ["test", join("test", "scripts"), join("src", "engine", "test")]
     .flatMap((folder) =>
       readdirSync(join(root, folder))
         .filter((name) => name.endsWith(".test.ts"))

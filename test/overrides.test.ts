@@ -1,149 +1,54 @@
 // Test tier: unit (npm run test:unit: no kernel, no browser, no training).
-// overrides.ts: each override of another package's code installs itself only on the version it was written for;
-// on another one the package's own code stays and one line says so, naming the package and both versions.
+// Every override of another package's code is fenced (the engine's fences.ts, the library's overrides.ts, set-up's
+// scripts/setup/fences.js): each fence names the version npm installed, the tests that hold it exist, and the
+// overrides tables of ARCHITECTURE.md and the engine's README are the ones scripts/fenceTable.js makes from them.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, test } from "node:test";
-import * as tf from "@tensorflow/tfjs-node";
-import { setFastTraining } from "ae-shared";
-import { installFastAdam, uninstallFastAdam } from "ae-shared/internal/fastAdam";
-import { installFastGradients, uninstallFastGradients } from "ae-shared/internal/fastGradients";
-import { installFastLoss, uninstallFastLoss } from "ae-shared/internal/fastLoss";
-import { installGraphFit, uninstallGraphFit } from "ae-shared/internal/graphFit";
-import { FENCES, fenceHolds, fenceNotice, installedVersion } from "ae-shared/internal/overrides";
-import { NODEPLOTLIB_VERSION } from "../scripts/setup/offlineNodeplotlib.js";
-import { TFJS_NODE_VERSION } from "../scripts/setup/tfjsNodeUtil.js";
+import { test } from "node:test";
+import { installedVersion } from "ae-engine/plain";
+import { ALL_FENCES, writeFenceTables } from "../scripts/fenceTable.js";
+import { TENSORFLOW_WHEEL } from "../scripts/setup/tensorflowWheel.js";
 import { ROOT } from "../scripts/project.js";
 
-/** The warnings `body` emits, as the process reports them (emitWarning delivers them on a later tick). */
-async function warningsOf(body: () => void): Promise<Error[]> {
-  const seen: Error[] = [];
-  const listen = (warning: Error) => seen.push(warning);
-  process.on("warning", listen);
-  try {
-    body();
-    await new Promise((resolve) => setImmediate(resolve));
-  } finally {
-    process.off("warning", listen);
+const everyFence = () =>
+  Object.entries(ALL_FENCES).flatMap(([owner, fences]) =>
+    Object.entries(fences).map(([name, fence]) => ({ owner, name, fence })),
+  );
+
+test("each fence names the version installed: a package update fails here until its override is re-tested", () => {
+  // The TensorFlow library's version is asked of the running backend: src/engine/test/fences.test.ts holds it.
+  const npmFences = everyFence().filter(({ name }) => name !== "nativeTensorflow");
+  assert.ok(npmFences.length >= 10, `every part's fences are read (${npmFences.length})`);
+  for (const { owner, name, fence } of npmFences) {
+    assert.equal(installedVersion(fence.pkg, fence.via), fence.version, `${owner}'s ${name}`);
   }
-  return seen;
-}
+});
 
-const skipped = (warnings: Error[]) =>
-  warnings.filter((w) => (w as Error & { code?: string }).code === "AE_OVERRIDE_SKIPPED");
+test("the native library's fence is the TensorFlow of the wheel set-up installs", () => {
+  const wheelVersion = /==([\d.]+)$/.exec(TENSORFLOW_WHEEL.requirement)?.[1];
+  assert.equal(ALL_FENCES["ae-engine"].nativeTensorflow?.version, wheelVersion);
+});
 
-describe("the fences", () => {
-  test("each fence names the version npm installed: a package update fails here until its override is re-tested", () => {
-    for (const [name, fence] of Object.entries(FENCES)) {
-      assert.equal(installedVersion(fence.pkg, "via" in fence ? fence.via : undefined), fence.version, name);
+test("each fence is held by test files that exist, and says why and when it can go", () => {
+  for (const { owner, name, fence } of everyFence()) {
+    assert.ok(fence.heldBy.length > 0, `${owner}'s ${name} names a test`);
+    for (const file of fence.heldBy) {
+      assert.ok(existsSync(join(ROOT, file)), `${owner}'s ${name}: ${file} exists`);
+      assert.match(file, /\.test\.ts$/, `${owner}'s ${name}: ${file} is a test`);
     }
-  });
-
-  test("the notice is one line naming the override, the package and both versions", () => {
-    const notice = fenceNotice(FENCES.fastAdam, "4.23.0");
-    assert.equal(
-      notice,
-      "ae-shared: fastAdam.ts's AdamOptimizer through TensorFlow's ResourceApplyAdam was written for " +
-        "@tensorflow/tfjs-core 4.22.0, found 4.23.0; @tensorflow/tfjs-core's own code stays in place " +
-        "(training runs tfjs's own Adam, slower)",
-    );
-    assert.doesNotMatch(notice, /\n/);
-    assert.match(fenceNotice(FENCES.chartWindow, undefined), /nodeplotlib 1\.1\.2, none found;/);
-  });
-
-  test("a fence that holds says nothing; one that does not says so once", async () => {
-    const fence = { what: "a test override", pkg: "left-pad", version: "1.3.0", without: "nothing" };
-    assert.deepEqual(
-      await warningsOf(() =>
-        assert.equal(
-          fenceHolds(fence, () => "1.3.0"),
-          true,
-        ),
-      ),
-      [],
-    );
-    const first = await warningsOf(() =>
-      assert.equal(
-        fenceHolds(fence, () => "2.0.0"),
-        false,
-      ),
-    );
-    assert.deepEqual(
-      skipped(first).map((w) => w.message),
-      [fenceNotice(fence, "2.0.0")],
-    );
-    assert.deepEqual(
-      await warningsOf(() =>
-        assert.equal(
-          fenceHolds(fence, () => "2.0.0"),
-          false,
-        ),
-      ),
-      [],
-    );
-  });
-});
-
-describe("the training levers on a faked version leave tfjs's own code in place", () => {
-  afterEach(() => setFastTraining()); // back to what importing the library installs
-
-  test("Adam", async () => {
-    uninstallFastAdam();
-    const stock = tf.AdamOptimizer.prototype.applyGradients;
-    const warnings = await warningsOf(() => installFastAdam(() => "4.23.0"));
-    assert.equal(tf.AdamOptimizer.prototype.applyGradients, stock);
-    assert.match(skipped(warnings)[0]?.message ?? "", /@tensorflow\/tfjs-core 4\.22\.0, found 4\.23\.0/);
-    installFastAdam();
-    assert.notEqual(tf.AdamOptimizer.prototype.applyGradients, stock, "installs on the right version");
-  });
-
-  test("the loss", async () => {
-    uninstallFastLoss();
-    const stock = tf.LayersModel.prototype.compile;
-    const warnings = await warningsOf(() => installFastLoss(() => "4.21.0"));
-    assert.equal(tf.LayersModel.prototype.compile, stock);
-    assert.match(skipped(warnings)[0]?.message ?? "", /@tensorflow\/tfjs-layers 4\.22\.0, found 4\.21\.0/);
-    installFastLoss();
-    assert.notEqual(tf.LayersModel.prototype.compile, stock, "installs on the right version");
-  });
-
-  test("the gradients", async () => {
-    uninstallFastGradients();
-    const stock = tf.getGradient("Relu")?.gradFunc;
-    const warnings = await warningsOf(() => installFastGradients(() => undefined));
-    assert.equal(tf.getGradient("Relu")?.gradFunc, stock);
-    assert.match(skipped(warnings)[0]?.message ?? "", /@tensorflow\/tfjs-core 4\.22\.0, none found/);
-    installFastGradients();
-    assert.notEqual(tf.getGradient("Relu")?.gradFunc, stock, "installs on the right version");
-  });
-
-  test("the graph path", async () => {
-    uninstallGraphFit();
-    const stock = tf.LayersModel.prototype.fit;
-    const warnings = await warningsOf(() => installGraphFit(() => "4.23.0"));
-    assert.equal(tf.LayersModel.prototype.fit, stock);
-    assert.match(skipped(warnings)[0]?.message ?? "", /@tensorflow\/tfjs-layers 4\.22\.0, found 4\.23\.0/);
-    installGraphFit();
-    assert.notEqual(tf.LayersModel.prototype.fit, stock, "installs on the right version");
-  });
-});
-
-test("set-up's edits of other packages are fenced to the versions FENCES names", () => {
-  assert.equal(TFJS_NODE_VERSION, FENCES.tfjsNodeUtil.version);
-  assert.equal(NODEPLOTLIB_VERSION, FENCES.offlineNodeplotlib.version);
-});
-
-test("ARCHITECTURE.md's Overrides table lists every fence with its package and version", () => {
-  const architecture = readFileSync(join(ROOT, "ARCHITECTURE.md"), "utf8");
-  const table = /## Overrides\n[\s\S]*?(?=\n## |$)/.exec(architecture)?.[0] ?? "";
-  assert.ok(table, "ARCHITECTURE.md has an Overrides section");
-  for (const [name, fence] of Object.entries(FENCES)) {
-    const row = table.split("\n").find((line) => line.includes(`\`${name}\``));
-    assert.ok(row, `a row for ${name}`);
     assert.ok(
-      row.includes(`${fence.pkg} ${fence.version}`),
-      `${name}'s row names ${fence.pkg} ${fence.version}`,
+      fence.canGo.length > 0 && fence.why.length > 0,
+      `${owner}'s ${name} says why and when it can go`,
     );
+  }
+});
+
+test("the overrides tables of ARCHITECTURE.md and the engine's README are generated from the fences", async () => {
+  assert.deepEqual(await writeFenceTables(false), [], "run node scripts/fenceTable.js and commit the result");
+  const architecture = readFileSync(join(ROOT, "ARCHITECTURE.md"), "utf8");
+  for (const { name, fence } of everyFence()) {
+    const row = architecture.split("\n").find((line) => line.startsWith(`| \`${name}\``));
+    assert.ok(row?.includes(`${fence.pkg} ${fence.version}`), `ARCHITECTURE.md's row for ${name}`);
   }
 });

@@ -6,18 +6,30 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { ROOT } from "../scripts/project.js";
 
-test('"ae-shared/plain" loads no TensorFlow, no tslab and no zeromq, and exports the scripts\' helpers', () => {
+/** What `entry` loads of TensorFlow, tslab and zeromq, and the names it exports. */
+function plainEntry(entry: string) {
   const program = [
-    `const plain = require("ae-shared/plain");`,
+    `const plain = require(${JSON.stringify(entry)});`,
     `const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\\\/](@tensorflow|tslab|zeromq)/.test(f));`,
     `console.log(JSON.stringify({ loaded, names: Object.keys(plain).sort() }));`,
   ].join("\n");
   const result = spawnSync(process.execPath, ["-e", program], { cwd: ROOT, encoding: "utf8" });
   assert.equal(result.status, 0, result.stderr);
-  const { loaded, names } = JSON.parse(result.stdout) as { loaded: string[]; names: string[] };
+  return JSON.parse(result.stdout) as { loaded: string[]; names: string[] };
+}
+
+test('"ae-engine/plain" loads no TensorFlow and gives the levers and the fences', () => {
+  const { loaded, names } = plainEntry("ae-engine/plain");
+  assert.deepEqual(loaded, [], "modules of TensorFlow, tslab or zeromq loaded by the entry");
+  for (const name of ["FAST_TRAINING_LEVERS", "fastTrainingLevers", "ENGINE_FENCES", "fenceHolds"]) {
+    assert.ok(names.includes(name), `"ae-engine/plain" exports ${name}; it has ${names.join(", ")}`);
+  }
+});
+
+test('"ae-shared/plain" loads no TensorFlow, no tslab and no zeromq, and exports the scripts\' helpers', () => {
+  const { loaded, names } = plainEntry("ae-shared/plain");
   assert.deepEqual(loaded, [], "modules of TensorFlow, tslab or zeromq loaded by the entry");
   for (const name of [
-    "FAST_TRAINING_LEVERS",
     "escapeHtml",
     "localize",
     "mustBe",

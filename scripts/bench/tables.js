@@ -219,7 +219,7 @@ export function lessonTimesTable(times) {
 /**
  * The graph path's own forms beside TensorFlow's usual kernels (src/shared/graphKernels.ts): ms per call of each,
  * their ratio, and how far apart their results are.
- * @param {import("ae-shared").KernelTiming[]} timings
+ * @param {import("ae-engine/bench").KernelTiming[]} timings
  */
 export function kernelTable(timings) {
   return textTable(
@@ -254,7 +254,7 @@ export function kernelTable(timings) {
  *   options: {epochs: number, trainSize: number, models?: string[], keras?: boolean, levers?: boolean,
  *     before?: boolean, lessons?: boolean, kernels?: boolean},
  *   results: import("./benchProcess.js").BenchResult[], lessons?: import("./lessonTimes.js").LessonTime[],
- *   kernels?: import("ae-shared").KernelTiming[]}} record
+ *   kernels?: import("ae-engine/bench").KernelTiming[]}} record
  * @param {string} name the file's name in bench/recorded/
  */
 export function recordedRunSection({ machine, options, results, lessons, kernels }, name) {

@@ -16,6 +16,8 @@ const require = createRequire(join(ROOT, "package.json"));
 const shared = require("ae-shared");
 /** @type {typeof import("@tensorflow/tfjs-node")} */
 const tf = require("@tensorflow/tfjs-node");
+/** @type {typeof import("ae-engine")} */
+const engine = require("ae-engine");
 
 /** The denoising lesson's first noise level (04-denoise: σ = 0.5). */
 const NOISE_STDDEV = 0.5;
@@ -125,7 +127,7 @@ async function main() {
     tensors: tf.memory().numTensors,
     flops_per_epoch: flops,
     matmul_gflops: peak,
-    fast_training: shared.fastTrainingLevers(),
+    fast_training: engine.fastTrainingLevers(),
     onednn: process.env.TF_ENABLE_ONEDNN_OPTS ?? null,
     versions: { "tfjs-node": tf.version["tfjs-node"], node: process.versions.node },
   };

@@ -50,6 +50,8 @@ async function train() {
   const shared = require("ae-shared");
   /** @type {typeof import("@tensorflow/tfjs-node")} */
   const tf = require("@tensorflow/tfjs-node");
+  /** @type {typeof import("ae-engine")} */
+  const engine = require("ae-engine");
   /** @type {string[]} */
   const warnings = [];
   process.on("warning", (warning) => warnings.push(warning.message));
@@ -60,7 +62,7 @@ async function train() {
       SETUP_FIX(),
     );
   }
-  if (!shared.fastTrainingLevers().includes("graph")) {
+  if (!engine.fastTrainingLevers().includes("graph")) {
     throw new CheckFailure(
       say(
         `AE_FAST_TRAINING=${process.env.AE_FAST_TRAINING} 关掉了图训练路径`,

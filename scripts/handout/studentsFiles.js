@@ -21,6 +21,8 @@ export const LEFT_OUT = {
   "eslint.config.js": "ESLint's settings (the copy has no npm run lint)",
   ".prettierignore": "Prettier's ignore list (the copy has no npm run format)",
   "scripts/tests.js": "the test runner",
+  "src/engine/test/": "the engine's tests",
+  "scripts/fenceTable.js": "the maintainers' generator of ARCHITECTURE.md's overrides table",
   "scripts/handout.js": "this command, which needs the git checkout",
   "scripts/handout/": "its modules",
 };

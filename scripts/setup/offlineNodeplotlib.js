@@ -1,12 +1,13 @@
 // @ts-check
 // Set-up's edit of nodeplotlib's page: the charts of `npm run lesson` load plotly.js from nodeplotlib's own
 // server (the library's bundle) instead of a CDN, which a classroom offline cannot reach. Fenced to nodeplotlib
-// 1.1.2 (ARCHITECTURE.md, "Overrides"): on another version it says so and leaves that version's page alone.
+// 1.1.2 (fences.js): on another version it says so and leaves that version's page alone.
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { PLOTLY_BUNDLE } from "../build-plotly.js";
 import { ROOT } from "../project.js";
 import { NODE_MODULES, SetupError, readIfExists } from "./common.js";
+import { SETUP_FENCES } from "./fences.js";
 
 const NODEPLOTLIB_WEB = join(NODE_MODULES, "nodeplotlib", "src", "lib", "server", "web");
 const NODEPLOTLIB_PLOTLY = join(NODEPLOTLIB_WEB, "plotly.min.js");
@@ -14,8 +15,8 @@ const NODEPLOTLIB_PLOTLY = join(NODEPLOTLIB_WEB, "plotly.min.js");
 const PLOTLY_FROM_CDN = /<script\b[^>]*\bsrc="https:\/\/cdn\.plot\.ly\/[^"]+"[^>]*><\/script>/;
 const PLOTLY_FROM_PAGE = '<script type="text/javascript" src="plotly.min.js" defer></script>';
 
-/** The nodeplotlib whose page the step edits (fenced: ARCHITECTURE.md, "Overrides"). */
-export const NODEPLOTLIB_VERSION = "1.1.2";
+/** The nodeplotlib whose page the step edits (its fence). */
+export const NODEPLOTLIB_VERSION = SETUP_FENCES.offlineNodeplotlib.version;
 const nodeplotlibVersion = () =>
   JSON.parse(readIfExists(join(NODE_MODULES, "nodeplotlib", "package.json")) ?? "{}").version;
 /** Records that another nodeplotlib was found and its own page left as it is. */

@@ -2,15 +2,16 @@
 // Set-up's edit of @tensorflow/tfjs-node 4.22.0: its dist calls util.isNullOrUndefined and util.isArray, which
 // Node 22 warns about on stderr at every training and Node 23 removed ("is not a function"). The edit writes the
 // same checks as upstream's fix (tensorflow/tfjs#8425, merged 2025-04-23, in no release up to 4.22.0): `x == null`
-// and Array.isArray. Fenced to 4.22.0 (ARCHITECTURE.md, "Overrides"): on another version it says so and leaves it.
+// and Array.isArray. Fenced to 4.22.0 (fences.js): on another version it says so and leaves it.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ROOT } from "../project.js";
 import { NODE_MODULES, SetupError, log, readIfExists } from "./common.js";
+import { SETUP_FENCES } from "./fences.js";
 
 export const TFJS_NODE_DIST = join(NODE_MODULES, "@tensorflow", "tfjs-node", "dist");
-/** The tfjs-node the edit was written for. */
-export const TFJS_NODE_VERSION = "4.22.0";
+/** The tfjs-node the edit was written for (its fence). */
+export const TFJS_NODE_VERSION = SETUP_FENCES.tfjsNodeUtil.version;
 /** Records that another tfjs-node was found and left as it is. */
 const leftFor = (/** @type {string} */ dist) => join(dist, "..", ".ae-util-edit-left-for");
 

@@ -3,7 +3,7 @@
 // HTML file instead (chart.ts), so a script never waits for a window nobody sees.
 import { spawnSync } from "node:child_process";
 import { localize } from "./language";
-import { FENCES, fenceHolds } from "./overrides";
+import { LIBRARY_FENCES, fenceHolds } from "./overrides";
 
 /**
  * Whether a browser window can be opened for nodeplotlib: not on CI, and on Linux only with a display and
@@ -39,7 +39,7 @@ let eachPlotReadOnce = false;
  * objects in every copy of the list, so a WeakSet tells new ones from old.
  */
 function readEachPlotOnce(): void {
-  if (eachPlotReadOnce || !fenceHolds(FENCES.chartWindow)) return;
+  if (eachPlotReadOnce || !fenceHolds(LIBRARY_FENCES.chartWindow)) return;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- nodeplotlib's module, loaded with it
   const { PlotsService } = require("nodeplotlib/src/lib/server/plots/plots.service") as {
     PlotsService?: PlotsServiceClass;

@@ -5,7 +5,7 @@
 import { inspect } from "node:util";
 import { inKernel } from "./kernel";
 import { localize } from "./language";
-import { FENCES, fenceHolds, installedVersion, type VersionOf } from "./overrides";
+import { LIBRARY_FENCES, fenceHolds, installedVersion, type VersionOf } from "./overrides";
 
 /** Stack frames of the machinery that runs a cell, which say nothing about the lesson. */
 const MACHINERY = /[\\/]node_modules[\\/]tslab[\\/]|\(node:|^\s*at node:|at (?:new )?Promise \(<anonymous>\)/;
@@ -33,7 +33,7 @@ export function formatError(error: Error): string {
  */
 export function reportErrorsReadably(versionOf: VersionOf = installedVersion): void {
   if (!inKernel() || Object.hasOwn(Error.prototype, inspect.custom)) return;
-  if (!fenceHolds(FENCES.reportErrorsReadably, versionOf)) return;
+  if (!fenceHolds(LIBRARY_FENCES.reportErrorsReadably, versionOf)) return;
   Object.defineProperty(Error.prototype, inspect.custom, {
     value(this: Error): string {
       return formatError(this);

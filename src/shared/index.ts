@@ -2,7 +2,7 @@
 // backend.ts first: it loads @tensorflow/tfjs-node under its guard, so that a missing native library stops with
 // the fix before any other module loads tfjs-node (test/backend.test.ts).
 export * from "./backend";
-import { setFastTraining } from "./fastTraining";
+import { setFastTraining } from "ae-engine";
 import { queueKernelSends } from "./kernel";
 import { reportErrorsReadably } from "./errorReport";
 
@@ -44,13 +44,12 @@ export {
 export * from "./weights";
 export * from "./pca";
 export * from "./lossScale";
-export { setFastTraining } from "./fastTraining";
-export { kernelTimings, type KernelTiming } from "./graphKernels";
-export * from "./fastTrainingLevers";
+// The training engine's switch, for a lesson that compares (AE_FAST_TRAINING does the same from outside).
+export { FAST_TRAINING_LEVERS, setFastTraining, type FastTrainingLever } from "ae-engine";
 
 // In a notebook, tslab's output messages must never be lost to a busy socket (see kernel.ts).
 queueKernelSends();
 // In a notebook, a failing cell's error reads message first, without tslab's frames (see errorReport.ts).
 reportErrorsReadably();
-// Training on TensorFlow's own kernels where tfjs would build them from many small ops (see fastTraining.ts).
+// Training on TensorFlow's own kernels and graphs where tfjs would run many small ops (the ae-engine package).
 setFastTraining();

@@ -6,7 +6,7 @@
 import type * as tf from "@tensorflow/tfjs-node";
 import { inKernel } from "./kernel";
 import { localize } from "./language";
-import { FENCES, fenceHolds } from "./overrides";
+import { LIBRARY_FENCES, fenceHolds } from "./overrides";
 
 type SigintListener = (...args: unknown[]) => void;
 
@@ -182,7 +182,7 @@ export function guardInterrupts(model: tf.LayersModel): InterruptGuard {
     );
   }
   // Another tslab than the one this was written for: its own SIGINT handling stays (see overrides.ts).
-  if (inKernel() && !fenceHolds(FENCES.guardInterrupts)) return { interrupted: false, release() {} };
+  if (inKernel() && !fenceHolds(LIBRARY_FENCES.guardInterrupts)) return { interrupted: false, release() {} };
   let hold = store[HOLD_KEY];
   if (hold) pruneFinished(hold);
   hold = store[HOLD_KEY] ?? startHold();

@@ -2,7 +2,7 @@
 // outputs, and a fix for how tslab publishes them. We read the module instance the kernel loaded and never
 // load tslab ourselves, so the same helpers run unchanged in a plain Node script.
 import { dirname } from "node:path";
-import { FENCES, fenceHolds, installedVersion, type VersionOf } from "./overrides";
+import { LIBRARY_FENCES, fenceHolds, installedVersion, type VersionOf } from "./overrides";
 
 /** One output message, as tslab's sender takes it (a Jupyter `display_data` without the header). */
 export interface KernelDisplayMessage {
@@ -52,7 +52,7 @@ const QUEUED = Symbol.for("ae-shared.queued-kernel-sends");
  * loop. Order is kept; nothing is dropped. Does nothing outside a kernel; safe to call more than once.
  */
 export function queueKernelSends(versionOf: VersionOf = installedVersion): void {
-  if (!inKernel() || !fenceHolds(FENCES.queueKernelSends, versionOf)) return;
+  if (!inKernel() || !fenceHolds(LIBRARY_FENCES.queueKernelSends, versionOf)) return;
   let zeromq: string;
   try {
     zeromq = require.resolve("zeromq", { paths: [dirname(require.resolve("tslab/package.json"))] });

@@ -1,9 +1,8 @@
 // The entry for plain Node scripts, `require("ae-shared/plain")`: the helpers that load neither TensorFlow nor
 // tslab's kernel (argument checks, printable paths, text and tables, the language of messages, the names of the
-// fast path's levers), so that a script that trains nothing starts fast and never loads the native library.
+// training engine's levers), so that a script that trains nothing starts fast and never loads the native library.
 // Lessons import "ae-shared".
 export * from "./language";
 export * from "./checks";
 export * from "./paths";
 export * from "./text";
-export * from "./fastTrainingLevers";

@@ -2,11 +2,11 @@
 // TensorFlow's own kernels where tfjs builds the same math from many small ops, each dispatched on its own.
 // Only on the tensorflow backend; elsewhere tfjs's own code runs. Each lever can be switched off to compare
 // (the bench does): AE_FAST_TRAINING=0 for none, or a list such as AE_FAST_TRAINING=gradients,adam.
-import { installFastAdam, uninstallFastAdam } from "./fastAdam";
-import { installFastGradients, uninstallFastGradients } from "./fastGradients";
-import { installFastLoss, uninstallFastLoss } from "./fastLoss";
-import { installGraphFit, uninstallGraphFit } from "./graphFit";
-import { FAST_TRAINING_LEVERS, fastTrainingLevers, type FastTrainingLever } from "./fastTrainingLevers";
+import { installFastAdam, uninstallFastAdam } from "./eager/fastAdam";
+import { installFastGradients, uninstallFastGradients } from "./eager/fastGradients";
+import { installFastLoss, uninstallFastLoss } from "./eager/fastLoss";
+import { installGraphFit, uninstallGraphFit } from "./graph/graphFit";
+import { FAST_TRAINING_LEVERS, fastTrainingLevers, type FastTrainingLever } from "./levers";
 
 const INSTALL: Record<FastTrainingLever, { install(): void; uninstall(): void }> = {
   gradients: { install: installFastGradients, uninstall: uninstallFastGradients },

@@ -7,8 +7,8 @@
 // TensorFlow's kernel updates variables it owns (resource variables): each weight, m and v live there while
 // training, and the model's weight is read back after each step. Off the tensorflow backend, tfjs's own runs.
 import * as tf from "@tensorflow/tfjs-node";
-import { onTensorflowBackend, runTensorflowOp } from "./tensorflowOps";
-import { FENCES, fenceHolds, installedVersion, type VersionOf } from "./overrides";
+import { onTensorflowBackend, runTensorflowOp } from "../tensorflowOps";
+import { ENGINE_FENCES, installedVersion, nativeLeverFencesHold, type VersionOf } from "../fences";
 
 /** A named tensor, as optimizers take and give them. */
 interface NamedTensor {
@@ -171,7 +171,7 @@ type Patched = Record<
 /** Routes tf.AdamOptimizer's update through TensorFlow's kernel on the tensorflow backend. */
 export function installFastAdam(versionOf: VersionOf = installedVersion): void {
   const proto = tf.AdamOptimizer.prototype as unknown as Patched & { [ORIGINAL]?: Patched };
-  if (proto[ORIGINAL] || !fenceHolds(FENCES.fastAdam, versionOf)) return;
+  if (proto[ORIGINAL] || !nativeLeverFencesHold(ENGINE_FENCES.fastAdam, versionOf)) return;
   const original: Patched = {
     applyGradients: proto.applyGradients,
     getWeights: proto.getWeights,

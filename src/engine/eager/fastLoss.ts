@@ -11,8 +11,8 @@
 //     dL/dp = (y - t) / (y(1 - y)) / n where p was not clipped and 0 where it was.
 // Off the tensorflow backend, and for other losses, tfjs's own runs.
 import * as tf from "@tensorflow/tfjs-node";
-import { onTensorflowBackend } from "./tensorflowOps";
-import { FENCES, fenceHolds, installedVersion, type VersionOf } from "./overrides";
+import { onTensorflowBackend } from "../tensorflowOps";
+import { ENGINE_FENCES, fenceHolds, installedVersion, type VersionOf } from "../fences";
 
 /** The logits of sigmoid outputs computed while recording gradients, until the loss takes them. */
 const logitsOf = new WeakMap<tf.Tensor, tf.Tensor>();
@@ -126,7 +126,7 @@ function fastBinaryCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
  */
 export function installFastLoss(versionOf: VersionOf = installedVersion): void {
   const proto = tf.LayersModel.prototype as unknown as { compile: Compile; [ORIGINAL]?: Compile };
-  if (proto[ORIGINAL] || !fenceHolds(FENCES.fastLoss, versionOf)) return;
+  if (proto[ORIGINAL] || !fenceHolds(ENGINE_FENCES.fastLoss, versionOf)) return;
   const original = proto.compile;
   proto[ORIGINAL] = original;
   proto.compile = function (this: tf.LayersModel, args: tf.ModelCompileArgs): void {

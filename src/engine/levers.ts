@@ -1,6 +1,5 @@
 // Which levers of the fast training path AE_FAST_TRAINING asks for (fastTraining.ts switches them). Apart, and
 // free of TensorFlow, so that the bench's parent process names the levers without loading TensorFlow.
-import { mustBe } from "./checks";
 
 /** The levers, in the order the bench adds them. */
 export const FAST_TRAINING_LEVERS = ["gradients", "loss", "adam", "graph"] as const;
@@ -15,7 +14,8 @@ export function fastTrainingLevers(env: NodeJS.ProcessEnv = process.env): FastTr
   const unknown = asked.filter((lever) => !(FAST_TRAINING_LEVERS as readonly string[]).includes(lever));
   if (unknown.length > 0) {
     const expected = `"1", "0" or a comma-separated list of ${FAST_TRAINING_LEVERS.join(", ")}`;
-    throw new RangeError(mustBe("AE_FAST_TRAINING", expected, raw));
+    // English only: a maintainer's switch, for the bench and for comparing, never a lesson's setting.
+    throw new RangeError(`AE_FAST_TRAINING must be ${expected}, found ${JSON.stringify(raw)}`);
   }
   return FAST_TRAINING_LEVERS.filter((lever) => asked.includes(lever));
 }

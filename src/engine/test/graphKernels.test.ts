@@ -1,9 +1,9 @@
-// graphKernels.ts: each of the graph path's own forms computes what TensorFlow's usual kernel computes (the
+// graph/graphKernels.ts: each of the graph path's own forms computes what TensorFlow's usual kernel computes (the
 // timings themselves are the bench's: `npm run bench -- --kernels`).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs-node";
-import { kernelTimings } from "ae-shared";
+import { kernelTimings } from "ae-engine/bench";
 
 test("each form beside the usual kernel: the same results, each call timed, no tensor left", async () => {
   const before = tf.memory().numTensors;

@@ -12,11 +12,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-node";
-import { adamState, adoptAdamState } from "./fastAdam";
+import { adamState, adoptAdamState } from "../eager/fastAdam";
 import { layerChain, weightShapes, type LayerChain } from "./graphLayers";
 import { SIGNATURES, writeTrainingGraph } from "./graphModel";
-import { FENCES, fenceHolds, installedVersion, type VersionOf } from "./overrides";
-import { onTensorflowBackend } from "./tensorflowOps";
+import { ENGINE_FENCES, installedVersion, nativeLeverFencesHold, type VersionOf } from "../fences";
+import { onTensorflowBackend } from "../tensorflowOps";
 
 type Fit = tf.LayersModel["fit"];
 /** A signature loaded by tf.node.loadSavedModel (tfjs-node's TFSavedModel). */
@@ -157,7 +157,7 @@ type Proto = { fit: Fit; [ORIGINAL]?: Fit };
 /** Routes `fit` through the graph for the models it can train (see graphTrainingPlan). */
 export function installGraphFit(versionOf: VersionOf = installedVersion): void {
   const proto = tf.LayersModel.prototype as unknown as Proto;
-  if (proto[ORIGINAL] || !fenceHolds(FENCES.graphFit, versionOf)) return;
+  if (proto[ORIGINAL] || !nativeLeverFencesHold(ENGINE_FENCES.graphFit, versionOf)) return;
   const original = proto.fit;
   proto[ORIGINAL] = original;
   proto.fit = async function (this: tf.LayersModel, x, y, args = {}) {

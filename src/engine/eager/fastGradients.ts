@@ -3,8 +3,8 @@
 // Select...) over the whole tensor: in the conv lesson that was the largest cost of a training step.
 // Elsewhere (another backend) the gradients tfjs registered run unchanged.
 import * as tf from "@tensorflow/tfjs-node";
-import { onTensorflowBackend, registerTensorflowKernel } from "./tensorflowOps";
-import { FENCES, fenceHolds, installedVersion, type VersionOf } from "./overrides";
+import { onTensorflowBackend, registerTensorflowKernel } from "../tensorflowOps";
+import { ENGINE_FENCES, installedVersion, nativeLeverFencesHold, type VersionOf } from "../fences";
 
 type GradConfig = NonNullable<ReturnType<typeof tf.getGradient>>;
 
@@ -34,7 +34,7 @@ function overrideGradient(
 
 /** Installs ReluGrad and SigmoidGrad as the gradients of Relu and Sigmoid on the tensorflow backend. */
 export function installFastGradients(versionOf: VersionOf = installedVersion): void {
-  if (!fenceHolds(FENCES.fastGradients, versionOf)) return;
+  if (!nativeLeverFencesHold(ENGINE_FENCES.fastGradients, versionOf)) return;
   registerTensorflowKernel("AeReluGrad", "ReluGrad", ["dy", "x"]);
   registerTensorflowKernel("AeSigmoidGrad", "SigmoidGrad", ["y", "dy"]);
   // tfjs saves Relu's input and Sigmoid's output; ReluGrad takes either, SigmoidGrad the output.

@@ -1,10 +1,10 @@
-// The fast path (fastTraining.ts and its levers): TensorFlow's own kernels compute what tfjs's own code
+// The eager levers (fastTraining.ts and eager/): TensorFlow's own kernels compute what tfjs's own code
 // computes, within float32 rounding, and stay off where they do not apply.
 import assert from "node:assert/strict";
 import { afterEach, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs-node";
-import { FAST_TRAINING_LEVERS, fastTrainingLevers, setFastTraining, type FastTrainingLever } from "ae-shared";
-import { binaryCrossentropyFast, binaryCrossentropyFromLogits } from "ae-shared/internal/fastLoss";
+import { FAST_TRAINING_LEVERS, fastTrainingLevers, setFastTraining, type FastTrainingLever } from "ae-engine";
+import { binaryCrossentropyFast, binaryCrossentropyFromLogits } from "ae-engine/internal/eager/fastLoss";
 
 /** Runs `f` with exactly these levers on; all of them on again afterwards, as importing the library leaves them. */
 function withLevers<T>(levers: FastTrainingLever[], f: () => T): T {

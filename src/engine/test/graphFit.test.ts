@@ -1,13 +1,11 @@
-// graphFit.ts, graphModel.ts, graphLayers.ts and graphLayerOps.ts: fit through one TensorFlow graph per training
+// graph/: graphFit.ts, graphModel.ts, graphLayers.ts and graphLayerOps.ts: fit through one TensorFlow graph per training
 // step gives what the eager path gives (losses, validation losses, weights, Adam's state) within float32
 // rounding, for each layer kind, hands the model back as tfjs would have left it (a second fit, Stop, no tensor
 // left), and leaves other models to the eager path.
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs-node";
-import { FAST_TRAINING_LEVERS, setFastTraining, type FastTrainingLever } from "ae-shared";
-import { graphTrainingPlan } from "ae-shared/internal/graphFit";
-import { lessonFunctions, lessonModel } from "../scripts/lessonModels.js";
+import { FAST_TRAINING_LEVERS, graphTrainingPlan, setFastTraining, type FastTrainingLever } from "ae-engine";
 
 const EAGER: FastTrainingLever[] = FAST_TRAINING_LEVERS.filter((lever) => lever !== "graph");
 
@@ -289,37 +287,6 @@ describe("the graph training path", () => {
       );
     } finally {
       for (const model of [conv, batchNorm, tanh, plain, sgd, mse]) model.dispose();
-    }
-  });
-  test("the lessons' models, built by the notebooks' own functions, train on it", () => {
-    const quiet = { tf, console: { log: () => {} } };
-    // 06's map shares its layers with an encoder and a decoder model: its own chain is followed, not theirs.
-    const { mapModels } = lessonFunctions("06-latent", ["mapModels"], quiet);
-    const map = (
-      mapModels as () => { autoEncoder: tf.LayersModel; encoder: tf.LayersModel; decoder: tf.LayersModel }
-    )();
-    const { plainModel } = lessonFunctions("07-sparse", ["plainModel"], quiet);
-    const plain = (plainModel as () => tf.LayersModel)();
-    for (const [name, model] of [
-      ["06's map", map.autoEncoder],
-      ["07's plain model", plain],
-    ] as const) {
-      assert.ok(
-        typeof graphTrainingPlan(model, data, data) !== "string",
-        `${name}: ${String(graphTrainingPlan(model, data, data))}`,
-      );
-    }
-    for (const model of [map.autoEncoder, plain]) model.dispose(); // the encoder and decoder share its layers
-    for (const key of ["dense", "deep", "conv", "denoise"] as const) {
-      const model = lessonModel(key, quiet);
-      const x = key === "conv" || key === "denoise" ? tf.zeros([1, 28, 28, 1]) : data;
-      try {
-        const plan = graphTrainingPlan(model, x, x, fitArgs(1));
-        assert.ok(typeof plan !== "string", `${key}: ${String(plan)}`);
-      } finally {
-        model.dispose();
-        if (x !== data) x.dispose();
-      }
     }
   });
 });
