@@ -144,7 +144,9 @@ async function jupyterServer() {
 
 /** What a server keeps of set-up's work, in MB (du): node_modules, .venv, the library's build, the weights. */
 function installMB() {
-  const paths = ["node_modules", ".venv", "src/engine/dist", "src/shared/dist", "weights"].map((path) => join(ROOT, path));
+  const paths = ["node_modules", ".venv", "src/engine/dist", "src/shared/dist", "weights"].map((path) =>
+    join(ROOT, path),
+  );
   const du = spawnSync("du", ["-smc", ...paths], { encoding: "utf8" });
   return Number(/^(\d+)\s+total$/m.exec(du.stdout)?.[1] ?? 0);
 }

@@ -29,14 +29,7 @@ test('"ae-engine/plain" loads no TensorFlow and gives the levers and the fences'
 test('"ae-shared/plain" loads no TensorFlow, no tslab and no zeromq, and exports the scripts\' helpers', () => {
   const { loaded, names } = plainEntry("ae-shared/plain");
   assert.deepEqual(loaded, [], "modules of TensorFlow, tslab or zeromq loaded by the entry");
-  for (const name of [
-    "escapeHtml",
-    "localize",
-    "mustBe",
-    "printablePath",
-    "textTable",
-    "wholeNumberRange",
-  ]) {
+  for (const name of ["escapeHtml", "localize", "mustBe", "printablePath", "textTable", "wholeNumberRange"]) {
     assert.ok(names.includes(name), `"ae-shared/plain" exports ${name}; it has ${names.join(", ")}`);
   }
 });
