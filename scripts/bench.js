@@ -8,7 +8,6 @@
 // bench/runs/.
 // Prints numbers, asserts nothing: speed goals live here, never in tests.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { cpus, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -19,14 +18,10 @@ import { LESSON_MODELS } from "./lessonModels.js";
 import { lessonVariants, timeLessons } from "./bench/lessonTimes.js";
 import { f2, f4, kernelTable, lessonTimesTable, limitTable, ratioTable, runsTable } from "./bench/tables.js";
 import { ROOT, TENSORFLOW_ENV } from "./project.js";
-
 // The library's wording for bad values and the engine's levers, from the entries without TensorFlow: the bench's
 // parent process trains nothing.
-const requireHere = createRequire(join(ROOT, "package.json"));
-/** @type {typeof import("ae-shared/plain")} */
-const { mustBe, wholeNumberRange } = requireHere("ae-shared/plain");
-/** @type {typeof import("ae-engine/plain")} */
-const { FAST_TRAINING_LEVERS } = requireHere("ae-engine/plain");
+import { FAST_TRAINING_LEVERS } from "ae-engine/plain";
+import { mustBe, wholeNumberRange } from "ae-shared/plain";
 
 export const RUNS_DIR = join(ROOT, "bench", "runs");
 

@@ -9,9 +9,9 @@
 // `npm run export -- --answers` exports the answer notebooks instead (scripts/exportAnswers.js).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { escapeHtml } from "ae-shared/plain";
 import { partTimes } from "./lessonPlan.js";
 import { executeNotebook, joinText } from "./notebook.js";
 import { NOTEBOOKS, ROOT, cpuName, jupyterEnv, lessonNames, shellPath, venvProgram } from "./project.js";
@@ -69,8 +69,7 @@ export function toHtml(executed, outDir) {
 }
 
 // The library's own escaping, from the entry without TensorFlow: the export's process trains nothing.
-/** @type {typeof import("ae-shared/plain")} */
-const { escapeHtml: escape } = createRequire(join(ROOT, "package.json"))("ae-shared/plain");
+const escape = escapeHtml;
 
 /** The lines a lesson prints that say its result. */
 const RESULT_LINES = [

@@ -4,21 +4,16 @@
 // when it can go. ARCHITECTURE.md gets all of them, the engine's README its own. `node scripts/fenceTable.js`
 // rewrites both; test/overrides.test.ts fails while either is out of date.
 import { readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
+import { ENGINE_FENCES } from "ae-engine/plain";
+import { LIBRARY_FENCES } from "ae-shared/plain";
 import * as prettier from "prettier";
 import { markdownCell, replaceSection } from "./markedSections.js";
 import { ROOT } from "./project.js";
 import { SETUP_FENCES } from "./setup/fences.js";
 
 /** @typedef {import("ae-engine/plain").Fence} Fence */
-
-const requireHere = createRequire(join(ROOT, "package.json"));
-/** @type {typeof import("ae-engine/plain")} */
-const { ENGINE_FENCES } = requireHere("ae-engine/plain");
-/** @type {typeof import("ae-shared/internal/overrides")} */
-const { LIBRARY_FENCES } = requireHere("ae-shared/internal/overrides");
 
 /** Every fence, by the part that owns it: the engine's, the library's and set-up's. */
 export const ALL_FENCES = {
@@ -35,25 +30,32 @@ const SECTION = "overrides";
 const WRITER = "scripts/fenceTable.js";
 
 /**
- * A Markdown table of `fences`, one row each.
- * @param {Record<string, Record<string, Fence>>} owners
+ * The columns a table may have: each a heading and the cell of one fence.
+ * @type {Record<string, [string, (row: {name: string, owner: string, fence: Fence}) => string]>}
  */
-export function fenceTable(owners) {
+const COLUMNS = {
+  fence: ["fence", ({ name, owner }) => `\`${name}\` (${owner})`],
+  what: ["what is replaced, where", ({ fence }) => markdownCell(fence.what)],
+  version: ["written for", ({ fence }) => markdownCell(`${fence.pkg} ${fence.version}`)],
+  why: ["why", ({ fence }) => markdownCell(fence.why)],
+  heldBy: ["held by", ({ fence }) => fence.heldBy.map((file) => `\`${file}\``).join(", ")],
+  canGo: ["can go when", ({ fence }) => markdownCell(fence.canGo)],
+};
+
+/**
+ * A Markdown table of the fences of each owner, one row each, with `columns`.
+ * @param {Record<string, Record<string, Fence>>} owners
+ * @param {string[]} columns names of COLUMNS
+ */
+export function fenceTable(owners, columns) {
   const rows = Object.entries(owners).flatMap(([owner, fences]) =>
     Object.entries(fences).map(([name, fence]) =>
-      [
-        `\`${name}\` (${owner})`,
-        markdownCell(fence.what),
-        markdownCell(`${fence.pkg} ${fence.version}`),
-        markdownCell(fence.why),
-        fence.heldBy.map((file) => `\`${file}\``).join(", "),
-        markdownCell(fence.canGo),
-      ].join(" | "),
+      columns.map((column) => COLUMNS[column]?.[1]({ name, owner, fence }) ?? "").join(" | "),
     ),
   );
   return [
-    "| fence | what is replaced, where | written for | why | held by | can go when |",
-    "| --- | --- | --- | --- | --- | --- |",
+    `| ${columns.map((column) => COLUMNS[column]?.[0] ?? column).join(" | ")} |`,
+    `| ${columns.map(() => "---").join(" | ")} |`,
     ...rows.map((row) => `| ${row} |`),
   ].join("\n");
 }
@@ -61,8 +63,16 @@ export function fenceTable(owners) {
 /** Each file's text with its overrides table as the fences give it. */
 export function fenceTableTexts() {
   return {
-    [TABLE_FILES.architecture]: fenceTable(ALL_FENCES),
-    [TABLE_FILES.engine]: fenceTable({ "ae-engine": ALL_FENCES["ae-engine"] }),
+    // The page a newcomer reads in ten minutes: which fences, on what, held by what, until when.
+    [TABLE_FILES.architecture]: fenceTable(ALL_FENCES, ["fence", "version", "heldBy", "canGo"]),
+    [TABLE_FILES.engine]: fenceTable({ "ae-engine": ALL_FENCES["ae-engine"] }, [
+      "fence",
+      "what",
+      "version",
+      "why",
+      "heldBy",
+      "canGo",
+    ]),
   };
 }
 

@@ -1,12 +1,7 @@
 // @ts-check
 // One run of `npm run bench -- --kernels`, in a process of its own: the graph path's own forms beside TensorFlow's
 // usual kernels (src/engine/graph/graphKernels.ts), reported as one BENCH_RESULT line.
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { ROOT } from "../project.js";
-
-/** @type {typeof import("ae-engine/bench")} */
-const { kernelTimings } = createRequire(join(ROOT, "package.json"))("ae-engine/bench");
+import { kernelTimings } from "ae-engine/bench";
 
 const timings = await kernelTimings();
 process.stdout.write(`BENCH_RESULT ${JSON.stringify({ kernels: timings })}\n`);

@@ -2,12 +2,7 @@
 // The bench's tables, from its results: every run, ours beside Keras, and how far each run is from the machine's
 // matmul speed. `npm run bench` prints them; bench/RESULTS.md's sections of recorded runs are made of them
 // (scripts/resultsTable.js).
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { ROOT } from "../project.js";
-
-/** @type {typeof import("ae-shared/plain")} */
-const { textTable } = createRequire(join(ROOT, "package.json"))("ae-shared/plain");
+import { textTable } from "ae-shared/plain";
 
 /**
  * Seconds per epoch after the first (the first includes one-off start-up work), or the first if that is all.

@@ -3,16 +3,15 @@
 // ae-shared/plain), the failure that carries a problem and its fix, the lines it prints, and the child process a
 // check that loads TensorFlow runs in (a crash of the native library then fails that check, not the doctor).
 import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
 import { join } from "node:path";
+import * as plain from "ae-shared/plain";
 import { ROOT, TENSORFLOW_ENV } from "../project.js";
 
 /** The doctor's own notebook (committed without outputs), and where it writes: under dist/, ignored by git. */
 export const DOCTOR_NOTEBOOK = join(ROOT, "scripts", "doctor", "doctor.ipynb");
 export const DOCTOR_DIST = join(ROOT, "dist", "doctor");
 
-/** @type {typeof import("ae-shared/plain")} */
-export const plain = createRequire(join(ROOT, "package.json"))("ae-shared/plain");
+export { plain };
 // Chinese, as teachers read first; `npm run doctor -- --en` in English. A child check gets the same argument.
 export const LANGUAGE_ARGS = process.argv.includes("--en") ? ["--en"] : [];
 plain.useLanguage(LANGUAGE_ARGS.length > 0 ? "en" : "zh");

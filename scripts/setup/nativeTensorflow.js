@@ -112,13 +112,17 @@ export const nativeTensorflow = {
   needs: ["platform", "compiler", "nodeHeaders"],
   time: "about 1 min",
   room: (env, fresh = !existsSync(join(WHEEL_CACHE, TENSORFLOW_WHEEL.file))) => [
-    { where: ROOT, mb: 830, what: "TensorFlow's C library in node_modules" },
+    { where: ROOT, mb: TENSORFLOW_WHEEL.libraryMb, what: "TensorFlow's C library in node_modules" },
     // pip downloads into the temporary folder, then copies the wheel to .cache/wheels.
     ...(!fresh
       ? []
       : [
-          { where: WHEEL_CACHE, mb: 275, what: "the TensorFlow wheel" },
-          { where: env.TMPDIR || tmpdir(), mb: 275, what: "pip's download of the wheel" },
+          { where: WHEEL_CACHE, mb: TENSORFLOW_WHEEL.wheelMb, what: "the TensorFlow wheel" },
+          {
+            where: env.TMPDIR || tmpdir(),
+            mb: TENSORFLOW_WHEEL.wheelMb,
+            what: "pip's download of the wheel",
+          },
         ]),
   ],
   done: () => readIfExists(NATIVE_STAMP) === nativeStampText() && bindingFiles().length > 0,

@@ -9,11 +9,18 @@ import { ROOT, shellPath } from "../project.js";
 import { SetupError, log, run, sha256File } from "./common.js";
 import { VENV_PYTHON } from "./pythonVenv.js";
 
-/** The wheel whose C library backs @tensorflow/tfjs-node. */
+/** TensorFlow's version, in one place: the wheel below and the engine's fence on its C library follow it. */
+const TENSORFLOW_VERSION = "2.21.0";
+
+/** The wheel whose C library backs @tensorflow/tfjs-node, and the room it and its library take. */
 export const TENSORFLOW_WHEEL = {
-  requirement: "tensorflow-cpu==2.21.0",
-  file: "tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl",
+  version: TENSORFLOW_VERSION,
+  requirement: `tensorflow-cpu==${TENSORFLOW_VERSION}`,
+  file: `tensorflow_cpu-${TENSORFLOW_VERSION}-cp311-cp311-manylinux_2_27_x86_64.whl`,
   sha256: "2b847d217b02ee7731ed91431daf3250daa0196c3c94614d23be27232e6e5b6c",
+  /** The wheel's size, and its C library's once unpacked under node_modules. */
+  wheelMb: 275,
+  libraryMb: 830,
   // Ask for this exact build whatever Python runs pip: only its C library is used, never its Python code.
   pipTarget: ["--python-version", "3.11", "--implementation", "cp", "--abi", "cp311"],
   pipPlatform: ["--platform", "manylinux_2_27_x86_64", "--only-binary=:all:"],

@@ -6,3 +6,5 @@ export * from "./language";
 export * from "./checks";
 export * from "./paths";
 export * from "./text";
+// The library's fences, for the generated overrides table (scripts/fenceTable.js).
+export { LIBRARY_FENCES } from "./overrides";

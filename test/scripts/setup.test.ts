@@ -30,6 +30,12 @@ import { STEPS, failureText, setup } from "../../scripts/setup/runner.js";
 import { TENSORFLOW_WHEEL, verifyWheel } from "../../scripts/setup/tensorflowWheel.js";
 import { servePackageIndex, type PackageIndex } from "../support/packageIndex.js";
 
+/** The pinned wheel, as set-up names it in its messages (regular expression source). */
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const TF_REQUIREMENT = escaped(TENSORFLOW_WHEEL.requirement);
+const TF_WHEEL_FILE = escaped(TENSORFLOW_WHEEL.file);
+const WHEEL_MB = TENSORFLOW_WHEEL.wheelMb;
+
 const scratch = mkdtempSync(join(tmpdir(), "ae-setup-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -277,7 +283,11 @@ describe("disk space: known before set-up writes, and a full disk said in one me
       assert.equal(result.status, 1, result.output);
       assert.match(
         result.output,
-        /setup failed: "native TensorFlow for tfjs-node": pip download tensorflow-cpu==2\.21\.0 stopped: no space left on the disk\. The step needs about 275 MB on the disk of '.*小盘' \(the TensorFlow wheel 275 MB\), where \d+ MB is free now\.\n {2}How to fix: free up room on that disk/,
+        new RegExp(
+          `setup failed: "native TensorFlow for tfjs-node": pip download ${TF_REQUIREMENT} stopped: no space left on ` +
+            `the disk\\. The step needs about ${WHEEL_MB} MB on the disk of '.*小盘' \\(the TensorFlow wheel ` +
+            `${WHEEL_MB} MB\\), where \\d+ MB is free now\\.\\n {2}How to fix: free up room on that disk`,
+        ),
       );
       assert.doesNotMatch(result.output, /Traceback|File ".*", line \d+|check that pip can reach/);
     } finally {
@@ -447,7 +457,7 @@ describe('a checkout under "ae 课程 …": set-up stopped half-way (Ctrl+C), ru
     index.rate = 20 * 1024 * 1024; // about 14 s for the 274 MB
     const run = startSetup();
     await until(() => index.sent > 40 * 1024 * 1024, "40 MB of the wheel sent");
-    assert.match(run.output(), /downloading tensorflow-cpu==2\.21\.0/);
+    assert.match(run.output(), new RegExp(`downloading ${TF_REQUIREMENT}`));
     run.interrupt();
     assert.equal(await run.exited, 130, run.output());
     assert.match(run.output(), stopped);
@@ -468,8 +478,11 @@ describe('a checkout under "ae 课程 …": set-up stopped half-way (Ctrl+C), ru
     await until(run.compiling, "the compiler to run");
     run.interrupt();
     assert.equal(await run.exited, 130, run.output());
-    assert.match(run.output(), /\.cache\/wheels\/tensorflow_cpu-2\.21\.0-\S+\.whl is incomplete or damaged/);
-    assert.match(run.output(), /downloading tensorflow-cpu==2\.21\.0[\s\S]*compiling the tfjs-node addon/);
+    assert.match(run.output(), new RegExp(`\\.cache/wheels/${TF_WHEEL_FILE} is incomplete or damaged`));
+    assert.match(
+      run.output(),
+      new RegExp(`downloading ${TF_REQUIREMENT}[\\s\\S]*compiling the tfjs-node addon`),
+    );
     assert.match(run.output(), stopped);
     assert.equal(await sha256File(wheelFile), TENSORFLOW_WHEEL.sha256, "the wheel is whole now");
     assert.equal(
