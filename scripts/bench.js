@@ -27,7 +27,7 @@ export const RUNS_DIR = join(ROOT, "bench", "runs");
 
 /**
  * Ways to run ours, each a set of environment variables for the child: the default, and with --levers the
- * fast path switched off and then on one lever at a time (AE_FAST_TRAINING, see src/shared/fastTraining.ts),
+ * fast path switched off and then on one lever at a time (AE_FAST_TRAINING, see src/engine/fastTraining.ts),
  * then TensorFlow's oneDNN kernels (TENSORFLOW_ENV, as every process the pack starts; see project.js).
  * @typedef {{name: string, env: NodeJS.ProcessEnv}} Variant
  */

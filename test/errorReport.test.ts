@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { inspect } from "node:util";
 import { formatError } from "ae-shared";
 import { inLanguage } from "./support/language.js";
-import { reportErrorsReadably } from "ae-shared/internal/errorReport";
+import { reportErrorsReadably } from "ae-shared/internal/display/errorReport";
 import { executeNotebookAllowingErrors, failedCell } from "../scripts/notebook.js";
 import { NOTEBOOKS, ROOT } from "../scripts/project.js";
 import { inFakeKernel } from "./support/kernel.js";

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { SAVED_WEIGHTS_DIR, printablePath, savedWeightsRecord } from "ae-shared";
-import { checkSavedFiles, damagedFile, readSavedJson } from "ae-shared/internal/savedWeightsFiles";
+import { checkSavedFiles, damagedFile, readSavedJson } from "ae-shared/internal/data/savedWeightsFiles";
 import { ROOT } from "../scripts/project.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "ae-saved-weights-"));
@@ -16,7 +16,7 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 
 test("the module loads no TensorFlow: the files are checked before anything reads them", () => {
   const program = [
-    `require("ae-shared/internal/savedWeightsFiles");`,
+    `require("ae-shared/internal/data/savedWeightsFiles");`,
     `const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\\\/]@tensorflow/.test(f));`,
     `console.log(JSON.stringify(loaded));`,
   ].join("\n");

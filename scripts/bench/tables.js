@@ -212,7 +212,7 @@ export function lessonTimesTable(times) {
 }
 
 /**
- * The graph path's own forms beside TensorFlow's usual kernels (src/shared/graphKernels.ts): ms per call of each,
+ * The graph path's own forms beside TensorFlow's usual kernels (src/engine/graph/graphKernels.ts): ms per call of each,
  * their ratio, and how far apart their results are.
  * @param {import("ae-engine/bench").KernelTiming[]} timings
  */

@@ -3,47 +3,47 @@
 // the fix before any other module loads tfjs-node (test/backend.test.ts).
 export * from "./backend";
 import { setFastTraining } from "ae-engine";
-import { queueKernelSends } from "./kernel";
-import { reportErrorsReadably } from "./errorReport";
+import { queueKernelSends } from "./display/kernel";
+import { reportErrorsReadably } from "./display/errorReport";
 
 export * from "./language";
 export * from "./checks";
 export * from "./expectations";
 export * from "./paths";
-export * from "./text";
-export * from "./data";
+export * from "./display/text";
+export * from "./data/data";
 export * from "./params";
 export * from "./memory";
-export * from "./display";
-export { inKernel } from "./kernel";
-export { formatError } from "./errorReport";
-export * from "./plotly";
-export * from "./chart";
-export * from "./codeMap";
-export { browserCanOpen } from "./chartWindow";
-export * from "./lossPlot";
-export * from "./progressLine";
-export * from "./progress";
-export * from "./interrupt";
+export * from "./display/display";
+export { inKernel } from "./display/kernel";
+export { formatError } from "./display/errorReport";
+export * from "./plots/plotly";
+export * from "./plots/chart";
+export * from "./plots/codeMap";
+export { browserCanOpen } from "./plots/chartWindow";
+export * from "./plots/lossPlot";
+export * from "./progress/progressLine";
+export * from "./progress/progress";
+export * from "./progress/interrupt";
 export {
   DEFAULT_DIGIT_SCALE,
   DIGIT_GAP,
   digitGridPng,
   type DigitGridOptions,
   type DigitRow,
-} from "./digitGrid";
-export * from "./showDigits";
-export * from "./noise";
+} from "./plots/digitGrid";
+export * from "./plots/showDigits";
+export * from "./data/noise";
 export {
   SAVED_WEIGHTS_DIR,
   SavedWeightsError,
   savedWeightsDir,
   savedWeightsRecord,
   type SavedWeightsRecord,
-} from "./savedWeightsFiles";
-export * from "./weights";
-export * from "./pca";
-export * from "./lossScale";
+} from "./data/savedWeightsFiles";
+export * from "./data/weights";
+export * from "./data/pca";
+export * from "./plots/lossScale";
 // The training engine's switch, for a lesson that compares (AE_FAST_TRAINING does the same from outside).
 export { FAST_TRAINING_LEVERS, setFastTraining, type FastTrainingLever } from "ae-engine";
 

@@ -7,7 +7,7 @@ export { fenceHolds, installedVersion, type VersionOf } from "ae-engine/plain";
 /** The library's fences, by the function that installs each override. */
 export const LIBRARY_FENCES = {
   queueKernelSends: {
-    what: "Publisher.prototype.send of tslab's zeromq (kernel.ts)",
+    what: "Publisher.prototype.send of tslab's zeromq (display/kernel.ts)",
     pkg: "zeromq",
     version: "6.8.0",
     via: "tslab",
@@ -17,7 +17,7 @@ export const LIBRARY_FENCES = {
     canGo: "tslab awaits its sends, or zeromq queues them",
   },
   guardInterrupts: {
-    what: "tslab's SIGINT listener, held during fit (interrupt.ts)",
+    what: "tslab's SIGINT listener, held during fit (progress/interrupt.ts)",
     pkg: "tslab",
     version: "1.0.22",
     why: "Stop failed the cell at once while fit trained on in the background",
@@ -26,7 +26,7 @@ export const LIBRARY_FENCES = {
     canGo: "tslab lets a running cell handle the interrupt",
   },
   reportErrorsReadably: {
-    what: "Error.prototype[util.inspect.custom] in a kernel (errorReport.ts)",
+    what: "Error.prototype[util.inspect.custom] in a kernel (display/errorReport.ts)",
     pkg: "tslab",
     version: "1.0.22",
     why: "tslab prints a failing cell's error with its own frames first",
@@ -35,7 +35,7 @@ export const LIBRARY_FENCES = {
     canGo: "tslab reports errors message first",
   },
   chartWindow: {
-    what: "nodeplotlib's PlotsService.prototype.readBuffer (chartWindow.ts)",
+    what: "nodeplotlib's PlotsService.prototype.readBuffer (plots/chartWindow.ts)",
     pkg: "nodeplotlib",
     version: "1.1.2",
     why: "each new chart brought all earlier ones back in a script's browser tab",

@@ -3,7 +3,7 @@
 // or skip training and load the models `npm run weights` saved after the course's 50 epochs:
 //   AE_WEIGHTS=1 npm start
 import { mustBe, wholeNumberRange } from "./checks";
-import { TRAIN_COUNT } from "./data";
+import { TRAIN_COUNT } from "./data/data";
 import { localize } from "./language";
 
 export interface LessonParams {

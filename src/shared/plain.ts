@@ -5,6 +5,6 @@
 export * from "./language";
 export * from "./checks";
 export * from "./paths";
-export * from "./text";
+export * from "./display/text";
 // The library's fences, for the generated overrides table (scripts/fenceTable.js).
 export { LIBRARY_FENCES } from "./overrides";

@@ -1,5 +1,5 @@
 // Test support: a stand-in for the tslab kernel, and capture of what the code under test writes.
-// The library finds the kernel by tslab's jupyter module in require.cache (src/shared/kernel.ts), so a
+// The library finds the kernel by tslab's jupyter module in require.cache (src/shared/display/kernel.ts), so a
 // stand-in module there receives every output a notebook would, with no kernel running.
 import assert from "node:assert/strict";
 import { Module, createRequire } from "node:module";

@@ -2,8 +2,8 @@
 // stream for a curve that grows while a model trains. Where no browser can open (CI, ssh) callers write an
 // HTML file instead (chart.ts), so a script never waits for a window nobody sees.
 import { spawnSync } from "node:child_process";
-import { localize } from "./language";
-import { LIBRARY_FENCES, fenceHolds } from "./overrides";
+import { localize } from "../language";
+import { LIBRARY_FENCES, fenceHolds } from "../overrides";
 
 /**
  * Whether a browser window can be opened for nodeplotlib: not on CI, and on Linux only with a display and

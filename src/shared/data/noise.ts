@@ -4,8 +4,8 @@
 // tfjs's internal detail. Our own generator makes "same seed, same noise" hold for every integer seed.
 import { randomBytes } from "node:crypto";
 import * as tf from "@tensorflow/tfjs-node";
-import { checkNonNegative, describeValue, mustBe } from "./checks";
-import { localize } from "./language";
+import { checkNonNegative, describeValue, mustBe } from "../checks";
+import { localize } from "../language";
 
 export interface NoiseOptions {
   /** Standard deviation of the noise (finite, >= 0). */

@@ -4,11 +4,11 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { localize, type Localized } from "./language";
-import { printablePath } from "./paths";
+import { localize, type Localized } from "../language";
+import { printablePath } from "../paths";
 
 /** weights/ of the lesson pack this library belongs to (src/shared/dist -> the checkout). */
-export const SAVED_WEIGHTS_DIR = join(__dirname, "..", "..", "..", "weights");
+export const SAVED_WEIGHTS_DIR = join(__dirname, "..", "..", "..", "..", "weights"); // from src/shared/dist/data/
 
 /** What weights.json records for one saved model. */
 export interface SavedWeightsRecord {

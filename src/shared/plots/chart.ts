@@ -6,11 +6,11 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { browserCanOpen, plotInWindow, streamInWindow, type WindowStream } from "./chartWindow";
-import { LiveOutput, display } from "./display";
-import { escapeHtml } from "./text";
-import { inKernel } from "./kernel";
-import { localize } from "./language";
-import { printablePath } from "./paths";
+import { LiveOutput, display } from "../display/display";
+import { escapeHtml } from "../display/text";
+import { inKernel } from "../display/kernel";
+import { localize } from "../language";
+import { printablePath } from "../paths";
 import { plotlyScript, sendPlotlyToNotebook } from "./plotly";
 
 /** One line or set of points of a chart, in plotly's terms (the subset we use). */

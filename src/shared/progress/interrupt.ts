@@ -4,9 +4,9 @@
 // first one sets `model.stopTraining`, so fit returns after the current batch and the cell ends normally.
 // The listeners we found (tslab's, or none in a plain script) get SIGINT back when the last guard ends.
 import type * as tf from "@tensorflow/tfjs-node";
-import { inKernel } from "./kernel";
-import { localize } from "./language";
-import { LIBRARY_FENCES, fenceHolds } from "./overrides";
+import { inKernel } from "../display/kernel";
+import { localize } from "../language";
+import { LIBRARY_FENCES, fenceHolds } from "../overrides";
 
 type SigintListener = (...args: unknown[]) => void;
 

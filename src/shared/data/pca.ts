@@ -3,8 +3,8 @@
 // 60,000 MNIST images on 2 cores), and encoding and decoding are matmuls again, like a linear autoencoder's.
 import * as tf from "@tensorflow/tfjs-node";
 import { PCA } from "ml-pca";
-import { checkWholeNumber } from "./checks";
-import { localize } from "./language";
+import { checkWholeNumber } from "../checks";
+import { localize } from "../language";
 
 /** A fitted PCA: the mean image and the strongest directions, all tensors the caller disposes with `dispose()`. */
 export interface Pca {

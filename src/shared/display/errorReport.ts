@@ -4,8 +4,8 @@
 // comes first, followed by the frames that are not tslab's or Node's own.
 import { inspect } from "node:util";
 import { inKernel } from "./kernel";
-import { localize } from "./language";
-import { LIBRARY_FENCES, fenceHolds, installedVersion, type VersionOf } from "./overrides";
+import { localize } from "../language";
+import { LIBRARY_FENCES, fenceHolds, installedVersion, type VersionOf } from "../overrides";
 
 /** Stack frames of the machinery that runs a cell, which say nothing about the lesson. */
 const MACHINERY = /[\\/]node_modules[\\/]tslab[\\/]|\(node:|^\s*at node:|at (?:new )?Promise \(<anonymous>\)/;

@@ -2,7 +2,7 @@
 // that one sees which digits an encoder keeps apart. Drawn with WebGL (scattergl): 10,000 points stay smooth.
 import * as tf from "@tensorflow/tfjs-node";
 import type { ChartSpec, Trace } from "./chart";
-import { localize } from "./language";
+import { localize } from "../language";
 
 export interface CodeMapOptions {
   title: string;

@@ -8,13 +8,13 @@
 // live line is rewritten with "\r" as Keras does. While training, SIGINT stops fit after the current batch
 // (see interrupt.ts): the cell ends normally and the model keeps what it learned.
 import * as tf from "@tensorflow/tfjs-node";
-import { checkNonNegative } from "./checks";
-import { LiveOutput } from "./display";
+import { checkNonNegative } from "../checks";
+import { LiveOutput } from "../display/display";
 import { guardInterrupts, type InterruptGuard } from "./interrupt";
-import { inKernel } from "./kernel";
-import { localize } from "./language";
+import { inKernel } from "../display/kernel";
+import { localize } from "../language";
 import { formatProgressLine } from "./progressLine";
-import { terminalWidth } from "./text";
+import { terminalWidth } from "../display/text";
 
 export interface ProgressBarOptions {
   /** Least time between two redraws of the live line, in ms; each epoch's end is always drawn. Default 150. */

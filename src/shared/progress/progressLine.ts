@@ -3,8 +3,8 @@
 //    96/235 [===========>..................] - ETA: 2s - loss: 0.2713
 //   235/235 [==============================] - 3s 12ms/step - loss: 0.0925 - val_loss: 0.0914
 // In Chinese the words change ("剩余 2s", "12ms/批", "/未知"); the metric names stay as the history spells them.
-import { checkNonNegative, checkWholeNumber, mustBe, wholeNumberRange } from "./checks";
-import { localize } from "./language";
+import { checkNonNegative, checkWholeNumber, mustBe, wholeNumberRange } from "../checks";
+import { localize } from "../language";
 
 const BAR_WIDTH = 30;
 

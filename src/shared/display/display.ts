@@ -4,7 +4,7 @@
 // sender tslab's `display` uses (kernel.ts). Outside a kernel (a plain `node` script) the text/plain part is printed.
 import { randomBytes } from "node:crypto";
 import { kernelSender } from "./kernel";
-import { localize } from "./language";
+import { localize } from "../language";
 import { escapeHtml, numericColumns, textTable } from "./text";
 
 /** MIME type -> content (binary content base64-encoded), as in a Jupyter `display_data` message. */

@@ -4,8 +4,8 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { mustBe } from "./checks";
-import { IMAGE_SIZE } from "./data";
+import { mustBe } from "../checks";
+import { IMAGE_SIZE } from "../data/data";
 import {
   DIGIT_GAP,
   optionsError,
@@ -14,11 +14,11 @@ import {
   type DigitRow,
   type Grid,
 } from "./digitGrid";
-import { LiveOutput, display } from "./display";
-import { escapeHtml } from "./text";
-import { inKernel } from "./kernel";
-import { localize, type Localized } from "./language";
-import { printablePath } from "./paths";
+import { LiveOutput, display } from "../display/display";
+import { escapeHtml } from "../display/text";
+import { inKernel } from "../display/kernel";
+import { localize, type Localized } from "../language";
+import { printablePath } from "../paths";
 
 export interface ShowDigitsOptions extends DigitGridOptions {
   /** Text under the grid. Default: what the grid shows and its colormap. */

@@ -4,9 +4,9 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs-node";
-import { checkWholeNumber, mustBe } from "./checks";
-import { localize, type Localized } from "./language";
-import { printablePath } from "./paths";
+import { checkWholeNumber, mustBe } from "../checks";
+import { localize, type Localized } from "../language";
+import { printablePath } from "../paths";
 
 export const IMAGE_SIZE = 28;
 export const PIXELS = IMAGE_SIZE * IMAGE_SIZE;

@@ -1,7 +1,7 @@
 // Text for people to read: its width in a terminal, HTML escaping, and the one table formatter that the
 // lessons' tables (display.ts), the loss tables (lossPlot.ts) and the scripts' Markdown tables (bench) share.
 // Free of TensorFlow and of the kernel, so that scripts import it through "ae-shared/plain".
-import { localize } from "./language";
+import { localize } from "../language";
 
 /** Columns `text` takes in a terminal or a monospace font: Chinese (and other wide) characters take two. */
 export function terminalWidth(text: string): number {

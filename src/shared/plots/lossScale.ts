@@ -3,10 +3,10 @@
 // that learned nothing but the average digit already scores about 0.26. These baselines, computed on the same
 // test images with the same loss, give the scale a student reads a model's loss on.
 import * as tf from "@tensorflow/tfjs-node";
-import { describeValue, mustBe } from "./checks";
-import { IMAGE_SIZE, PIXELS } from "./data";
-import { showTable } from "./display";
-import { localize } from "./language";
+import { describeValue, mustBe } from "../checks";
+import { IMAGE_SIZE, PIXELS } from "../data/data";
+import { showTable } from "../display/display";
+import { localize } from "../language";
 
 /** Binary cross-entropy on the test images of three reconstructions that need no model. */
 export interface LossBaselines {

@@ -2,9 +2,9 @@
 // ONE grayscale PNG, the rows and options checked first. The labels are not drawn: tf.node.encodePng has no font
 // for CJK text, so showDigits.ts shows them as HTML beside the PNG.
 import * as tf from "@tensorflow/tfjs-node";
-import { checkWholeNumber, describeValue } from "./checks";
-import { IMAGE_SIZE, PIXELS } from "./data";
-import { localize } from "./language";
+import { checkWholeNumber, describeValue } from "../checks";
+import { IMAGE_SIZE, PIXELS } from "../data/data";
+import { localize } from "../language";
 
 /** One labelled row of the grid. */
 export interface DigitRow {

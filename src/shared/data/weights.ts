@@ -4,7 +4,7 @@
 // files are checked first (savedWeightsFiles.ts).
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs-node";
-import { localize, type Localized } from "./language";
+import { localize, type Localized } from "../language";
 import {
   SavedWeightsError,
   checkSavedFiles,

@@ -2,10 +2,10 @@
 // and finished runs compared on one chart with a per-epoch table beside it.
 import * as tf from "@tensorflow/tfjs-node";
 import { LiveChart, showChart, type ChartSpec, type Trace } from "./chart";
-import { checkNonNegative, checkWholeNumber } from "./checks";
-import { guardInterrupts, type InterruptGuard } from "./interrupt";
-import { localize } from "./language";
-import { textTable } from "./text";
+import { checkNonNegative, checkWholeNumber } from "../checks";
+import { guardInterrupts, type InterruptGuard } from "../progress/interrupt";
+import { localize } from "../language";
+import { textTable } from "../display/text";
 
 /** Losses per epoch, as `model.fit` returns them in `history.history`. */
 export interface LossHistory {

@@ -2,7 +2,7 @@
 // outputs, and a fix for how tslab publishes them. We read the module instance the kernel loaded and never
 // load tslab ourselves, so the same helpers run unchanged in a plain Node script.
 import { dirname } from "node:path";
-import { LIBRARY_FENCES, fenceHolds, installedVersion, type VersionOf } from "./overrides";
+import { LIBRARY_FENCES, fenceHolds, installedVersion, type VersionOf } from "../overrides";
 
 /** One output message, as tslab's sender takes it (a Jupyter `display_data` without the header). */
 export interface KernelDisplayMessage {

@@ -4,12 +4,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import plotlyPackage from "plotly.js-dist/package.json";
-import { display } from "./display";
-import { localize } from "./language";
-import { printablePath } from "./paths";
+import { display } from "../display/display";
+import { localize } from "../language";
+import { printablePath } from "../paths";
 
 /** The minified plotly.js that `npm run build` (and so set-up) writes beside the compiled library. */
-export const PLOTLY_BUNDLE = join(__dirname, "plotly.min.js");
+export const PLOTLY_BUNDLE = join(__dirname, "..", "plotly.min.js"); // dist/plotly.min.js, from dist/plots/
 
 /** Thrown when the minified plotly.js is missing: the library was compiled without its build step. */
 export class PlotlyBundleError extends Error {
