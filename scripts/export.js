@@ -43,7 +43,6 @@ export {
   addRuns,
   nonDefaultSettings,
   recordKeyOf,
-  recordRuns,
   runsFileOf,
   writeRunsFile,
 } from "./exportRecord.js";

@@ -1,10 +1,11 @@
 // @ts-check
 // The record of exports. An export writes its runs under dist/ only (writeRunsFile: dist/html/results.json, the
 // answers' in dist/html/answers/); a maintainer's `npm run record` (scripts/record.js) then adds them to the
-// committed results/export.json (recordRuns), which keeps runs at the defaults, at the guide's quick setting and
+// committed results/export.json (readRecord, newRuns, addRuns, writeRecord), which keeps runs at the defaults, at the guide's quick setting and
 // the answer notebooks' at theirs, the newest per CPU. The guide's and README's tables read that file.
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { ROOT, replaceFile, shownPath } from "./project.js";
 
 /** The committed record of exports at the defaults. */
@@ -133,26 +134,46 @@ export function recordKeyOf(changed, key) {
 }
 
 /**
- * Adds runs to the committed record `resultsFile` under `key` (addRuns), written whole or not at all. A record
- * that cannot be read is refused, left as it was.
- * @param {{key: RecordKey, runs: Record<string, Run>}[]} additions
+ * The committed record of exports as it is (undefined before the first), or an error that says it cannot be read:
+ * recording over a file it cannot read would lose its runs.
+ * @param {string} [resultsFile]
+ * @returns {Results | undefined}
+ */
+export function readRecord(resultsFile = RESULTS) {
+  try {
+    return JSON.parse(readFileSync(resultsFile, "utf8"));
+  } catch (error) {
+    if (/** @type {NodeJS.ErrnoException} */ (error).code === "ENOENT") return undefined;
+    throw new Error(
+      `${shownPath(resultsFile)} could not be read as the record of exports (${String(error)}): ` +
+        "nothing was written to it. Fix it, or take the committed one (git checkout -- results/export.json), " +
+        "and run npm run record again",
+    );
+  }
+}
+
+/**
+ * The runs of `runs` that `record` does not hold yet under `key`: an export recorded before (an earlier version
+ * of the pack recorded as it exported) adds nothing twice.
+ * @param {Results | undefined} record
+ * @param {RecordKey} key
+ * @param {Record<string, Run>} runs by lesson
+ * @returns {Record<string, Run>}
+ */
+export function newRuns(record, key, runs) {
+  return Object.fromEntries(
+    Object.entries(runs).filter(
+      ([lesson, run]) => !(record?.[key]?.[lesson] ?? []).some((held) => isDeepStrictEqual(held, run)),
+    ),
+  );
+}
+
+/**
+ * Writes the record of exports whole or not at all (replaceFile).
+ * @param {Results} record
  * @param {string} [resultsFile]
  */
-export function recordRuns(additions, resultsFile = RESULTS) {
-  /** @type {Results | undefined} */
-  let record;
-  try {
-    record = JSON.parse(readFileSync(resultsFile, "utf8"));
-  } catch (error) {
-    if (/** @type {NodeJS.ErrnoException} */ (error).code !== "ENOENT") {
-      throw new Error(
-        `${shownPath(resultsFile)} could not be read as the record of exports (${String(error)}): ` +
-          "nothing was written to it. Fix it, or take the committed one (git checkout -- results/export.json), " +
-          "and run npm run record again",
-      );
-    }
-  }
-  const added = additions.reduce((sofar, { key, runs }) => addRuns(sofar, runs, KEEP_RUNS, key), record);
+export function writeRecord(record, resultsFile = RESULTS) {
   mkdirSync(dirname(resultsFile), { recursive: true });
-  replaceFile(resultsFile, `${JSON.stringify(added, null, 2)}\n`);
+  replaceFile(resultsFile, `${JSON.stringify(record, null, 2)}\n`);
 }

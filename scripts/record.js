@@ -5,17 +5,29 @@
 // defaults, or the lessons at exactly the guide's quick setting; the newest runs per CPU kept), then rewrites the
 // generated sections of the guide, README and bench/RESULTS.md from it (resultsTable.js). It refuses, writing
 // nothing, a missing, damaged or not-at-the-defaults dist record; each file is written whole or not at all; a dist
-// record is marked once recorded, so that running it again adds no run twice.
+// record is marked once recorded, and a run the record holds already is not added again, so that no run is added
+// twice.
 // `--lessons` or `--answers` records that export only.
 import { existsSync, readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { QUICK_SETTING, RESULTS, recordKeyOf, recordRuns, runsFileOf } from "./exportRecord.js";
+import {
+  KEEP_RUNS,
+  QUICK_SETTING,
+  RESULTS,
+  addRuns,
+  newRuns,
+  readRecord,
+  recordKeyOf,
+  runsFileOf,
+  writeRecord,
+} from "./exportRecord.js";
 import { DIST, replaceFile, shownPath } from "./project.js";
 import { writeGeneratedSections } from "./resultsTable.js";
 
 /**
  * @typedef {import("./exportRecord.js").Run} Run
  * @typedef {import("./exportRecord.js").RunsFile} RunsFile
+ * @typedef {import("./exportRecord.js").Results} Results
  * @typedef {"lessons" | "answers"} ExportKind
  * @typedef {{kind: ExportKind, file: string, key: import("./exportRecord.js").RecordKey,
  *   runs: Record<string, Run>, parsed: RunsFile}} Recordable
@@ -112,11 +124,11 @@ export function readRunsFile(dist, kind) {
 
 /**
  * Records the exports left in `dist` (both kinds, or those of `only`) into `resultsFile`, and marks each dist
- * record as recorded. Every record is checked before anything is written; one recorded before is skipped.
- * Returns what was recorded and what was skipped. Throws when there is nothing to record, naming what was looked
- * for and what was found.
+ * record as recorded. Every record is checked before anything is written; one recorded before, or whose runs
+ * the record holds already, is skipped. Returns what was recorded (`added`: the runs new to the record) and what
+ * was skipped and why. Throws when there is nothing to record, naming what was looked for and what was found.
  * @param {{dist?: string, resultsFile?: string, only?: ExportKind[], now?: Date}} [options]
- * @returns {{recorded: Recordable[], skipped: Recordable[]}}
+ * @returns {{recorded: (Recordable & {added: Record<string, Run>})[], skipped: (Recordable & {why: string})[]}}
  */
 export function recordExports({
   dist = DIST,
@@ -134,23 +146,28 @@ export function recordExports({
         "Run the export at the defaults first, then npm run record",
     );
   }
-  const skipped = found.filter((each) => each.parsed.recorded !== undefined);
-  const recorded = found.filter((each) => each.parsed.recorded === undefined);
+  const record = readRecord(resultsFile);
+  const checked = found.map((each) => {
+    const added = newRuns(record, each.key, each.runs);
+    const why = each.parsed.recorded
+      ? `was recorded in ${each.parsed.recorded.in} at ${each.parsed.recorded.at}`
+      : Object.keys(added).length === 0
+        ? `holds only runs that ${shownPath(resultsFile)} has already`
+        : "";
+    return { ...each, added, why };
+  });
+  const skipped = checked.filter((each) => each.why !== "");
+  const recorded = checked.filter((each) => each.why === "");
   if (recorded.length === 0) {
     throw new Error(
-      `nothing new to record: ${skipped
-        .map(
-          (each) =>
-            `${shownPath(each.file)} was recorded in ${each.parsed.recorded?.in} at ${each.parsed.recorded?.at}`,
-        )
-        .join("; ")}. Run the export again for new runs, then npm run record`,
+      `nothing new to record: ${skipped.map((each) => `${shownPath(each.file)} ${each.why}`).join("; ")}. ` +
+        "Run the export again for new runs, then npm run record",
     );
   }
-  recordRuns(
-    recorded.map(({ key, runs }) => ({ key, runs })),
-    resultsFile,
-  );
-  // Marked after the record is written: a failure before leaves the export to record again, never twice.
+  let updated = record;
+  for (const { key, added } of recorded) updated = addRuns(updated, added, KEEP_RUNS, key);
+  writeRecord(/** @type {Results} recorded is not empty */ (updated), resultsFile);
+  // Marked once the record is written; a mark lost to a crash adds nothing twice either (newRuns).
   for (const each of recorded) {
     /** @type {RunsFile} */
     const marked = { ...each.parsed, recorded: { in: shownPath(resultsFile), at: now.toISOString() } };
@@ -179,15 +196,11 @@ const plural = (count, noun) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 /** `npm run record`: the exports recorded, then the generated tables rewritten from the record. */
 async function main() {
   const { recorded, skipped } = recordExports({ only: kindsOf(process.argv.slice(2)) });
-  for (const each of skipped) {
-    process.stdout.write(
-      `record: ${shownPath(each.file)} was recorded before (${each.parsed.recorded?.at}); skipped\n`,
-    );
-  }
+  for (const each of skipped) process.stdout.write(`record: ${shownPath(each.file)} ${each.why}; skipped\n`);
   for (const each of recorded) {
     process.stdout.write(
-      `record: ${plural(Object.keys(each.runs).length, "run")} of ${shownPath(each.file)} added under "${each.key}" in ` +
-        `${shownPath(RESULTS)}\n`,
+      `record: ${plural(Object.keys(each.added).length, "run")} of ${shownPath(each.file)} added under ` +
+        `"${each.key}" in ${shownPath(RESULTS)}\n`,
     );
   }
   const rewritten = await writeGeneratedSections();

@@ -87,6 +87,30 @@ describe("npm run record: an export at the defaults", () => {
     assert.equal(readFileSync(resultsFile, "utf8"), once);
   });
 
+  test("an export recorded as it ran (by the pack before npm run record; no mark) adds no run twice", () => {
+    writeEarlierRecord();
+    const file = runsFileOf(dist, "lessons");
+    writeRunsFile({ "01-dense": run(5), "02-deep": run(7) }, { runsFile: file, env: AT_DEFAULTS });
+    const before = readFileSync(resultsFile, "utf8");
+    assert.throws(
+      () => recordExports({ dist, resultsFile }),
+      /^Error: nothing new to record: .*results\.json'? holds only runs that .*export\.json'? has already\./,
+    );
+    assert.equal(readFileSync(resultsFile, "utf8"), before);
+    // One run new, one held already: only the new one is added.
+    writeRunsFile({ "01-dense": run(5), "02-deep": run(8) }, { runsFile: file, env: AT_DEFAULTS });
+    const { recorded } = recordExports({ dist, resultsFile });
+    assert.deepEqual(Object.keys(recorded[0]?.added ?? {}), ["02-deep"]);
+    assert.deepEqual(
+      readRecord().lessons["01-dense"]?.map((r) => r.seconds),
+      [5, 4, 3, 2, 1, 100],
+    );
+    assert.deepEqual(
+      readRecord().lessons["02-deep"]?.map((r) => r.seconds),
+      [8, 7],
+    );
+  });
+
   test("the answers' export goes under answers, the quick setting's under quick; the lessons' stay", () => {
     const earlier = writeEarlierRecord();
     writeRunsFile(
