@@ -1,7 +1,7 @@
 // @ts-check
 // The answer notebooks' recorded runs as README and the guide list them (their "answer-times" section): per
 // answer notebook, the times `npm run export -- --answers` took on each CPU at the defaults, and the summary line
-// its checks printed in the newest run (exportAnswers.js records both under `answers` in results/export.json).
+// its checks printed in the newest run (`npm run record` records both under `answers` in results/export.json).
 import { durationRange, UNITS } from "./durations.js";
 
 /**
@@ -24,8 +24,8 @@ export function answerTimes({ exported }) {
     for (const run of runs) if (!cpus.includes(run.cpu)) cpus.push(run.cpu);
   if (cpus.length === 0) {
     return (
-      "答案笔记本的用时尚未测量：运行一次 `npm run export -- --answers`。" +
-      "The answer notebooks' times are not measured yet: run `npm run export -- --answers` once."
+      "答案笔记本的用时尚未测量：运行一次 `npm run export -- --answers`，再运行 `npm run record`。" +
+      "The answer notebooks' times are not measured yet: run `npm run export -- --answers` once, then `npm run record`."
     );
   }
   const rows = Object.entries(answers).map(([name, runs]) => {

@@ -156,9 +156,9 @@ function lessonEstimates(speed) {
   if (estimates.length === 0) {
     return say(
       "各课的预计用时：还没有可以对照的记录（results/checks.json 里要有一次记下训练速度的 `npm run doctor`，" +
-        "results/export.json 里要有同一个 CPU 上的 `npm run export`）\n",
+        "results/export.json 里要有维护者用 `npm run record` 记下的、同一个 CPU 上的 `npm run export`）\n",
       "The lessons' expected times: no record to compare with yet (results/checks.json needs a doctor run with " +
-        "its speed, and results/export.json an export on that CPU)\n",
+        "its speed, and results/export.json an export on that CPU, which a maintainer records with `npm run record`)\n",
     );
   }
   const units = UNITS[plain.currentLanguage()];

@@ -2,10 +2,10 @@
 // `npm run export`: executes every lesson in notebooks/ with its defaults (AE_EPOCHS / AE_TRAIN_SIZE if set),
 // then writes dist/html/<lesson>.html (self-contained: outputs, images and plotly.js inside, nothing fetched
 // from a CDN) and dist/html/index.html linking them. Executed notebooks are kept in dist/executed/.
-// Each lesson's run (seconds, date, CPU, settings, the results it printed) goes to dist/html/results.json, and,
-// when the export ran at the defaults, into the committed results/export.json, which keeps earlier runs per CPU:
-// the lessons' prose may quote times and results only from such records (test/prose.test.ts). Such an export
-// then rewrites the lesson table of the teacher's guide from that record (scripts/resultsTable.js).
+// Each lesson's run (seconds, date, CPU, settings, the results it printed) goes to dist/html/results.json. It
+// writes nothing outside dist/: a teacher's export leaves the checkout as it was. A maintainer's `npm run record`
+// (scripts/record.js) adds an export at the defaults to the committed results/export.json and rewrites the
+// generated tables from it.
 // `npm run export -- --answers` exports the answer notebooks instead (scripts/exportAnswers.js).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -14,9 +14,19 @@ import { pathToFileURL } from "node:url";
 import { escapeHtml } from "ae-shared/plain";
 import { partTimes } from "./lessonPlan.js";
 import { executeNotebook, joinText } from "./notebook.js";
-import { NOTEBOOKS, ROOT, cpuName, jupyterEnv, lessonNames, shellPath, venvProgram } from "./project.js";
-import { lessonTitle, writeGeneratedSections } from "./resultsTable.js";
-import { DEFAULTS, RESULTS, recordRuns } from "./exportRecord.js";
+import {
+  DIST,
+  NOTEBOOKS,
+  ROOT,
+  cpuName,
+  jupyterEnv,
+  lessonNames,
+  shellPath,
+  shownPath,
+  venvProgram,
+} from "./project.js";
+import { lessonTitle } from "./resultsTable.js";
+import { DEFAULTS, recordKeyOf, runsFileOf, writeRunsFile } from "./exportRecord.js";
 
 /**
  * @typedef {import("./exportRecord.js").Run} Run
@@ -32,10 +42,12 @@ export {
   RESULTS,
   addRuns,
   nonDefaultSettings,
-  recordRuns,
+  recordKeyOf,
+  runsFileOf,
+  writeRunsFile,
 } from "./exportRecord.js";
 
-export const DIST = join(ROOT, "dist");
+export { DIST };
 const TEMPLATE = join(ROOT, "scripts", "offline-html.j2");
 
 /**
@@ -152,17 +164,12 @@ const clock = (seconds) => {
 };
 
 /**
- * Exports every lesson of `notebooks` into `dist` (executed/, html/), and records the runs (recordRuns).
- * Returns the settings that kept the runs out of `resultsFile` (none: recorded).
- * @param {{notebooks?: string, dist?: string, resultsFile?: string, env?: NodeJS.ProcessEnv}} [options]
+ * Exports every lesson of `notebooks` into `dist` (executed/, html/), with its runs in dist/html/results.json
+ * (writeRunsFile). Returns the settings that made it other than an export at the defaults (none: at the defaults).
+ * @param {{notebooks?: string, dist?: string, env?: NodeJS.ProcessEnv}} [options]
  * @returns {Promise<string[]>}
  */
-export async function exportLessons({
-  notebooks = NOTEBOOKS,
-  dist = DIST,
-  resultsFile = RESULTS,
-  env = process.env,
-} = {}) {
+export async function exportLessons({ notebooks = NOTEBOOKS, dist = DIST, env = process.env } = {}) {
   const lessons = lessonNames(notebooks).map((name) => `${name}.ipynb`);
   const htmlDir = join(dist, "html");
   // The settings that matter, as `env` gives them, over the kernel's own environment (jupyterEnv; an empty
@@ -215,28 +222,33 @@ export async function exportLessons({
   process.stdout.write(
     `export: ${done.length} lessons in ${clock((Date.now() - started) / 1000)} -> ${shellPath(join(htmlDir, "index.html"))}\n`,
   );
-  const runsFile = join(htmlDir, "results.json");
-  const changed = recordRuns(runs, { runsFile, resultsFile, env });
-  process.stdout.write(
-    changed.length === 0
-      ? `export: runs recorded in ${shellPath(resultsFile)} (commit it) and ${shellPath(runsFile)}\n`
-      : `export: runs in ${shellPath(runsFile)}; not recorded in ${shellPath(resultsFile)}, which keeps ` +
-          `exports at the defaults only (set here: ${changed.join(", ")})\n`,
-  );
+  const runsFile = runsFileOf(dist, "lessons");
+  const changed = writeRunsFile(runs, { runsFile, env });
+  process.stdout.write(runsLine(runsFile, changed, "lessons"));
   return changed;
 }
 
-/** `npm run export`: the export, then, when it was recorded, the generated tables rewritten from the record. */
+/**
+ * The export's last line: where its runs are, and whether a maintainer's `npm run record` can add them to the
+ * committed record (a teacher need do nothing with them).
+ * @param {string} runsFile
+ * @param {string[]} changed the export's nonDefaultSettings
+ * @param {"lessons" | "answers"} key
+ */
+export function runsLine(runsFile, changed, key) {
+  const recordable = recordKeyOf(changed, key) !== undefined;
+  return (
+    `export: this export's runs are in ${shownPath(runsFile)}` +
+    (recordable
+      ? "; for the lesson pack's maintainer: `npm run record` adds them to results/export.json\n"
+      : ` (set here: ${changed.join(", ")}; results/export.json records exports at the defaults only)\n`)
+  );
+}
+
+/** `npm run export`, or with `--answers` the answer notebooks: pages and runs under dist/, nothing else. */
 async function main() {
   if (process.argv.includes("--answers")) return void (await import("./exportAnswers.js")).exportAnswers();
-  const changed = await exportLessons();
-  if (changed.length > 0) return;
-  const rewritten = await writeGeneratedSections();
-  process.stdout.write(
-    rewritten.length > 0
-      ? `export: the generated tables of ${rewritten.map(shellPath).join(" and ")} rewritten (commit them)\n`
-      : "export: the generated tables of the teacher's guide and README already up to date\n",
-  );
+  await exportLessons();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -1,14 +1,14 @@
 // @ts-check
 // `npm run export -- --answers`: executes every answer notebook of notebooks/answers/ as `npm run export` executes
 // the lessons (same settings), into dist/executed/answers/ and dist/html/answers/ (for the teacher: students get
-// the lessons' pages), and records each one's wall time, date, CPU, settings and the verdict lines its checks
-// printed (ae-shared's expectations(): ANSWER_LINES) under `answers` in results/export.json when at the defaults,
-// by export.js's rule (at most KEEP_RUNS per CPU). The answers' prose quotes those numbers (test/prose.test.ts);
-// no generated table reads them.
+// the lessons' pages), and writes each one's wall time, date, CPU, settings and the verdict lines its checks
+// printed (ae-shared's expectations(): ANSWER_LINES) to dist/html/answers/results.json, and nothing outside dist/.
+// A maintainer's `npm run record` adds an export at the defaults under `answers` in results/export.json (at most
+// KEEP_RUNS per CPU), whose numbers the answers' prose quotes (test/prose.test.ts).
 import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { duration } from "./durations.js";
-import { DEFAULTS, DIST, RESULTS, recordRuns, summarize, toHtml } from "./export.js";
+import { DEFAULTS, DIST, runsFileOf, runsLine, summarize, toHtml, writeRunsFile } from "./export.js";
 import { executeNotebook, joinText } from "./notebook.js";
 import { NOTEBOOKS, cpuName, shellPath } from "./project.js";
 
@@ -28,15 +28,14 @@ export function verdictLines(notebook) {
 }
 
 /**
- * Exports the answer notebooks of `answers` into `dist` and records their runs (see the top of this file).
- * Returns the settings that kept the runs out of `resultsFile` (none: recorded).
- * @param {{answers?: string, dist?: string, resultsFile?: string, env?: NodeJS.ProcessEnv}} [options]
+ * Exports the answer notebooks of `answers` into `dist`, their runs in dist/html/answers/results.json (see the
+ * top of this file). Returns the settings that made it other than an export at the defaults (none: at the defaults).
+ * @param {{answers?: string, dist?: string, env?: NodeJS.ProcessEnv}} [options]
  * @returns {Promise<string[]>}
  */
 export async function exportAnswers({
   answers = join(NOTEBOOKS, "answers"),
   dist = DIST,
-  resultsFile = RESULTS,
   env = process.env,
 } = {}) {
   const names = readdirSync(answers)
@@ -73,15 +72,11 @@ export async function exportAnswers({
       clearInterval(ticker);
     }
   }
-  const runsFile = join(htmlDir, "results.json");
-  const changed = recordRuns(runs, { runsFile, resultsFile, env, key: "answers" });
+  const runsFile = runsFileOf(dist, "answers");
+  const changed = writeRunsFile(runs, { runsFile, env, key: "answers" });
   process.stdout.write(
     `export: ${names.length} answer notebooks in ${duration(Math.round((Date.now() - started) / 1000))} -> ` +
-      `${shellPath(htmlDir)}\n` +
-      (changed.length === 0
-        ? `export: runs recorded under "answers" in ${shellPath(resultsFile)} (commit it) and ${shellPath(runsFile)}\n`
-        : `export: runs in ${shellPath(runsFile)}; not recorded in ${shellPath(resultsFile)}, which keeps ` +
-          `exports at the defaults only (set here: ${changed.join(", ")})\n`),
+      `${shellPath(htmlDir)}\n${runsLine(runsFile, changed, "answers")}`,
   );
   return changed;
 }

@@ -1,10 +1,12 @@
 // @ts-check
-// The committed record of exports (results/export.json): which runs are recorded (at the defaults, at the guide's
-// quick setting, and the answer notebooks' at theirs), and how runs are added to it, the newest kept per CPU.
-// scripts/export.js and scripts/exportAnswers.js record through it; the guide's and README's tables read it.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// The record of exports. An export writes its runs under dist/ only (writeRunsFile: dist/html/results.json, the
+// answers' in dist/html/answers/); a maintainer's `npm run record` (scripts/record.js) then adds them to the
+// committed results/export.json (readRecord, newRuns, addRuns, writeRecord), which keeps runs at the defaults, at the guide's quick setting and
+// the answer notebooks' at theirs, the newest per CPU. The guide's and README's tables read that file.
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ROOT, shellPath } from "./project.js";
+import { isDeepStrictEqual } from "node:util";
+import { ROOT, replaceFile, shownPath } from "./project.js";
 
 /** The committed record of exports at the defaults. */
 export const RESULTS = join(ROOT, "results", "export.json");
@@ -52,7 +54,8 @@ export function nonDefaultSettings(env) {
  */
 
 const ABOUT =
-  "Written by `npm run export` at the defaults (scripts/export.js): per lesson, its runs, the newest first, " +
+  "Written by `npm run record` (scripts/record.js) from `npm run export`'s runs at the defaults: per lesson, " +
+  "its runs, the newest first, " +
   `at most ${KEEP_RUNS} per CPU: the lesson's wall time in seconds (execution and HTML conversion), the date ` +
   "(UTC), the CPU, the epochs and training images it ran with, the result lines it printed, the seconds " +
   "each part of the lesson (a level-2 heading) ran its code cells, and the rows of its loss scales. Under " +
@@ -83,30 +86,94 @@ export function addRuns(record, runs, keep = KEEP_RUNS, key = "lessons") {
 }
 
 /**
- * Records an export's runs: always in `runsFile` (this export only), and in `resultsFile` (kept, runs added)
- * only when `env` is at the defaults, or at exactly the quick setting (kept apart, under `quick`). Returns the
- * settings that kept it out of `resultsFile` (none: recorded).
+ * The file an export writes its runs to under `dist`: the lessons' (with the quick setting's), or the answers'.
+ * @param {string} dist
+ * @param {RecordKey} key
+ */
+export function runsFileOf(dist, key) {
+  return key === "answers"
+    ? join(dist, "html", "answers", "results.json")
+    : join(dist, "html", "results.json");
+}
+
+/**
+ * @typedef {{nonDefaultSettings: string[], lessons?: Record<string, Run>, answers?: Record<string, Run>,
+ *   recorded?: {in: string, at: string}}} RunsFile an export's runs as it leaves them under dist/: the settings
+ *   that kept it from the defaults, its runs by lesson under "lessons" or "answers", and, once `npm run record`
+ *   has added them to the committed record, where and when
+ */
+
+/**
+ * Writes an export's runs to `runsFile` (this export only, under dist/), with the settings that made it other
+ * than one at the defaults. Returns those settings (none: at the defaults).
  * @param {Record<string, Run>} runs by lesson
- * @param {{runsFile: string, resultsFile?: string, env?: NodeJS.ProcessEnv, key?: RecordKey}} where
+ * @param {{runsFile: string, env?: NodeJS.ProcessEnv, key?: "lessons" | "answers"}} where
  * @returns {string[]}
  */
-export function recordRuns(runs, { runsFile, resultsFile = RESULTS, env = process.env, key = "lessons" }) {
+export function writeRunsFile(runs, { runsFile, env = process.env, key = "lessons" }) {
   const changed = nonDefaultSettings(env);
   mkdirSync(dirname(runsFile), { recursive: true });
-  writeFileSync(runsFile, `${JSON.stringify({ nonDefaultSettings: changed, [key]: runs }, null, 2)}\n`);
-  const quick = key === "lessons" && changed.length === 1 && changed[0] === QUICK_SETTING;
-  if (changed.length > 0 && !quick) return changed;
-  /** @type {Results | undefined} */
-  let record;
+  /** @type {RunsFile} */
+  const written = { nonDefaultSettings: changed, [key]: runs };
+  replaceFile(runsFile, `${JSON.stringify(written, null, 2)}\n`);
+  return changed;
+}
+
+/**
+ * Where results/export.json keeps an export's runs, from the settings it ran with: the lessons' at the defaults
+ * under "lessons", at exactly the quick setting under "quick", the answers' at the defaults under "answers";
+ * undefined for any other export, which is not recorded.
+ * @param {string[]} changed the export's nonDefaultSettings
+ * @param {"lessons" | "answers"} key
+ * @returns {RecordKey | undefined}
+ */
+export function recordKeyOf(changed, key) {
+  if (changed.length === 0) return key;
+  if (key === "lessons" && changed.length === 1 && changed[0] === QUICK_SETTING) return "quick";
+  return undefined;
+}
+
+/**
+ * The committed record of exports as it is (undefined before the first), or an error that says it cannot be read:
+ * recording over a file it cannot read would lose its runs.
+ * @param {string} [resultsFile]
+ * @returns {Results | undefined}
+ */
+export function readRecord(resultsFile = RESULTS) {
   try {
-    record = JSON.parse(readFileSync(resultsFile, "utf8"));
+    return JSON.parse(readFileSync(resultsFile, "utf8"));
   } catch (error) {
-    if (/** @type {NodeJS.ErrnoException} */ (error).code !== "ENOENT") {
-      throw new Error(`${shellPath(resultsFile)} is not valid JSON: fix or delete it (${String(error)})`);
-    }
+    if (/** @type {NodeJS.ErrnoException} */ (error).code === "ENOENT") return undefined;
+    throw new Error(
+      `${shownPath(resultsFile)} could not be read as the record of exports (${String(error)}): ` +
+        "nothing was written to it. Fix it, or take the committed one (git checkout -- results/export.json), " +
+        "and run npm run record again",
+    );
   }
+}
+
+/**
+ * The runs of `runs` that `record` does not hold yet under `key`: an export recorded before (an earlier version
+ * of the pack recorded as it exported) adds nothing twice.
+ * @param {Results | undefined} record
+ * @param {RecordKey} key
+ * @param {Record<string, Run>} runs by lesson
+ * @returns {Record<string, Run>}
+ */
+export function newRuns(record, key, runs) {
+  return Object.fromEntries(
+    Object.entries(runs).filter(
+      ([lesson, run]) => !(record?.[key]?.[lesson] ?? []).some((held) => isDeepStrictEqual(held, run)),
+    ),
+  );
+}
+
+/**
+ * Writes the record of exports whole or not at all (replaceFile).
+ * @param {Results} record
+ * @param {string} [resultsFile]
+ */
+export function writeRecord(record, resultsFile = RESULTS) {
   mkdirSync(dirname(resultsFile), { recursive: true });
-  const added = addRuns(record, runs, KEEP_RUNS, quick ? "quick" : key);
-  writeFileSync(resultsFile, `${JSON.stringify(added, null, 2)}\n`);
-  return [];
+  replaceFile(resultsFile, `${JSON.stringify(record, null, 2)}\n`);
 }

@@ -2,7 +2,7 @@
 // Each lesson's plan for a 45-minute period, as the teacher's guide prints it (its "lesson-plan" section): the
 // lesson's parts (the notebook's level-2 headings), the minutes planned for explaining each (PLAN, a teaching
 // decision written here), and the minutes the machine runs each part's cells, measured: `npm run export`
-// records every part's execution time per run (results/export.json, `parts`). test/scripts/lessonPlan.test.ts
+// times every part's cells per run, and `npm run record` records them (results/export.json, `parts`). test/scripts/lessonPlan.test.ts
 // holds every lesson within the period on the slowest CPU recorded, and PLAN to the notebooks' headings.
 import { duration } from "./durations.js";
 import { joinText } from "./notebook.js";
@@ -238,7 +238,7 @@ export function lessonPlanSection({ lessons, exported, notebooks }) {
     ];
     const verdict =
       cpus.length === 0
-        ? `讲解共 ${minutes(plan.talk)}；运行时间尚未记录（\`npm run export\`）。`
+        ? `讲解共 ${minutes(plan.talk)}；运行时间尚未记录（\`npm run export\`，再 \`npm run record\`）。`
         : `讲解 ${minutes(plan.talk)} + 运行（记录中最慢的一次，向上取整）${minutes(plan.machine)} = ` +
           `${minutes(plan.total)}，${plan.total <= PERIOD_MINUTES ? "在" : "超出"}一节课的 ${PERIOD_MINUTES} 分钟${plan.total <= PERIOD_MINUTES ? "之内" : ""}。`;
     const skip = (SKIPPABLE[name] ?? []).map((heading) => `**${heading}**`).join("、");
@@ -254,7 +254,7 @@ export function lessonPlanSection({ lessons, exported, notebooks }) {
     ].join("\n");
   });
   return [
-    "每课一张表：各部分（笔记本里的二级标题）计划讲解几分钟，各 CPU 上运行这一部分的代码单元用了多久（`npm run export` 在默认设置下记录，每个 CPU 取最新的一次），“整课”一行是执行整本笔记本的时间（记录中最长的一次）。" +
+    "每课一张表：各部分（笔记本里的二级标题）计划讲解几分钟，各 CPU 上运行这一部分的代码单元用了多久（`npm run export` 在默认设置下测得、`npm run record` 记录，每个 CPU 取最新的一次），“整课”一行是执行整本笔记本的时间（记录中最长的一次）。" +
       "计划把讲解和运行按先后相加，没有算训练时边等边讲省下的时间。练习不在课上：留作课后作业，或者在课的最后做其中一题。" +
       "“可加载保存的权重”的部分，用 `AE_WEIGHTS=1 npm start` 启动时直接载入训练了 50 个 epoch 的模型，不再训练。",
     "",

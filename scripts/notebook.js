@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ROOT, jupyterEnv, shellPath, venvProgram } from "./project.js";
+import { ROOT, jupyterEnv, shellPath, shownPath, venvProgram } from "./project.js";
 
 /**
  * @typedef {{output_type: string, name?: string, text?: string | string[], data?: Record<string, unknown>,
@@ -39,20 +39,48 @@ export function failedCell(notebook) {
   return undefined;
 }
 
+/** @param {number} n 1, 2, 3, 11, 22 -> "1st", "2nd", "3rd", "11th", "22nd" */
+const ordinal = (n) => {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" }[n % 10] ?? "th");
+  return `${n}${suffix}`;
+};
+
 /**
- * Error text for a failed cell, for a person to read.
- * @param {string} name
- * @param {{index: number, source: string, stderr: string}} failure
+ * A code cell of an executed notebook named as a reader finds it: by the number JupyterLab shows beside it after
+ * Run All (its execution count, numberExecutedCells), and by its place among the code cells, which differs after
+ * an empty cell; a cell without a number by its place alone.
+ * @param {Notebook} notebook
+ * @param {number} index the cell's index in `notebook.cells`
  */
-export function describeFailure(name, failure) {
+export function cellName(notebook, index) {
+  const place = ordinal(
+    notebook.cells.slice(0, index + 1).filter((cell) => cell.cell_type === "code").length,
+  );
+  const count = notebook.cells[index]?.execution_count;
+  return typeof count === "number"
+    ? `cell [${count}] (In [${count}] in JupyterLab after Run All; the ${place} code cell)`
+    : `the ${place} code cell (it has no number: it did not run)`;
+}
+
+/**
+ * Error text for a failed cell, for a person to read: the cell as JupyterLab numbers it, its source and stderr,
+ * and the executed notebook to open for the rest.
+ * @param {string} name
+ * @param {Notebook} notebook executed, numbered (numberExecutedCells)
+ * @param {{index: number, source: string, stderr: string}} failure
+ * @param {string} executed where the executed notebook was written
+ */
+export function describeFailure(name, notebook, failure, executed) {
   return [
-    `${name}: code cell ${failure.index} failed (the cells after it did not run):`,
+    `${name}: ${cellName(notebook, failure.index)} failed; the cells after it did not run:`,
     ...failure.source.split("\n").map((line) => `  | ${line}`),
     "stderr:",
     ...failure.stderr
       .trimEnd()
       .split("\n")
       .map((line) => `  ${line}`),
+    `The executed notebook, with every output: ${shownPath(resolve(executed))}`,
   ].join("\n");
 }
 
@@ -87,7 +115,7 @@ export function numberExecutedCells(notebook) {
 export async function executeNotebook(input, output, { env = {}, timeoutSeconds = 1800, onLine } = {}) {
   const notebook = await executeNotebookAllowingErrors(input, output, { env, timeoutSeconds, onLine });
   const failure = failedCell(notebook);
-  if (failure) throw new Error(describeFailure(basename(input), failure));
+  if (failure) throw new Error(describeFailure(basename(input), notebook, failure, output));
   return notebook;
 }
 

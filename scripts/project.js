@@ -1,8 +1,8 @@
 // @ts-check
 // Where things live in a checkout, and the environment Jupyter runs in. Shared by every script.
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -11,6 +11,8 @@ export const VENV_BIN = join(VENV, "bin");
 /** Jupyter's data folder for this checkout: kernelspecs and JupyterLab settings live inside the venv. */
 export const JUPYTER_DATA = join(VENV, "share", "jupyter");
 export const NOTEBOOKS = join(ROOT, "notebooks");
+/** What the pack's commands write for the teacher (pages, executed notebooks, lesson programs): ignored by git. */
+export const DIST = join(ROOT, "dist");
 
 /**
  * The lessons: the notebooks directly in `dir`, by name without `.ipynb`, in course order ("01-dense", ...).
@@ -68,6 +70,33 @@ export function jupyterEnv(extra = {}) {
  */
 export function shellPath(path) {
   return /^[\p{L}\p{M}\p{N}/._\-+,:=@%]+$/u.test(path) ? path : `'${path.replace(/'/g, "'\\''")}'`;
+}
+
+/**
+ * `path` as a message shows it to a person: relative to the working folder when it lies inside it (shorter to
+ * read, and what `npm run` commands start in), else absolute; pasteable into a shell either way (shellPath).
+ * @param {string} path
+ */
+export function shownPath(path) {
+  const inside = relative(process.cwd(), path);
+  return shellPath(inside !== "" && !inside.startsWith("..") && !isAbsolute(inside) ? inside : path);
+}
+
+/**
+ * Writes `text` to `path` whole or not at all: into a temporary file beside it, then renamed over it, so that a
+ * crash or a full disk midway leaves the file as it was (a committed record must never be left cut short).
+ * @param {string} path
+ * @param {string} text
+ */
+export function replaceFile(path, text) {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }
 
 /**

@@ -67,6 +67,6 @@ export function quickSetting({ lessons, exported }) {
     "用时是 `AE_EPOCHS=1 npm run export` 执行整本笔记本（含转换成 HTML）的时间，有几次记录时写成最短到最长；" +
       "位置取最新的一次：0% 是“始终输出平均训练图像”，大于 0% 就是比它好，100% 是完美复制。",
     "",
-    "本节由 `scripts/resultsTable.js` 根据 `results/export.json` 的 `quick` 部分生成（在这个设置下运行 `npm run export` 时记录），请不要手改。",
+    "本节由 `scripts/resultsTable.js` 根据 `results/export.json` 的 `quick` 部分生成（维护者在这个设置下运行 `npm run export` 之后用 `npm run record` 记录），请不要手改。",
   ].join("\n");
 }

@@ -142,8 +142,8 @@ export function lessonTimes({ lessons, exported, weights }) {
     ...(exported
       ? []
       : [
-          "默认设置下的用时尚未测量：在默认设置下运行一次 `npm run export`。" +
-            "Times at the defaults are not measured yet: run `npm run export` at the defaults once.",
+          "默认设置下的用时尚未测量：在默认设置下运行一次 `npm run export`，再运行 `npm run record`。" +
+            "Times at the defaults are not measured yet: run `npm run export` at the defaults once, then `npm run record`.",
           "",
         ]),
     `| 课 lesson | 标题 title | 默认 epoch 数 default epochs | ${[...cpuHeaders, `${savedHeader} (\`npm run weights\`)`, "每个 epoch per epoch"].join(" | ")} |`,

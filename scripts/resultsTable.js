@@ -6,17 +6,17 @@
 // lines those runs printed (a number that differs between runs becomes a range), and the models `npm run
 // weights` saved after 50 epochs (weights/weights.json: losses, the lesson's time, date, CPU). Each table
 // replaces what lies between its two marker comments, in whichever file has them, formatted by Prettier as
-// `npm run format` would. `npm run export` at the defaults rewrites them after recording its runs;
+// `npm run format` would. A maintainer's `npm run record` rewrites them after recording an export's runs;
 // `npm run results-table` rewrites them from the files as they are. test/scripts/resultsTable.test.ts checks
 // that the committed guide and README hold what this makes of the committed files.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as prettier from "prettier";
 import { joinText } from "./notebook.js";
 import { recordedRunSection } from "./bench/tables.js";
 import { duration, durationRange } from "./durations.js";
-import { NOTEBOOKS, ROOT, lessonNames } from "./project.js";
+import { NOTEBOOKS, ROOT, lessonNames, replaceFile } from "./project.js";
 import { markdownCell as cell, markers, replaceSection, sectionOf } from "./markedSections.js";
 import { quickSetting } from "./quickSetting.js";
 import { serverSizing } from "./serverSizing.js";
@@ -201,8 +201,8 @@ export function resultsTable({ lessons, exported, weights }) {
       ? []
       : [
           "默认设置下的用时和结果尚未测量：`results/export.json` 还不存在。在默认设置下（不设置 `AE_EPOCHS`、" +
-            "`AE_TRAIN_SIZE`、`AE_WEIGHTS` 等变量）运行一次 `npm run export`，它会执行每一课、记下用时和结果，" +
-            "并重新生成这张表。",
+            "`AE_TRAIN_SIZE`、`AE_WEIGHTS` 等变量）运行一次 `npm run export`，它会执行每一课；" +
+            "再由维护者运行 `npm run record`，记下用时和结果，并重新生成这张表。",
           "",
         ]),
     "| 课 | 标题 | 默认设置运行一遍（`npm run export`） | 默认设置的结果 | 保存的模型（`npm run weights`，`AE_WEIGHTS=1` 时加载） |",
@@ -215,7 +215,8 @@ export function resultsTable({ lessons, exported, weights }) {
       (sameMachine ? `，${date} 在 \`${cpu}\` 上测得。` : "，日期和 CPU 见各行。"),
     "",
     "本节由 `scripts/resultsTable.js` 根据 `notebooks/`、`results/export.json` 和 `weights/weights.json` 生成，" +
-      "请不要手改：默认设置下的 `npm run export` 会自动更新它，也可以运行 `npm run results-table`。",
+      "请不要手改：维护者在默认设置下的 `npm run export` 之后运行 `npm run record` 更新它，" +
+      "也可以运行 `npm run results-table`。",
   ].join("\n");
 }
 
@@ -275,7 +276,7 @@ export async function writeGeneratedSections({ file, ...where } = {}) {
     const text = readFileSync(target, "utf8");
     const written = await withResultsTable(text, sources, target);
     if (written !== text) {
-      writeFileSync(target, written);
+      replaceFile(target, written);
       changed.push(target);
     }
   }

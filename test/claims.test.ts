@@ -86,7 +86,7 @@ for (const claim of CLAIMS) {
     assert.ok(
       runs.length >= MIN_RUNS,
       `${runs.length} recorded run(s) of ${claim.lesson} at its defaults; a claim that compares runs needs at ` +
-        `least ${MIN_RUNS}: run \`npm run export\` again`,
+        `least ${MIN_RUNS}: run \`npm run export\` again, then \`npm run record\``,
     );
     const against = runs.filter((run) => !claim.holds(run.results));
     assert.deepEqual(
@@ -122,7 +122,10 @@ test("a claim's check reads the result lines as the lessons print them, and can 
 for (const lesson of lessonNames()) {
   test(`${lesson} at the quick setting: every model it trained beats always outputting the mean image`, () => {
     const [newest] = recorded.quick?.[lesson] ?? [];
-    assert.ok(newest, `no export of ${lesson} recorded at AE_EPOCHS=1: run \`AE_EPOCHS=1 npm run export\``);
+    assert.ok(
+      newest,
+      `no export of ${lesson} recorded at AE_EPOCHS=1: run \`AE_EPOCHS=1 npm run export\`, then \`npm run record\``,
+    );
     assert.equal(newest.settings?.epochs, 1);
     const below = trainedScaleRows(newest).filter((row) => !(row.share > 0));
     assert.deepEqual(below, [], "models at or below the mean-image line");

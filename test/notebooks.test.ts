@@ -19,8 +19,15 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { printablePath } from "ae-shared/plain";
 import { toHtml } from "../scripts/export.js";
-import { executeNotebook, joinText, type Cell, type Notebook, type Output } from "../scripts/notebook.js";
-import { NOTEBOOKS, ROOT, lessonNames } from "../scripts/project.js";
+import {
+  cellName,
+  executeNotebook,
+  joinText,
+  type Cell,
+  type Notebook,
+  type Output,
+} from "../scripts/notebook.js";
+import { NOTEBOOKS, ROOT, lessonNames, shownPath } from "../scripts/project.js";
 import { SAVED_MODELS } from "../scripts/weights.js";
 import { openOffline, useChromium } from "./support/browser.js";
 import { pngSize } from "./support/png.js";
@@ -277,25 +284,43 @@ async function executeSmall(
   const once = LINE_TIER || !rerun;
   writeFileSync(input, JSON.stringify(once ? lessonNotebook : withRerun(lessonNotebook), null, 1));
   const settings = { ...SMALL, ...env };
-  const executed = await executeNotebook(input, join(LESSON_OUTPUT, `${name}.executed.ipynb`), {
-    env: settings,
+  const file = join(LESSON_OUTPUT, `${name}.executed.ipynb`);
+  const executed = await executeNotebook(input, file, { env: settings }).catch((error: unknown) => {
+    const last = original.cells.filter(
+      (cell) => cell.cell_type === "code" && joinText(cell.source).trim(),
+    ).length;
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}\n(${lesson}'s own cells are [1] to [${last}] ` +
+        "as JupyterLab numbers them; cells numbered past them are this test's: its checks, or its second pass)",
+    );
   });
+  executedFiles.set(executed, file);
   const firstPass = executed.cells.slice(0, lessonNotebook.cells.length);
   for (const [index, cell] of firstPass.entries()) {
-    if (cell.cell_type === "code") assert.ok(outputsOf(cell).length > 0, `code cell ${index} has output`);
+    if (cell.cell_type !== "code") continue;
+    assert.ok(
+      outputsOf(cell).length > 0,
+      `${lesson}: ${cellName(executed, index)} shows no output, as a cell cut short shows none; ` +
+        `open ${shownPath(file)}`,
+    );
   }
   const text = stdoutOf({ ...executed, cells: firstPass });
   const { AE_EPOCHS: epochs, AE_TRAIN_SIZE: images } = settings;
-  assert.ok(text.includes(`epochs = ${epochs}，训练图片 ${images} 张，后端 = tensorflow`), "the settings");
+  const line = `epochs = ${epochs}，训练图片 ${images} 张，后端 = tensorflow`;
+  assert.ok(text.includes(line), `${lesson} did not print "${line}": open ${shownPath(file)}`);
   return { executed, outputs: firstPass.flatMap(outputsOf), text };
 }
+
+/** Where executeSmall wrote each executed notebook, for the messages of the checks made on it later. */
+const executedFiles = new WeakMap<Notebook, string>();
 
 /** The second pass over every code cell left the tensor count where it was (the whole suite's run has one). */
 function assertTensorCountKept(executed: Notebook): void {
   if (LINE_TIER) return;
+  const file = shownPath(executedFiles.get(executed) ?? "(not written by executeSmall)");
   const counts = /tensor count: (\d+) -> (\d+)/.exec(stdoutOf(executed));
-  assert.ok(counts, "the count was printed");
-  assert.equal(counts[2], counts[1], `tensor count after re-running every cell: ${counts[0]}`);
+  assert.ok(counts, `the tensor count was printed at the end: open ${file}`);
+  assert.equal(counts[2], counts[1], `tensor count after re-running every cell: ${counts[0]}; open ${file}`);
 }
 
 /** The batch losses the live chart drew, from its final state in the saved notebook. */

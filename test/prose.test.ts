@@ -4,8 +4,8 @@
 // 1. No measured number typed by hand: every number that looks measured (a decimal with 2 or more places, a
 //    percentage, a duration, a size in KB/MB/GB, a decimal ratio such as 1.6x or 0.54 倍) is found, at the precision
 //    printed, in a source the repository keeps: weights/weights.json (written by `npm run weights`),
-//    results/export.json (written by `npm run export` at the defaults: the lessons' runs, and under `answers`
-//    the answer notebooks' runs of `npm run export -- --answers`), results/checks.json (the times of
+//    results/export.json (`npm run record`'s record of exports at the defaults: the lessons' runs, and under
+//    `answers` the answer notebooks' runs of `npm run export -- --answers`), results/checks.json (the times of
 //    `npm test` and `npm run doctor`, recorded with AE_RECORD=1), results/course.json (the course's own
 //    logged numbers, each with its line; quoted with the course named), or, for sizes, the disk room set-up's
 //    steps count (scripts/setup/). Numbers structural to a lesson (784, 32, 60000, σ 0.5 and 3.0, 28×28) are
@@ -610,8 +610,8 @@ describe("results/course.json: the course's numbers, each with its line", () => 
 });
 
 test(
-  "results/export.json, where an export at the defaults wrote it: each lesson's and answer notebook's runs",
-  { skip: !exported && "not written yet (npm run export at the defaults writes it)" },
+  "results/export.json, where npm run record wrote an export at the defaults: each lesson's and answer notebook's runs",
+  { skip: !exported && "not written yet (npm run record writes it from an export at the defaults)" },
   () => {
     const all = { ...exported?.lessons, ...objectWithKeysPrefixed(exported?.answers ?? {}, "answers/") };
     for (const [lesson, runs] of Object.entries(all)) {

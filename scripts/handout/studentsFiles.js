@@ -30,7 +30,8 @@ export const LEFT_OUT = {
 /** package.json's commands that the copy leaves out: they need what it leaves out, or serve the teacher only. */
 export const LEFT_OUT_SCRIPTS = [
   ...["test", "test:unit", "test:line", "test:only", "check", "typecheck", "lint", "format", "format:check"],
-  ...["results-table", "bench", "handout", "usage"],
+  // The maintainer's record of exports and its tables, the measurements, and handout (it needs git).
+  ...["record", "results-table", "bench", "handout", "usage"],
   // The offline bundle is made from a git checkout (scripts/bundle.js), which the copy is not.
   "bundle",
 ];

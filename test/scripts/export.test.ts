@@ -1,18 +1,31 @@
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { test } from "node:test";
+import { spawnSync } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { after, before, describe, test } from "node:test";
 import {
   KEEP_RUNS,
   addRuns,
   exportLessons,
   indexPage,
   nonDefaultSettings,
-  recordRuns,
+  runsFileOf,
   summarize,
   toHtml,
+  type Results,
   type Run,
 } from "../../scripts/export.js";
+import type { RunsFile } from "../../scripts/exportRecord.js";
 import { exportAnswers, verdictLines } from "../../scripts/exportAnswers.js";
 import { executeNotebook, type Notebook } from "../../scripts/notebook.js";
 import { ROOT, cpuName } from "../../scripts/project.js";
@@ -183,42 +196,64 @@ test("an answer notebook's results are its checks' verdicts and their summary li
   assert.deepEqual(summarize(answers).settings, { epochs: 5, trainSize: 60000 });
 });
 
-test("an export at the defaults records its runs in results/export.json; one with other settings leaves it alone", async () => {
+/** A lesson in miniature: the first line every lesson prints, and a result line, with no training. */
+const miniLesson: Notebook = {
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+  cells: [
+    { cell_type: "markdown", source: "# 迷你课", metadata: {} },
+    {
+      cell_type: "code",
+      source: [
+        "console.log(`epochs = ${process.env.AE_EPOCHS || 5}，训练图片 60000 张，后端 = none`);\n",
+        'console.log("最终 loss = 0.1000，val_loss = 0.0950");',
+      ],
+      metadata: {},
+      outputs: [],
+      execution_count: null,
+    },
+  ],
+};
+/** Its answers in miniature: a check's verdict and the summary line. */
+const miniAnswers: Notebook = {
+  ...miniLesson,
+  cells: [
+    { cell_type: "markdown", source: "# 迷你课的答案", metadata: {} },
+    {
+      cell_type: "code",
+      source: [
+        "console.log(`epochs = ${process.env.AE_EPOCHS || 5}，训练图片 60000 张，后端 = none`);\n",
+        'console.log("超出预期范围：某一项（预期 1，实际 2）");\n',
+        'console.log("1 项超出预期范围（共 1 项检查）：某一项");',
+      ],
+      metadata: {},
+      outputs: [],
+      execution_count: null,
+    },
+  ],
+};
+/** The environment of an export at the defaults: none of the settings that change results or speed. */
+const atDefaults = (): NodeJS.ProcessEnv => {
+  const env = { ...process.env };
+  for (const name of ["AE_EPOCHS", "AE_TRAIN_SIZE", "AE_WEIGHTS", "AE_WEIGHTS_DIR", "AE_FAST_TRAINING"])
+    delete env[name];
+  return env;
+};
+
+test("an export writes each lesson's run and each answer notebook's verdicts to its runs file under dist/", async () => {
   const dir = join(ROOT, "test", ".output", "export-record");
   rmSync(dir, { recursive: true, force: true });
   const notebooks = join(dir, "notebooks");
-  mkdirSync(notebooks, { recursive: true });
-  // A lesson in miniature: the first line every lesson prints, and a result line, with no training.
-  const lesson: Notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
-    cells: [
-      { cell_type: "markdown", source: "# 迷你课", metadata: {} },
-      {
-        cell_type: "code",
-        source: [
-          "console.log(`epochs = ${process.env.AE_EPOCHS || 5}，训练图片 60000 张，后端 = none`);\n",
-          'console.log("最终 loss = 0.1000，val_loss = 0.0950");',
-        ],
-        metadata: {},
-        outputs: [],
-        execution_count: null,
-      },
-    ],
-  };
-  writeFileSync(join(notebooks, "01-mini.ipynb"), JSON.stringify(lesson, null, 1));
-  const resultsFile = join(dir, "results", "export.json");
+  mkdirSync(join(notebooks, "answers"), { recursive: true });
+  writeFileSync(join(notebooks, "01-mini.ipynb"), JSON.stringify(miniLesson, null, 1));
+  writeFileSync(join(notebooks, "answers", "01-mini.ipynb"), JSON.stringify(miniAnswers, null, 1));
   const dist = join(dir, "dist");
-  const defaults = { ...process.env };
-  for (const name of ["AE_EPOCHS", "AE_TRAIN_SIZE", "AE_WEIGHTS", "AE_WEIGHTS_DIR", "AE_FAST_TRAINING"])
-    delete defaults[name];
 
-  await exportLessons({ notebooks, dist, resultsFile, env: defaults });
-  const recorded = readFileSync(resultsFile, "utf8");
-  const runs = (JSON.parse(recorded) as { lessons: Record<string, Run[]> }).lessons["01-mini"] ?? [];
-  assert.equal(runs.length, 1);
-  const [{ parts, scale, ...run }] = runs as [Run];
+  assert.deepEqual(await exportLessons({ notebooks, dist, env: atDefaults() }), []);
+  const written = JSON.parse(readFileSync(runsFileOf(dist, "lessons"), "utf8")) as RunsFile;
+  assert.deepEqual(written.nonDefaultSettings, []);
+  const [{ parts, scale, ...run }] = [written.lessons?.["01-mini"]] as [Run];
   // One part (the lesson has no level-2 heading), timed from the executed cells; no loss scale shown.
   assert.deepEqual(
     parts?.map((part) => part.title),
@@ -238,60 +273,126 @@ test("an export at the defaults records its runs in results/export.json; one wit
   );
   assert.ok(Number.isInteger(run.seconds) && run.seconds >= 0);
 
-  // Other settings (the runs are the point, not how they were made): this export's file only.
-  const small = { "01-mini": { ...run, settings: { epochs: 5, trainSize: 2048 }, seconds: 1 } };
-  const runsFile = join(dist, "html", "results.json");
-  const smallEnv = { ...defaults, AE_TRAIN_SIZE: "2048" };
-  assert.deepEqual(recordRuns(small, { runsFile, resultsFile, env: smallEnv }), ["AE_TRAIN_SIZE=2048"]);
-  assert.equal(readFileSync(resultsFile, "utf8"), recorded, "the record at the defaults is left as it was");
-  assert.deepEqual(JSON.parse(readFileSync(runsFile, "utf8")), {
-    nonDefaultSettings: ["AE_TRAIN_SIZE=2048"],
-    lessons: small,
+  // `npm run export -- --answers`: their pages under dist/html/answers/, their runs beside them, with the verdicts;
+  // with a setting that changes results, which the runs file names.
+  const changed = await exportAnswers({
+    answers: join(notebooks, "answers"),
+    dist,
+    env: { AE_WEIGHTS: "1" },
   });
-  // The guide's quick setting, exactly: recorded apart, the runs at the defaults kept as they were.
-  const quick = { "01-mini": { ...run, settings: { epochs: 1, trainSize: 60000 }, seconds: 1 } };
-  assert.deepEqual(recordRuns(quick, { runsFile, resultsFile, env: { ...defaults, AE_EPOCHS: "1" } }), []);
-  const withQuick = JSON.parse(readFileSync(resultsFile, "utf8")) as { lessons: unknown; quick: unknown };
-  assert.deepEqual(withQuick.lessons, (JSON.parse(recorded) as { lessons: unknown }).lessons);
-  assert.deepEqual(withQuick.quick, { "01-mini": [quick["01-mini"]] });
-  const withMore = { ...defaults, AE_EPOCHS: "1", AE_TRAIN_SIZE: "2048" };
-  assert.deepEqual(
-    recordRuns(quick, { runsFile, resultsFile, env: withMore }).length,
-    2,
-    "not quite the quick setting",
-  );
-
-  // `npm run export -- --answers`: the answer notebooks, their pages under dist/html/answers/, their runs under
-  // `answers` with their verdict lines; the lessons' runs stay as they were.
-  const answers = join(notebooks, "answers");
-  mkdirSync(answers, { recursive: true });
-  const answerNotebook: Notebook = {
-    ...lesson,
-    cells: [
-      { cell_type: "markdown", source: "# 迷你课的答案", metadata: {} },
-      {
-        cell_type: "code",
-        source: [
-          "console.log(`epochs = ${process.env.AE_EPOCHS || 5}，训练图片 60000 张，后端 = none`);\n",
-          'console.log("超出预期范围：某一项（预期 1，实际 2）");\n',
-          'console.log("1 项超出预期范围（共 1 项检查）：某一项");',
-        ],
-        metadata: {},
-        outputs: [],
-        execution_count: null,
-      },
-    ],
-  };
-  writeFileSync(join(answers, "01-mini.ipynb"), JSON.stringify(answerNotebook, null, 1));
-  await exportAnswers({ answers, dist, resultsFile, env: defaults });
-  const both = JSON.parse(readFileSync(resultsFile, "utf8")) as {
-    lessons: Record<string, Run[]>;
-    answers: Record<string, Run[]>;
-  };
-  assert.deepEqual(both.lessons, JSON.parse(recorded).lessons, "the lessons' runs kept");
-  assert.deepEqual(both.answers["01-mini"]?.[0]?.results, [
+  assert.deepEqual(changed, ["AE_WEIGHTS=1"]);
+  const answers = JSON.parse(readFileSync(runsFileOf(dist, "answers"), "utf8")) as RunsFile;
+  assert.deepEqual(answers.nonDefaultSettings, ["AE_WEIGHTS=1"]);
+  assert.deepEqual(answers.answers?.["01-mini"]?.results, [
     "超出预期范围：某一项（预期 1，实际 2）",
     "1 项超出预期范围（共 1 项检查）：某一项",
   ]);
   assert.match(readFileSync(join(dist, "html", "answers", "01-mini.html"), "utf8"), /迷你课的答案/);
 });
+
+/** git in `cwd`, its output; a failure fails the test with git's words. */
+function git(cwd: string, ...args: string[]): string {
+  const run = spawnSync("git", args, { cwd, encoding: "utf8" });
+  assert.equal(run.status, 0, `git ${args.join(" ")}: ${run.stderr}`);
+  return run.stdout;
+}
+const isCheckout = spawnSync("git", ["rev-parse", "--git-dir"], { cwd: ROOT }).status === 0;
+
+describe(
+  "a teacher's npm run export writes under dist/ only; the maintainer's npm run record writes the record",
+  { skip: !isCheckout && "not a git checkout: the test compares a copy's files with its commit" },
+  () => {
+    // A copy of the checkout's files as they are (as .ci/run copies them), committed in a repository of its own,
+    // with one lesson in miniature and its answers for notebooks/: `git status` there shows what a command changed.
+    const copy = mkdtempSync(join(tmpdir(), "ae 导出 export "));
+    after(() => rmSync(copy, { recursive: true, force: true }));
+    const node = (...args: string[]) =>
+      spawnSync(process.execPath, args, { cwd: copy, env: atDefaults(), encoding: "utf8", timeout: 600_000 });
+
+    before(() => {
+      const files = git(ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+        .split("\0")
+        .filter((file) => file !== "" && !file.startsWith("notebooks/") && existsSync(join(ROOT, file)));
+      for (const file of files) {
+        mkdirSync(dirname(join(copy, file)), { recursive: true });
+        cpSync(join(ROOT, file), join(copy, file));
+      }
+      mkdirSync(join(copy, "notebooks", "answers"), { recursive: true });
+      writeFileSync(join(copy, "notebooks", "01-mini.ipynb"), `${JSON.stringify(miniLesson, null, 1)}\n`);
+      writeFileSync(
+        join(copy, "notebooks", "answers", "01-mini.ipynb"),
+        `${JSON.stringify(miniAnswers, null, 1)}\n`,
+      );
+      // What set-up installed, borrowed from the checkout (git's "node_modules/" does not match a link).
+      symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"));
+      symlinkSync(join(ROOT, ".venv"), join(copy, ".venv"));
+      git(copy, "init", "--quiet");
+      writeFileSync(join(copy, ".git", "info", "exclude"), "/node_modules\n/.venv\n");
+      git(copy, "add", "--all");
+      git(
+        copy,
+        "-c",
+        "user.name=test",
+        "-c",
+        "user.email=test@example.invalid",
+        "commit",
+        "--quiet",
+        "-m",
+        "copy",
+      );
+      assert.equal(git(copy, "status", "--porcelain"), "", "the copy starts clean");
+    });
+
+    test("npm run export and npm run export -- --answers at the defaults leave every committed file as it was", () => {
+      for (const args of [[], ["--answers"]]) {
+        const exported = node(join(copy, "scripts", "export.js"), ...args);
+        assert.equal(exported.status, 0, `export ${args.join(" ")}: ${exported.stderr}`);
+        assert.doesNotMatch(exported.stdout, /commit/i, "a teacher is not asked to commit anything");
+        assert.match(exported.stdout, /runs are in dist\/html\/(answers\/)?results\.json; .*npm run record/);
+        assert.equal(git(copy, "status", "--porcelain"), "", `after export ${args.join(" ")}: git status`);
+      }
+      assert.ok(existsSync(join(copy, "dist", "html", "01-mini.html")));
+      assert.ok(existsSync(join(copy, "dist", "html", "answers", "01-mini.html")));
+    });
+
+    test("npm run record adds both exports' runs to results/export.json, rewrites the tables, and records once", () => {
+      const earlier = JSON.parse(readFileSync(join(copy, "results", "export.json"), "utf8")) as Results;
+      const recorded = node(join(copy, "scripts", "record.js"));
+      assert.equal(recorded.status, 0, recorded.stderr);
+      assert.match(recorded.stdout, /1 run of dist\/html\/results\.json added under "lessons"/);
+      assert.match(recorded.stdout, /1 run of dist\/html\/answers\/results\.json added under "answers"/);
+      assert.match(recorded.stdout, /: commit/);
+      const changed = git(copy, "status", "--porcelain")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => line.slice(3))
+        .sort();
+      assert.ok(changed.includes("results/export.json"), changed.join(", "));
+      const allowed = ["README.md", "bench/RESULTS.md", "docs/teacher-guide.zh.md", "results/export.json"];
+      assert.deepEqual(
+        changed.filter((file) => !allowed.includes(file)),
+        [],
+        "only the record and the generated tables",
+      );
+      const recordedRuns = JSON.parse(readFileSync(join(copy, "results", "export.json"), "utf8")) as Results;
+      assert.equal(recordedRuns.lessons["01-mini"]?.[0]?.results[0], "最终 loss = 0.1000，val_loss = 0.0950");
+      assert.equal(recordedRuns.answers?.["01-mini"]?.[0]?.results.length, 2);
+      for (const [lesson, runs] of Object.entries(earlier.lessons)) {
+        assert.deepEqual(recordedRuns.lessons[lesson], runs, `${lesson}'s earlier runs kept`);
+      }
+      // The guide's generated table now lists the lesson in miniature with its recorded time.
+      assert.match(
+        readFileSync(join(copy, "docs", "teacher-guide.zh.md"), "utf8"),
+        /`01-mini` \| 迷你课 \| 5 个 epoch/,
+      );
+
+      const again = node(join(copy, "scripts", "record.js"));
+      assert.equal(again.status, 1);
+      assert.match(
+        again.stderr,
+        /^record failed: nothing new to record: dist\/html\/results\.json was recorded in results\/export\.json at .*; dist\/html\/answers\/results\.json was recorded/,
+      );
+      assert.deepEqual(JSON.parse(readFileSync(join(copy, "results", "export.json"), "utf8")), recordedRuns);
+    });
+  },
+);

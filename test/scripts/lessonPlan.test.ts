@@ -48,7 +48,10 @@ describe("the committed plans", () => {
   for (const name of lessonNames()) {
     test(`${name} fits a ${PERIOD_MINUTES}-minute period on the slowest CPU recorded`, () => {
       const runs = recorded.lessons[name];
-      assert.ok(runs && runs.length > 0, `no recorded run of ${name}: run \`npm run export\``);
+      assert.ok(
+        runs && runs.length > 0,
+        `no recorded run of ${name}: run \`npm run export\`, then \`npm run record\``,
+      );
       const plan = lessonPlan(name, read(name), runs);
       assert.ok(
         plan.total <= PERIOD_MINUTES,

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { describe, test } from "node:test";
 import {
   executedPath,
   executeNotebook,
   executeNotebookAllowingErrors,
+  cellName,
   failedCell,
   joinText,
   numberExecutedCells,
@@ -88,28 +89,52 @@ describe("numberExecutedCells", () => {
   });
 });
 
-describe("a failing cell is reported with its source and stderr", () => {
+// The fixture's failing cell is the 2nd to run after a markdown cell, a code cell and an empty code cell: JupyterLab
+// numbers it [2], it is the 3rd code cell, and cells[4] in the file, so each way of counting gives another number.
+describe("a failing cell is reported with its source and stderr, as JupyterLab numbers it", () => {
   test("failedCell finds the cell; the cells after it did not run", async () => {
     const notebook = await executeNotebookAllowingErrors(fixture("failing.ipynb"), outputOf("failing.ipynb"));
     const failure = failedCell(notebook);
-    assert.equal(failure?.index, 1);
+    assert.equal(failure?.index, 4);
     assert.match(failure?.source ?? "", /broken on purpose/);
     assert.match(failure?.stderr ?? "", /Error: broken on purpose \(answer 42\)/);
     assert.match(stdoutOf(notebook), /first cell ran/);
     assert.doesNotMatch(stdoutOf(notebook), /never runs/);
     const counts = notebook.cells.filter((c) => c.cell_type === "code").map((c) => c.execution_count);
-    assert.deepEqual(counts.slice(0, 2), [1, 2]);
-    assert.ok(
-      counts.slice(2).every((count) => count === null),
-      `after the failed cell: ${counts}`,
+    assert.deepEqual(
+      counts,
+      [1, null, 2, null],
+      "the empty cell and the cell after the failed one: no number",
     );
+    assert.equal(cellName(notebook, 4), "cell [2] (In [2] in JupyterLab after Run All; the 3rd code cell)");
+    assert.equal(cellName(notebook, 5), "the 4th code cell (it has no number: it did not run)");
   });
 
-  test("executeNotebook rejects with that report", async () => {
-    await assert.rejects(
-      executeNotebook(fixture("failing.ipynb"), outputOf("failing-2.ipynb")),
-      /failing\.ipynb: code cell 1 failed \(the cells after it did not run\):\n {2}\| const answer: number = 42;[\s\S]*stderr:[\s\S]*Error: broken on purpose \(answer 42\)/,
+  test("executeNotebook rejects naming the cell as JupyterLab numbers it, and the executed notebook to open", async () => {
+    const executed = outputOf("failing-2.ipynb");
+    const error = await executeNotebook(fixture("failing.ipynb"), executed).then(
+      () => assert.fail("the notebook has a failing cell"),
+      (rejected: unknown) => rejected as Error,
     );
+    const lines = error.message.split("\n");
+    assert.equal(
+      lines[0],
+      "failing.ipynb: cell [2] (In [2] in JupyterLab after Run All; the 3rd code cell) failed; " +
+        "the cells after it did not run:",
+    );
+    assert.match(
+      error.message,
+      /\n {2}\| const answer: number = 42;\n[\s\S]*stderr:[\s\S]*Error: broken on purpose \(answer 42\)/,
+    );
+    // The executed notebook's path, relative to the working folder (the checkout, where npm runs commands).
+    assert.equal(
+      lines.at(-1),
+      `The executed notebook, with every output: ${relative(process.cwd(), executed)}`,
+    );
+    // That file is the executed notebook, its failed cell numbered as the message says.
+    const written = JSON.parse(readFileSync(executed, "utf8")) as Notebook;
+    assert.equal(written.cells[4]?.execution_count, 2);
+    assert.match(stdoutOf(written), /first cell ran/);
   });
 });
 
