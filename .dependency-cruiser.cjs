@@ -5,7 +5,8 @@ module.exports = {
   forbidden: [
     {
       name: "no-cycles",
-      comment: "No two modules import each other, directly or round a loop: a cycle has no order to read it in.",
+      comment:
+        "No two modules import each other, directly or round a loop: a cycle has no order to read it in.",
       severity: "error",
       from: {},
       to: { circular: true },

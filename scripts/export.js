@@ -7,26 +7,17 @@
 // (scripts/record.js) adds an export at the defaults to the committed results/export.json and rewrites the
 // generated tables from it.
 // `npm run export -- --answers` exports the answer notebooks instead (scripts/exportAnswers.js).
-import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { escapeHtml } from "ae-shared/plain";
+// The library's own escaping, from the entry without TensorFlow: the export's process trains nothing.
+import { escapeHtml as escape } from "ae-shared/plain";
 import { partTimes } from "./lessonPlan.js";
-import { executeNotebook, joinText } from "./notebook.js";
-import {
-  DIST,
-  NOTEBOOKS,
-  ROOT,
-  cpuName,
-  jupyterEnv,
-  lessonNames,
-  shellPath,
-  shownPath,
-  venvProgram,
-} from "./project.js";
-import { lessonTitle } from "./resultsTable.js";
-import { DEFAULTS, recordKeyOf, runsFileOf, writeRunsFile } from "./exportRecord.js";
+import { executeNotebook } from "./notebook.js";
+import { runsLine, summarize, toHtml } from "./exportPages.js";
+import { exportAnswers } from "./exportAnswers.js";
+import { DIST, NOTEBOOKS, cpuName, lessonNames, shellPath } from "./project.js";
+import { DEFAULTS, runsFileOf, writeRunsFile } from "./exportRecord.js";
 
 /**
  * @typedef {import("./exportRecord.js").Run} Run
@@ -48,84 +39,6 @@ export {
 } from "./exportRecord.js";
 
 export { DIST };
-const TEMPLATE = join(ROOT, "scripts", "offline-html.j2");
-
-/**
- * Converts an executed notebook to one self-contained HTML page.
- * @param {string} executed path of the executed .ipynb
- * @param {string} outDir
- * @returns {string} the HTML file written
- */
-export function toHtml(executed, outDir) {
-  mkdirSync(outDir, { recursive: true });
-  const result = spawnSync(
-    venvProgram("jupyter"),
-    [
-      "nbconvert",
-      "--to",
-      "html",
-      "--template",
-      "lab",
-      "--template-file",
-      TEMPLATE,
-      "--output-dir",
-      outDir,
-      executed,
-    ],
-    { cwd: ROOT, env: jupyterEnv(), encoding: "utf8" },
-  );
-  if (result.status !== 0) {
-    throw new Error(`jupyter nbconvert --to html ${basename(executed)} failed:\n${result.stderr}`);
-  }
-  return join(outDir, `${basename(executed, ".ipynb")}.html`);
-}
-
-// The library's own escaping, from the entry without TensorFlow: the export's process trains nothing.
-const escape = escapeHtml;
-
-/** The lines a lesson prints that say its result. */
-const RESULT_LINES = [
-  /val_loss = \d/, // 01-04: the final val_loss
-  /的 MSE 最小/, // 05-pca: which 32-number code rebuilds the test images best
-  /2 维编码猜对/, // 06-latent: the k-NN scores of the two 2-D maps
-  /^[1-3]\. (重建 BCE|编码的平均值|每张图片的)/, // 07-sparse: plain against sparse, its predict-first answers
-];
-
-/**
- * What the index says of a lesson: its title (first heading), the results it printed (RESULT_LINES), and the
- * settings it ran with,
- * from its first line ("epochs = 5，训练图片 60000 张"; null if it printed none).
- * @param {import("./notebook.js").Notebook} notebook
- */
-export function summarize(notebook) {
-  const title = lessonTitle(notebook);
-  const lines = notebook.cells
-    .flatMap((cell) => cell.outputs ?? [])
-    .filter((output) => output.output_type === "stream" && output.name === "stdout")
-    .flatMap((output) => joinText(output.text).split("\n"));
-  const results = lines.filter((line) => RESULT_LINES.some((pattern) => pattern.test(line)));
-  const params = lines.map((line) => /^epochs = (\d+)[,，]\s*训练图片 (\d+) 张/.exec(line)).find(Boolean);
-  const settings = params ? { epochs: Number(params[1]), trainSize: Number(params[2]) } : null;
-  return { title, results, settings, scale: scaleRows(notebook) };
-}
-
-/**
- * The rows of the loss scales a lesson showed (showLossScale's text): "name: loss, share%", where the share is
- * how far the loss went from always outputting the mean image (0%) to a perfect copy (100%).
- * @param {import("./notebook.js").Notebook} notebook
- * @returns {string[]}
- */
-export function scaleRows(notebook) {
-  return notebook.cells
-    .flatMap((cell) => cell.outputs ?? [])
-    .map((output) => joinText(/** @type {string | string[] | undefined} */ (output.data?.["text/plain"])))
-    .filter((text) => text.includes("怎样读损失"))
-    .flatMap((text) => text.split("\n"))
-    .flatMap((line) => {
-      const row = /^(.*?)\s{2,}(\d+\.\d{4})\s+(-?\d+\.\d)%$/.exec(line);
-      return row ? [`${row[1]}: ${row[2]}, ${row[3]}%`] : [];
-    });
-}
 
 /**
  * @param {{file: string, title: string, results: string[], seconds: number}[]} lessons
@@ -228,26 +141,9 @@ export async function exportLessons({ notebooks = NOTEBOOKS, dist = DIST, env = 
   return changed;
 }
 
-/**
- * The export's last line: where its runs are, and whether a maintainer's `npm run record` can add them to the
- * committed record (a teacher need do nothing with them).
- * @param {string} runsFile
- * @param {string[]} changed the export's nonDefaultSettings
- * @param {"lessons" | "answers"} key
- */
-export function runsLine(runsFile, changed, key) {
-  const recordable = recordKeyOf(changed, key) !== undefined;
-  return (
-    `export: this export's runs are in ${shownPath(runsFile)}` +
-    (recordable
-      ? "; for the lesson pack's maintainer: `npm run record` adds them to results/export.json\n"
-      : ` (set here: ${changed.join(", ")}; results/export.json records exports at the defaults only)\n`)
-  );
-}
-
 /** `npm run export`, or with `--answers` the answer notebooks: pages and runs under dist/, nothing else. */
 async function main() {
-  if (process.argv.includes("--answers")) return void (await import("./exportAnswers.js")).exportAnswers();
+  if (process.argv.includes("--answers")) return void (await exportAnswers());
   await exportLessons();
 }
 

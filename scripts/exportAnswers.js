@@ -8,9 +8,10 @@
 import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { duration } from "./durations.js";
-import { DEFAULTS, DIST, runsFileOf, runsLine, summarize, toHtml, writeRunsFile } from "./export.js";
+import { DEFAULTS, runsFileOf, writeRunsFile } from "./exportRecord.js";
+import { runsLine, summarize, toHtml } from "./exportPages.js";
 import { executeNotebook, joinText } from "./notebook.js";
-import { NOTEBOOKS, cpuName, shellPath } from "./project.js";
+import { DIST, NOTEBOOKS, cpuName, shellPath } from "./project.js";
 
 /** The lines an answer notebook prints that say its result: its checks' verdicts, and the summary line. */
 export const ANSWER_LINES = [/^(在预期范围内|超出预期范围|不检查)：/, /^\d+ 项(检查|超出预期范围)/];

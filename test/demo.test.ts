@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
-import { toHtml } from "../scripts/export.js";
+import { toHtml } from "../scripts/exportPages.js";
 import { failedCell, joinText, type Notebook } from "../scripts/notebook.js";
 import { ROOT, VENV_BIN, jupyterEnv } from "../scripts/project.js";
 import { openOffline, useChromium } from "./support/browser.js";

@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { printablePath } from "ae-shared/plain";
-import { toHtml } from "../scripts/export.js";
+import { toHtml } from "../scripts/exportPages.js";
 import {
   cellName,
   executeNotebook,

@@ -8,7 +8,7 @@ import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { openOffline } from "../browser.js";
 import { ROOT } from "../project.js";
-import { toHtml } from "../export.js";
+import { toHtml } from "../exportPages.js";
 import { executeNotebook } from "../notebook.js";
 import { chartAndGrid } from "./labPage.js";
 import { DOCTOR_DIST, DOCTOR_NOTEBOOK, CheckFailure, SETUP_FIX, say } from "./report.js";

@@ -20,11 +20,10 @@ import {
   indexPage,
   nonDefaultSettings,
   runsFileOf,
-  summarize,
-  toHtml,
   type Results,
   type Run,
 } from "../../scripts/export.js";
+import { summarize, toHtml } from "../../scripts/exportPages.js";
 import type { RunsFile } from "../../scripts/exportRecord.js";
 import { exportAnswers, verdictLines } from "../../scripts/exportAnswers.js";
 import { executeNotebook, type Notebook } from "../../scripts/notebook.js";

@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
-import { toHtml } from "../../scripts/export.js";
+import { toHtml } from "../../scripts/exportPages.js";
 import { executeNotebook } from "../../scripts/notebook.js";
 import { ROOT, VENV_BIN, jupyterEnv } from "../../scripts/project.js";
 import { openOffline, useChromium } from "../support/browser.js";
