@@ -273,15 +273,25 @@ describe("the graph training path", () => {
     const mse = denseModel();
     mse.compile({ optimizer: "adam", loss: "meanSquaredError" });
     try {
-      assert.equal(graphTrainingPlan(conv, data, data), "a Conv2D layer with strides or dilation");
-      assert.equal(graphTrainingPlan(batchNorm, data, data), "a BatchNormalization layer");
-      assert.equal(graphTrainingPlan(tanh, data, data), "a Dense layer with activation tanh");
-      assert.equal(graphTrainingPlan(sgd, data, data), "an optimizer other than Adam");
-      assert.equal(graphTrainingPlan(mse, data, data), "a loss other than binaryCrossentropy");
-      assert.equal(graphTrainingPlan(plain, [data], data), "inputs or targets that are not one tensor each");
+      const reasonOf = (plan: ReturnType<typeof graphTrainingPlan>) => ("en" in plan ? plan : undefined);
+      assert.deepEqual(reasonOf(graphTrainingPlan(conv, data, data)), {
+        en: "a Conv2D layer with strides or dilation",
+        zh: "模型里有带步长（strides）或空洞（dilation）的 Conv2D 层",
+      });
+      assert.deepEqual(reasonOf(graphTrainingPlan(batchNorm, data, data)), {
+        en: "a BatchNormalization layer",
+        zh: "模型里有 BatchNormalization 层",
+      });
+      assert.equal(reasonOf(graphTrainingPlan(tanh, data, data))?.en, "a Dense layer with activation tanh");
+      assert.equal(reasonOf(graphTrainingPlan(sgd, data, data))?.en, "an optimizer other than Adam");
+      assert.equal(reasonOf(graphTrainingPlan(mse, data, data))?.en, "a loss other than binaryCrossentropy");
+      assert.equal(
+        reasonOf(graphTrainingPlan(plain, [data], data))?.en,
+        "inputs or targets that are not one tensor each",
+      );
       const plan = graphTrainingPlan(plain, data, data);
       assert.deepEqual(
-        typeof plan === "string" ? plan : plan.steps.map((step) => step.kind),
+        "steps" in plan ? plan.steps.map((step) => step.kind) : plan,
         ["dense", "dense", "dense", "dense"],
         "the dense model: a chain of four Dense layers",
       );
