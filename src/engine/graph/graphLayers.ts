@@ -13,6 +13,9 @@ export interface GraphPathReason {
 /** A reason, in English and in Simplified Chinese. */
 export const reason = (en: string, zh: string): GraphPathReason => ({ en, zh });
 
+/** "a Dense layer", "an Activation layer". */
+const aLayer = (kind: string) => `${/^[AEIOU]/.test(kind) ? "an" : "a"} ${kind} layer`;
+
 /** True for a reason, false for a chain. */
 export const isReason = (plan: object): plan is GraphPathReason => "en" in plan;
 
@@ -62,7 +65,7 @@ function chainOf(model: tf.LayersModel): { layer: LayerLike; input: number[] }[]
     if (layer.getClassName() === "InputLayer" || inputs.length !== 1 || !inputs[0]) {
       const kind = layer.getClassName();
       return reason(
-        `a ${kind} layer that does not take the layer before it alone`,
+        `${aLayer(kind)} that does not take the layer before it alone`,
         `模型里有一个 ${kind} 层，它的输入不只是前一层的输出`,
       );
     }
@@ -82,7 +85,7 @@ function stepOf(layer: LayerLike, input: number[]): LayerStep | GraphPathReason 
   const config = layer.getConfig();
   const channelsLast = config.dataFormat == null || config.dataFormat === "channelsLast";
   const notOnImages = reason(
-    `a ${kind} layer not on [height, width, channels]`,
+    `${aLayer(kind)} not on [height, width, channels]`,
     `模型里有一个 ${kind} 层，它的输入不是 [高, 宽, 通道]`,
   );
   if (kind === "MaxPooling2D" || kind === "UpSampling2D") {
@@ -103,7 +106,7 @@ function stepOf(layer: LayerLike, input: number[]): LayerStep | GraphPathReason 
       padding: config.padding === "same" ? "SAME" : "VALID",
     };
   }
-  if (kind !== "Dense" && kind !== "Conv2D") return reason(`a ${kind} layer`, `模型里有 ${kind} 层`);
+  if (kind !== "Dense" && kind !== "Conv2D") return reason(aLayer(kind), `模型里有 ${kind} 层`);
   // A frozen layer's weights are not in the model's trainable weights, and not trained: the graph would train them.
   if (!layer.trainable || layer.trainableWeights.length !== layer.weights.length) {
     return reason("a frozen layer (trainable = false)", "模型里有冻结的层（trainable = false）");
@@ -116,12 +119,12 @@ function stepOf(layer: LayerLike, input: number[]): LayerStep | GraphPathReason 
     "kernelConstraint",
     "biasConstraint",
   ]) {
-    if (config[key] != null) return reason(`a ${kind} layer with ${key}`, `模型里有带 ${key} 的 ${kind} 层`);
+    if (config[key] != null) return reason(`${aLayer(kind)} with ${key}`, `模型里有带 ${key} 的 ${kind} 层`);
   }
   const activation = layer.activation?.getClassName();
   if (activation !== "relu" && activation !== "sigmoid" && activation !== "linear") {
     return reason(
-      `a ${kind} layer with activation ${activation}`,
+      `${aLayer(kind)} with activation ${activation}`,
       `模型里有激活函数为 ${activation} 的 ${kind} 层`,
     );
   }
