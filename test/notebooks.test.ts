@@ -40,6 +40,10 @@ const LESSONS = lessonNames().filter((lesson) => lesson !== "05-pca" && lesson !
 type Lesson = string;
 /** Small runs: every cell, a real fit, in seconds. */
 const SMALL = { AE_EPOCHS: "1", AE_TRAIN_SIZE: "2048" };
+/** The note progressBar starts with when a model trains off the engine's graph path (once per reason). */
+const OFF_GRAPH_NOTE = "这个模型不走图训练路径，训练会慢一些：";
+/** A fit's progress output, after one epoch of 2048 images: the note, if any, then the epoch's final line. */
+const PROGRESS = new RegExp(String.raw`^(${OFF_GRAPH_NOTE}[^\n]+\n)?Epoch 1/1\n8/8 \[=+\] - `);
 
 /** A notebook of notebooks/: a lesson, or a teacher's answers to its exercises ("answers/01-dense"). */
 type NotebookName = Lesson | `answers/${string}`;
@@ -373,8 +377,14 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
       }
 
       // Progress: one output per fit with the epoch's final Keras-style line.
-      const progress = outputs.filter((o) => /^Epoch 1\/1\n8\/8 \[=+\] - /.test(dataOf(o, "text/plain")));
+      const progress = outputs.filter((o) => PROGRESS.test(dataOf(o, "text/plain")));
       assert.equal(progress.length, expectedFits[lesson]);
+      // Every lesson model trains on the graph path but 07's sparse one (two outputs), whose progress says so.
+      const notes = progress.map((o) => dataOf(o, "text/plain")).filter((t) => t.startsWith(OFF_GRAPH_NOTE));
+      assert.deepEqual(
+        notes.map((t) => t.split("\n")[0]),
+        lesson === "07-sparse" ? [`${OFF_GRAPH_NOTE}模型不是一个输入、一个输出。`] : [],
+      );
       // 07's sparse model has two outputs: each one's loss follows loss, and their val_ keys val_loss.
       const finalLine =
         lesson === "07-sparse"
@@ -526,7 +536,7 @@ describe(
         assert.match(text, /\n没有加载保存的权重“dense”：下面的训练单元照常训练这个模型。\n/);
         assert.doesNotMatch(text, /已加载训练好的权重|RangeError|Cannot find name/);
         // Trained: the fit's progress line and live chart, and its losses printed.
-        const progress = outputs.filter((o) => /^Epoch 1\/1\n8\/8 \[=+\] - /.test(dataOf(o, "text/plain")));
+        const progress = outputs.filter((o) => PROGRESS.test(dataOf(o, "text/plain")));
         assert.equal(progress.length, 1, "one fit");
         assert.equal(outputs.filter((o) => dataOf(o, "text/html").includes("loss（每一批）")).length, 1);
         assert.match(text, /最终 loss = 0\.\d{4}，val_loss = 0\.\d{4}/);
@@ -693,7 +703,7 @@ describe("06-latent: a 2-D code, mapped beside PCA's and scored with k-NN", () =
     // One live loss chart, and the two maps side by side, WebGL scatters with a trace per digit.
     const live = outputs.filter((o) => dataOf(o, "text/html").includes("loss（每一批）"));
     assert.equal(live.length, 1);
-    const progress = outputs.filter((o) => /^Epoch 1\/1\n8\/8 \[=+\] - /.test(dataOf(o, "text/plain")));
+    const progress = outputs.filter((o) => PROGRESS.test(dataOf(o, "text/plain")));
     assert.equal(progress.length, 1, "one fit, its progress line");
     const maps = outputs.filter((o) => dataOf(o, "text/plain").startsWith("自编码器的 2 维编码"));
     assert.equal(maps.length, 1, "one output with both maps");

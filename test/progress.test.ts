@@ -166,3 +166,75 @@ test("in Chinese: the epoch header and the time per batch, in a notebook", async
   const final = String.raw`4/4 \[={30}\] - \d+s \d+(s|ms|us)/批 - loss: \d\.\d{4}`;
   assert.match(messages.at(-1)?.text ?? "", new RegExp(`^Epoch 1/2\\n${final}\\nEpoch 2/2\\n${final}$`));
 });
+
+describe("a model the engine's graph path does not train", () => {
+  const x = tf.randomUniform([32, 8], 0, 1, "float32", 5);
+  /** 8 -> 4 relu -> (a layer the graph path leaves to tfjs) -> 8 sigmoid, compiled as the lessons compile. */
+  const modelWith = (layer?: tf.layers.Layer) => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [8], units: 4, activation: "relu" }),
+        ...(layer ? [layer] : []),
+        tf.layers.dense({ units: 8, activation: "sigmoid" }),
+      ],
+    });
+    model.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
+    return model;
+  };
+  /** What a fit of `model` with a progress bar prints in a plain script, in `language`. */
+  const printed = async (model: tf.LayersModel, language: "en" | "zh") => {
+    try {
+      const { text } = await captureStdout(() =>
+        inLanguage(language, () =>
+          model.fit(x, x, {
+            epochs: 1,
+            batchSize: 16,
+            verbose: 0,
+            callbacks: [progressBar({ updateEveryMs: 1e9 })],
+          }),
+        ),
+      );
+      return text;
+    } finally {
+      model.dispose();
+    }
+  };
+
+  test("one line at the start of training says so, with the reason, once, in the lesson's language", async () => {
+    const first = await printed(modelWith(tf.layers.dropout({ rate: 0.2 })), "zh");
+    assert.match(first, /^这个模型不走图训练路径，训练会慢一些：模型里有 Dropout 层。\nEpoch 1\/1\n/);
+    assert.equal(first.split("图训练路径").length - 1, 1, "one line");
+    const again = await printed(modelWith(tf.layers.dropout({ rate: 0.2 })), "zh");
+    assert.match(again, /^Epoch 1\/1\n/, "the same reason again: not repeated");
+    const english = await printed(modelWith(tf.layers.batchNormalization()), "en");
+    assert.match(
+      english,
+      /^This model trains on tfjs's own path, more slowly: a BatchNormalization layer\.\nEpoch 1\/1\n/,
+    );
+  });
+
+  test("a model like the lessons' (on the graph path): no line", async () => {
+    assert.match(await printed(modelWith(), "zh"), /^Epoch 1\/1\n\r/);
+  });
+
+  test("in a notebook, the line heads the progress output", async () => {
+    const model = modelWith(tf.layers.activation({ activation: "tanh" }));
+    try {
+      const { sent } = await inFakeKernel(() =>
+        model.fit(x, x, {
+          epochs: 1,
+          batchSize: 16,
+          verbose: 0,
+          callbacks: [progressBar({ updateEveryMs: 1e9 })],
+        }),
+      );
+      const last = textsOf(sent).at(-1)?.text ?? "";
+      assert.match(
+        last,
+        /^This model trains on tfjs's own path, more slowly: an Activation layer\.\nEpoch 1\/1\n2\/2 /,
+      );
+    } finally {
+      model.dispose();
+    }
+  });
+});

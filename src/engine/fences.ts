@@ -58,7 +58,7 @@ export const ENGINE_FENCES = {
     canGo: "tfjs-node runs Adam as one kernel",
   },
   graphFit: {
-    what: "LayersModel.prototype.fit, and during a fit the model's makeTrainFunction and makeTestFunction (graph/graphFit.ts)",
+    what: "LayersModel.prototype.fit; during a fit, the model's makeTrainFunction and makeTestFunction, its weights' read and write, its optimizer's getWeights, setWeights and iterations (graph/graphFit.ts, graph/graphSession.ts)",
     pkg: "@tensorflow/tfjs-layers",
     version: "4.22.0",
     why: "one TensorFlow session call per training step instead of one tfjs-node call per op",

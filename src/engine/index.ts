@@ -12,4 +12,4 @@ export {
   type Fence,
   type VersionOf,
 } from "./fences";
-export { graphTrainingPlan } from "./graph/graphFit";
+export { graphPathNotice, graphTrainingPlan, type GraphPathReason } from "./graph/graphFit";

@@ -110,15 +110,15 @@ function fastApply(this: tf.AdamOptimizer, gradients: tf.NamedTensorMap | NamedT
   const named = Array.isArray(gradients)
     ? gradients.map(({ name, tensor }) => [name, tensor] as const)
     : Object.entries(gradients);
-  // `iterations`, not `iterations_`: tfjs sets the field on first read of the getter.
-  const step = this.iterations + 1;
   tf.tidy(() => {
-    const beta1Power = tf.scalar(adam.beta1 ** step, "float32");
-    const beta2Power = tf.scalar(adam.beta2 ** step, "float32");
+    // β1^t and β2^t as tfjs keeps them (accBeta, multiplied by β after each step), and every hyperparameter read
+    // at each step: a callback may change them between steps, and tfjs's own update reads them so.
+    const beta1Power = adam.accBeta1;
+    const beta2Power = adam.accBeta2;
     const lr = constant(state, "lr", adam.learningRate);
     const beta1 = constant(state, "beta1", adam.beta1);
     const beta2 = constant(state, "beta2", adam.beta2);
-    const epsilon = tf.scalar(adam.epsilon * Math.sqrt(1 - adam.beta2 ** step), "float32");
+    const epsilon = tf.mul(constant(state, "epsilon", adam.epsilon), tf.sqrt(tf.sub(1, beta2Power)));
     named.forEach(([name, gradient], i) => {
       const value = tf.engine().registeredVariables[name] as tf.Variable;
       // tfjs's own moment variables exist as tfjs makes them, so getWeights keeps its layout.
@@ -156,8 +156,8 @@ function fastApply(this: tf.AdamOptimizer, gradients: tf.NamedTensorMap | NamedT
       slots.written = value.dataId;
     });
     // tfjs's own state moves on too, as its update would have moved it.
-    adam.accBeta1.assign(tf.scalar(adam.beta1 ** (step + 1), "float32"));
-    adam.accBeta2.assign(tf.scalar(adam.beta2 ** (step + 1), "float32"));
+    adam.accBeta1.assign(tf.mul(adam.accBeta1, adam.beta1));
+    adam.accBeta2.assign(tf.mul(adam.accBeta2, adam.beta2));
   });
   adam.incrementIterations();
 }
@@ -209,19 +209,11 @@ export function uninstallFastAdam(): void {
   delete proto[ORIGINAL];
 }
 
-/** Adam's settings and state for `count` weights, as tfjs keeps them: zeros for moments not made yet. */
+/** Adam's state for weights of these shapes, as tfjs keeps it: zeros for moments not made yet. */
 export function adamState(
   optimizer: tf.AdamOptimizer,
   shapes: number[][],
-): {
-  iterations: number;
-  m: Float32Array[];
-  v: Float32Array[];
-  learningRate: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-} {
+): { iterations: number; m: Float32Array[]; v: Float32Array[]; beta1Power: number; beta2Power: number } {
   const adam = optimizer as unknown as AdamInternals;
   syncMoments(adam, optimizer);
   const moments = (list: { variable: tf.Variable }[]) =>
@@ -235,22 +227,20 @@ export function adamState(
     iterations: optimizer.iterations,
     m: moments(adam.accumulatedFirstMoment),
     v: moments(adam.accumulatedSecondMoment),
-    learningRate: adam.learningRate,
-    beta1: adam.beta1,
-    beta2: adam.beta2,
-    epsilon: adam.epsilon,
+    beta1Power: adam.accBeta1.dataSync()[0] ?? adam.beta1,
+    beta2Power: adam.accBeta2.dataSync()[0] ?? adam.beta2,
   };
 }
 
 /**
- * Makes `optimizer` hold a state reached elsewhere (the graph training path): `iterations` steps and these
- * moments for the weights named `names`, as tfjs's own update would have left them. The fast path's copies are
- * dropped, to be made anew from these at the next eager step.
+ * Makes `optimizer` hold a state reached elsewhere (the graph training path): `iterations` steps, these moments
+ * for the weights named `names` and these β powers, as tfjs's own update would have left them. The fast path's
+ * copies are dropped, to be made anew from these at the next eager step.
  */
 export function adoptAdamState(
   optimizer: tf.AdamOptimizer,
   names: string[],
-  state: { iterations: number; m: tf.Tensor[]; v: tf.Tensor[] },
+  state: { iterations: number; m: tf.Tensor[]; v: tf.Tensor[]; beta1Power: tf.Tensor; beta2Power: tf.Tensor },
 ): void {
   const adam = optimizer as unknown as AdamInternals & { iterations_: number };
   endFastState(optimizer);
@@ -269,8 +259,6 @@ export function adoptAdamState(
   adopt(adam.accumulatedFirstMoment, state.m, "m");
   adopt(adam.accumulatedSecondMoment, state.v, "v");
   adam.iterations_ = state.iterations;
-  tf.tidy(() => {
-    adam.accBeta1.assign(tf.scalar(adam.beta1 ** (state.iterations + 1), "float32"));
-    adam.accBeta2.assign(tf.scalar(adam.beta2 ** (state.iterations + 1), "float32"));
-  });
+  adam.accBeta1.assign(state.beta1Power);
+  adam.accBeta2.assign(state.beta2Power);
 }

@@ -1,9 +1,9 @@
 // A TensorFlow graph written from TypeScript, and saved as a SavedModel that tfjs-node's loadSavedModel runs in
 // one TensorFlow session: the graph training path's way to run a whole training step per call, with TensorFlow's
 // optimiser (Grappler) over it, instead of one tfjs-node call per op. The protocol buffers are the ones tfjs-node
-// ships to read SavedModels (dist/proto/api_pb.js). Variables are resource variables that the SavedModel's init op
-// assigns from constants, so a SavedModel needs no checkpoint: TensorFlow's loader skips the restore when there
-// is no variables/ folder, then runs the init op.
+// ships to read SavedModels (dist/proto/api_pb.js). Variables are resource variables that a signature of the graph
+// sets (or its init op), so a SavedModel needs no checkpoint: TensorFlow's loader skips the restore when there is
+// no variables/ folder, then runs the init op.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 

@@ -1,58 +1,71 @@
 // The graph training path behind `model.fit`, as the lessons call it: for a model graphLayers.ts can read as a
-// chain (every lesson model but 06's sparse one), fit runs each batch's whole training step (and each validation
-// batch) as one call into a TensorFlow session, instead of one tfjs-node call per op. tfjs's own fit loop stays: callbacks, the History,
-// Stop after the batch, shuffling and validation scheduling are tfjs's; only the functions it calls per batch
-// (makeTrainFunction, makeTestFunction) are the graph's during the fit. The session starts from the model's
-// weights and its Adam state; the weights are copied back after each epoch's last batch (so validation-time
-// and epoch-end callbacks see them), and both when fit ends, however it ends, so that predict, evaluate,
-// getWeights, save and a second fit see the model as if tfjs had trained it. Anything else, or
-// another backend, trains on the eager path; so does a fit whose graph cannot be written or loaded, with one
-// warning (AE_GRAPH_SKIPPED). AE_FAST_TRAINING without "graph" turns it off (fastTraining.ts).
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// chain (every lesson model but 07's sparse one), fit runs each batch's whole training step (and each validation
+// batch) as one call into a TensorFlow session, instead of one tfjs-node call per op. tfjs's own fit loop stays:
+// callbacks, the History, Stop after the batch, shuffling and validation scheduling are tfjs's; only the functions
+// it calls per batch (makeTrainFunction, makeTestFunction) are the graph's during the fit. Adam's hyperparameters
+// are read from the optimizer at each step, so a callback's learning-rate change takes effect at the next step.
+// The session (graphSession.ts) holds the weights and Adam's state while it trains; the model's copies are
+// brought up to date when anything reads them (a weight's read(), so getWeights, predict, evaluate, save; the
+// optimizer's getWeights and iterations), and a weight or optimizer state set during the fit is handed to the
+// session before the next step, so that callbacks see and change the model as with tfjs's own training. When fit
+// ends, however it ends, the model holds what the session trained. Anything else, or another backend, trains on
+// tfjs's fit (with the eager levers), and `graphPathNotice` gives the reason, once; a fit whose graph cannot be
+// written or loaded does too, with one warning (AE_GRAPH_SKIPPED). AE_FAST_TRAINING without "graph" turns it off
+// (fastTraining.ts).
 import * as tf from "@tensorflow/tfjs-node";
-import { adamState, adoptAdamState } from "../eager/fastAdam";
-import { layerChain, weightShapes, type LayerChain } from "./graphLayers";
-import { SIGNATURES, writeTrainingGraph } from "./graphModel";
+import { isReason, layerChain, reason, type GraphPathReason, type LayerChain } from "./graphLayers";
+import { GraphSession, HandOver, type AdamSettings } from "./graphSession";
 import { ENGINE_FENCES, installedVersion, nativeLeverFencesHold, type VersionOf } from "../fences";
 import { onTensorflowBackend } from "../tensorflowOps";
 
+export type { GraphPathReason } from "./graphLayers";
+
 type Fit = tf.LayersModel["fit"];
-/** A signature loaded by tf.node.loadSavedModel (tfjs-node's TFSavedModel). */
-type SavedSignature = Awaited<ReturnType<typeof tf.node.loadSavedModel>>;
-interface Trainable {
-  name: string;
-  read(): tf.Tensor;
-  write(value: tf.Tensor): unknown;
-}
 interface ModelInternals {
   loss: unknown;
   optimizer: tf.Optimizer;
   metricsNames: string[];
-  collectedTrainableWeights: Trainable[];
+  collectedTrainableWeights: { name: string }[];
   makeTrainFunction?: () => (data: tf.Tensor[]) => tf.Scalar[];
   makeTestFunction?: () => void;
   testFunction?: (data: tf.Tensor[]) => tf.Scalar[];
 }
 
-/** Why the graph path does not train `model` with these arguments, or the chain it trains. */
+const isFloatTensor = (value: unknown): value is tf.Tensor =>
+  value instanceof tf.Tensor && value.dtype === "float32";
+
+/** Why the graph path does not train `model` with these arguments (in each lesson language), or its chain. */
 export function graphTrainingPlan(
   model: tf.LayersModel,
   x: unknown,
   y: unknown,
   args: tf.ModelFitArgs = {},
-): LayerChain | string {
+): LayerChain | GraphPathReason {
+  // A tf.Sequential trains through the LayersModel it wraps (its fit calls that one's): the plan is that one's.
+  const wrapped = (model as unknown as { model?: tf.LayersModel }).model;
+  if (model instanceof tf.Sequential && wrapped) return graphTrainingPlan(wrapped, x, y, args);
   const internals = model as unknown as ModelInternals;
-  if (!onTensorflowBackend()) return `the ${tf.getBackend()} backend`;
+  if (!onTensorflowBackend()) {
+    return reason(`the ${tf.getBackend()} backend`, `tfjs 用的是 ${tf.getBackend()} 后端`);
+  }
   // By its class name: tfjs's optimizers answer instanceof by duck typing, so every optimizer is an AdamOptimizer.
-  if (internals.optimizer.getClassName() !== "Adam") return "an optimizer other than Adam";
+  if (internals.optimizer.getClassName() !== "Adam") {
+    return reason("an optimizer other than Adam", "优化器不是 Adam");
+  }
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    return reason("not one input and one output", "模型不是一个输入、一个输出");
+  }
   const loss = Array.isArray(internals.loss) ? internals.loss : [internals.loss];
-  if (loss.length !== 1 || loss[0] !== "binaryCrossentropy") return "a loss other than binaryCrossentropy";
-  if (internals.metricsNames.length !== 1) return "metrics besides the loss";
-  if (!(x instanceof tf.Tensor) || !(y instanceof tf.Tensor))
-    return "inputs or targets that are not one tensor each";
-  if (args.sampleWeight || args.classWeight) return "sample or class weights";
+  if (loss.length !== 1 || (loss[0] !== "binaryCrossentropy" && loss[0] !== "binary_crossentropy")) {
+    return reason("a loss other than binaryCrossentropy", "损失函数不是 binaryCrossentropy");
+  }
+  if (internals.metricsNames.length !== 1)
+    return reason("metrics besides the loss", "除了损失还有其他指标（metrics）");
+  if (!(x instanceof tf.Tensor) || !(y instanceof tf.Tensor)) {
+    return reason("inputs or targets that are not one tensor each", "输入或目标不是各一个张量");
+  }
+  if (args.sampleWeight || args.classWeight)
+    return reason("sample or class weights", "用了样本权重或类别权重");
   const validation = args.validationData;
   if (
     validation &&
@@ -60,81 +73,13 @@ export function graphTrainingPlan(
       !(validation[0] instanceof tf.Tensor) ||
       !(validation[1] instanceof tf.Tensor))
   ) {
-    return "validation data that is not [x, y]";
+    return reason("validation data that is not [x, y]", "验证数据不是 [x, y]");
+  }
+  // The graph's inputs are float32: tfjs casts other dtypes in its ops, a session would refuse them.
+  if (![x, y, ...(validation ?? [])].every(isFloatTensor)) {
+    return reason("data that is not float32", "数据不是 float32");
   }
   return layerChain(model);
-}
-
-/** A model's training graph, loaded: its signatures in one TensorFlow session. */
-class GraphSession {
-  private constructor(
-    private readonly train: SavedSignature,
-    private readonly evaluate: SavedSignature,
-    private readonly weights: SavedSignature,
-    private readonly state: SavedSignature,
-  ) {}
-
-  static async open(chain: LayerChain, model: tf.LayersModel): Promise<GraphSession> {
-    const internals = model as unknown as ModelInternals;
-    const shapes = weightShapes(chain);
-    const weights = internals.collectedTrainableWeights.map((w) => w.read().dataSync() as Float32Array);
-    const adam = adamState(internals.optimizer as tf.AdamOptimizer, shapes);
-    const dir = mkdtempSync(join(tmpdir(), "ae-graph-"));
-    try {
-      writeTrainingGraph(dir, chain, { ...adam, weights });
-      const load = (signature: string) => tf.node.loadSavedModel(dir, ["serve"], signature);
-      // Loaded from one path with one tag, the signatures share one session, and so the variables.
-      const train = await load(SIGNATURES.train);
-      const evaluate = await load(SIGNATURES.evaluate);
-      return new GraphSession(train, evaluate, await load(SIGNATURES.weights), await load(SIGNATURES.state));
-    } finally {
-      rmSync(dir, { recursive: true, force: true }); // the session has read it
-    }
-  }
-
-  private run(model: SavedSignature, inputs: tf.NamedTensorMap): tf.NamedTensorMap {
-    return model.predict(inputs) as unknown as tf.NamedTensorMap;
-  }
-
-  trainStep(x: tf.Tensor, y: tf.Tensor): tf.Scalar {
-    return this.run(this.train, { x, y }).loss as tf.Scalar;
-  }
-
-  evaluateBatch(x: tf.Tensor, y: tf.Tensor): tf.Scalar {
-    return this.run(this.evaluate, { x, y }).loss as tf.Scalar;
-  }
-
-  /** Copies the session's weights into the model, and with `optimizer` Adam's state into its optimizer. */
-  copyBack(model: tf.LayersModel, count: number, optimizer = true): void {
-    const internals = model as unknown as ModelInternals;
-    const dummy = tf.scalar(0);
-    const out = this.run(optimizer ? this.state : this.weights, { dummy });
-    dummy.dispose();
-    const pick = (prefix: string) =>
-      Array.from({ length: count }, (_, i) => out[`${prefix}${i}`] as tf.Tensor);
-    try {
-      internals.collectedTrainableWeights.forEach((weight, i) => {
-        const value = out[`w${i}`];
-        if (value) weight.write(value);
-      });
-      if (!optimizer) return;
-      adoptAdamState(
-        internals.optimizer as tf.AdamOptimizer,
-        internals.collectedTrainableWeights.map((w) => w.name),
-        {
-          iterations: Math.round((out.step as tf.Tensor).dataSync()[0] ?? 0),
-          m: pick("m"),
-          v: pick("v"),
-        },
-      );
-    } finally {
-      tf.dispose(Object.values(out));
-    }
-  }
-
-  dispose(): void {
-    for (const model of [this.train, this.evaluate, this.weights, this.state]) model.dispose();
-  }
 }
 
 let warned = false;
@@ -143,9 +88,9 @@ let warned = false;
 function warnGraphSkipped(error: unknown): void {
   if (warned) return;
   warned = true;
-  const reason = error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
   process.emitWarning(
-    `the graph training path could not start (${reason}); fit trains on the eager fast path instead, with the ` +
+    `the graph training path could not start (${message}); fit trains on the eager fast path instead, with the ` +
       "same results, more slowly. Set AE_FAST_TRAINING=gradients,loss,adam to skip the graph path quietly.",
     { code: "AE_GRAPH_SKIPPED" },
   );
@@ -153,6 +98,35 @@ function warnGraphSkipped(error: unknown): void {
 
 const ORIGINAL = Symbol.for("ae-shared.graph-fit-original");
 type Proto = { fit: Fit; [ORIGINAL]?: Fit };
+
+// Process-wide, so that two copies of the engine (a lesson's and a test's) share them: the reason each running fit
+// trains off the graph path, by model, and the reasons already given.
+const OFF_PATH_KEY = Symbol.for("ae-engine.graph-path-off");
+const NOTICED_KEY = Symbol.for("ae-engine.graph-path-noticed");
+const store = globalThis as unknown as {
+  [OFF_PATH_KEY]?: WeakMap<object, GraphPathReason>;
+  [NOTICED_KEY]?: Set<string>;
+};
+const offPath = (store[OFF_PATH_KEY] ??= new WeakMap());
+
+/**
+ * While the graph lever is on, called during a fit (from a callback's onTrainBegin, with the callback's
+ * `this.model`): the reason this fit trains on tfjs's own path rather than the graph path, the first time that
+ * reason occurs in the process. Undefined otherwise: on the graph path, outside a fit, with the lever off, or
+ * when the reason was already given.
+ */
+export function graphPathNotice(model: unknown): GraphPathReason | undefined {
+  const proto = tf.LayersModel.prototype as unknown as Proto;
+  if (!proto[ORIGINAL] || typeof model !== "object" || model === null) return undefined;
+  const wrapped = (model as { model?: unknown }).model;
+  const found =
+    offPath.get(model) ?? (typeof wrapped === "object" && wrapped ? offPath.get(wrapped) : undefined);
+  if (!found) return undefined;
+  const noticed = (store[NOTICED_KEY] ??= new Set());
+  if (noticed.has(found.en)) return undefined;
+  noticed.add(found.en);
+  return found;
+}
 
 /** Routes `fit` through the graph for the models it can train (see graphTrainingPlan). */
 export function installGraphFit(versionOf: VersionOf = installedVersion): void {
@@ -162,32 +136,36 @@ export function installGraphFit(versionOf: VersionOf = installedVersion): void {
   proto[ORIGINAL] = original;
   proto.fit = async function (this: tf.LayersModel, x, y, args = {}) {
     const plan = graphTrainingPlan(this, x, y, args);
-    if (typeof plan === "string") return original.call(this, x, y, args);
+    if (isReason(plan)) {
+      offPath.set(this, plan);
+      try {
+        return await original.call(this, x, y, args);
+      } finally {
+        offPath.delete(this);
+      }
+    }
     const internals = this as unknown as ModelInternals;
-    let session: GraphSession;
+    let session: GraphSession | undefined;
     try {
-      session = await GraphSession.open(plan, this);
+      session = await GraphSession.open(plan);
+      session.loadFrom(this);
     } catch (error) {
       // A SavedModel that cannot be written (a full disk, no temporary folder) or loaded: the eager path trains.
+      session?.dispose();
       warnGraphSkipped(error);
       return original.call(this, x, y, args);
     }
-    const count = weightShapes(plan).length;
-    // tfjs's fit loop: ceil(training samples / batch size) batches an epoch, the training samples being those
-    // before a validationSplit's share.
-    const samples = (x as tf.Tensor).shape[0] ?? 0;
-    const training = args.validationSplit ? Math.floor(samples * (1 - args.validationSplit)) : samples;
-    const perEpoch = Math.max(1, Math.ceil(training / (args.batchSize ?? 32)));
-    let steps = 0;
+    const running = session;
+    const handOver = new HandOver(this, running);
     internals.makeTrainFunction = () => (data) => {
-      const loss = session.trainStep(data[0] as tf.Tensor, data[1] as tf.Tensor);
-      // After each epoch's last batch the model holds the epoch's weights, before validation and the epoch's
-      // callbacks, as it would with tfjs's own training (callbacks of other batches see the epoch's start).
-      if (++steps % perEpoch === 0) session.copyBack(this, count, false);
+      handOver.beforeStep();
+      const adam = internals.optimizer as unknown as AdamSettings;
+      const loss = running.trainStep(data[0] as tf.Tensor, data[1] as tf.Tensor, adam);
+      handOver.afterStep();
       return [loss];
     };
     internals.makeTestFunction = () => {
-      internals.testFunction = (data) => [session.evaluateBatch(data[0] as tf.Tensor, data[1] as tf.Tensor)];
+      internals.testFunction = (data) => [running.evaluateBatch(data[0] as tf.Tensor, data[1] as tf.Tensor)];
     };
     try {
       return await original.call(this, x, y, args);
@@ -195,8 +173,11 @@ export function installGraphFit(versionOf: VersionOf = installedVersion): void {
       delete internals.makeTrainFunction;
       delete internals.makeTestFunction;
       delete internals.testFunction;
-      session.copyBack(this, count);
-      session.dispose();
+      try {
+        handOver.end();
+      } finally {
+        running.dispose();
+      }
     }
   } as Fit;
 }

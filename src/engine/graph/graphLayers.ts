@@ -1,8 +1,23 @@
 // Which models the graph training path can write (graphModel.ts), read off the model's own layers: a chain from
 // the one input to the one output of the layer kinds the lessons use (Dense; Conv2D, MaxPooling2D and
 // UpSampling2D, channels last), ending in a sigmoid. `layerChain` gives the chain as plain steps, or says why a
-// model is not one; graphFit.ts then leaves it to the eager path.
+// model is not one, in English and in Chinese (the lessons' languages); graphFit.ts then leaves it to tfjs's fit.
 import type * as tf from "@tensorflow/tfjs-node";
+
+/** Why the graph path does not train a model, as a fragment of a sentence in each lesson language. */
+export interface GraphPathReason {
+  readonly en: string;
+  readonly zh: string;
+}
+
+/** A reason, in English and in Simplified Chinese. */
+export const reason = (en: string, zh: string): GraphPathReason => ({ en, zh });
+
+/** "a Dense layer", "an Activation layer". */
+const aLayer = (kind: string) => `${/^[AEIOU]/.test(kind) ? "an" : "a"} ${kind} layer`;
+
+/** True for a reason, false for a chain. */
+export const isReason = (plan: object): plan is GraphPathReason => "en" in plan;
 
 export type Activation = "relu" | "sigmoid" | "linear";
 
@@ -30,6 +45,8 @@ interface LayerLike {
   getClassName(): string;
   getConfig(): Record<string, unknown>;
   activation?: { getClassName(): string };
+  trainable: boolean;
+  weights: unknown[];
   trainableWeights: { name: string; shape: number[] }[];
   inboundNodes: { inputTensors: tf.SymbolicTensor[] }[];
 }
@@ -39,14 +56,18 @@ interface LayerLike {
  * before it alone; followed back from the output through the model's own nodes, so that layers shared with
  * another model (05's encoder and decoder) still make a chain.
  */
-function chainOf(model: tf.LayersModel): { layer: LayerLike; input: number[] }[] | string {
+function chainOf(model: tf.LayersModel): { layer: LayerLike; input: number[] }[] | GraphPathReason {
   const chain: { layer: LayerLike; input: number[] }[] = [];
   let tensor = model.outputs[0];
   while (tensor && tensor !== model.inputs[0]) {
     const layer = tensor.sourceLayer as unknown as LayerLike;
     const inputs = layer.inboundNodes[tensor.nodeIndex]?.inputTensors ?? [];
     if (layer.getClassName() === "InputLayer" || inputs.length !== 1 || !inputs[0]) {
-      return `a ${layer.getClassName()} layer that does not take the layer before it alone`;
+      const kind = layer.getClassName();
+      return reason(
+        `${aLayer(kind)} that does not take the layer before it alone`,
+        `模型里有一个 ${kind} 层，它的输入不只是前一层的输出`,
+      );
     }
     chain.unshift({ layer, input: inputs[0].shape.slice(1) as number[] });
     tensor = inputs[0];
@@ -59,16 +80,23 @@ const pair = (value: unknown): [number, number] =>
 const same = (value: unknown, expected: number) => pair(value).every((v) => v === expected);
 
 /** The step of one layer, or why the graph cannot train it. */
-function stepOf(layer: LayerLike, input: number[]): LayerStep | string {
+function stepOf(layer: LayerLike, input: number[]): LayerStep | GraphPathReason {
   const kind = layer.getClassName();
   const config = layer.getConfig();
   const channelsLast = config.dataFormat == null || config.dataFormat === "channelsLast";
+  const notOnImages = reason(
+    `${aLayer(kind)} not on [height, width, channels]`,
+    `模型里有一个 ${kind} 层，它的输入不是 [高, 宽, 通道]`,
+  );
   if (kind === "MaxPooling2D" || kind === "UpSampling2D") {
-    if (!channelsLast || input.length !== 3) return `a ${kind} layer not on [height, width, channels]`;
+    if (!channelsLast || input.length !== 3) return notOnImages;
     if (kind === "UpSampling2D") {
       return config.interpolation === "nearest" && same(config.size, 2)
         ? { kind: "upSampling2d", input }
-        : "an UpSampling2D layer other than 2×2 nearest";
+        : reason(
+            "an UpSampling2D layer other than 2×2 nearest",
+            "模型里有一个不是 2×2 最近邻的 UpSampling2D 层",
+          );
     }
     const pool = pair(config.poolSize);
     return {
@@ -78,7 +106,12 @@ function stepOf(layer: LayerLike, input: number[]): LayerStep | string {
       padding: config.padding === "same" ? "SAME" : "VALID",
     };
   }
-  if (kind !== "Dense" && kind !== "Conv2D") return `a ${kind} layer`;
+  if (kind !== "Dense" && kind !== "Conv2D") return reason(aLayer(kind), `模型里有 ${kind} 层`);
+  // A frozen layer's weights are not in the model's trainable weights, and not trained: the graph would train them.
+  if (!layer.trainable || layer.trainableWeights.length !== layer.weights.length) {
+    return reason("a frozen layer (trainable = false)", "模型里有冻结的层（trainable = false）");
+  }
+  // tfjs adds regularizers to the loss and applies constraints when weights are set: the graph does neither.
   for (const key of [
     "kernelRegularizer",
     "biasRegularizer",
@@ -86,20 +119,28 @@ function stepOf(layer: LayerLike, input: number[]): LayerStep | string {
     "kernelConstraint",
     "biasConstraint",
   ]) {
-    if (config[key] != null) return `a ${kind} layer with ${key}`;
+    if (config[key] != null) return reason(`${aLayer(kind)} with ${key}`, `模型里有带 ${key} 的 ${kind} 层`);
   }
   const activation = layer.activation?.getClassName();
   if (activation !== "relu" && activation !== "sigmoid" && activation !== "linear") {
-    return `a ${kind} layer with activation ${activation}`;
+    return reason(
+      `${aLayer(kind)} with activation ${activation}`,
+      `模型里有激活函数为 ${activation} 的 ${kind} 层`,
+    );
   }
   const useBias = config.useBias !== false;
   const weights = layer.trainableWeights.map((w) => [...w.shape]);
   if (kind === "Dense") {
-    return input.length === 1 ? { kind: "dense", activation, useBias, weights } : "a Dense layer on rank > 2";
+    return input.length === 1
+      ? { kind: "dense", activation, useBias, weights }
+      : reason("a Dense layer on rank > 2", "模型里有输入超过二维的 Dense 层");
   }
-  if (!channelsLast || input.length !== 3) return "a Conv2D layer not on [height, width, channels]";
+  if (!channelsLast || input.length !== 3) return notOnImages;
   if (!same(config.strides, 1) || !same(config.dilationRate, 1))
-    return "a Conv2D layer with strides or dilation";
+    return reason(
+      "a Conv2D layer with strides or dilation",
+      "模型里有带步长（strides）或空洞（dilation）的 Conv2D 层",
+    );
   return {
     kind: "conv2d",
     activation,
@@ -114,26 +155,28 @@ function stepOf(layer: LayerLike, input: number[]): LayerStep | string {
  * the one before, every layer of a kind above without regularizers or constraints, the last one a sigmoid, and
  * the trainable weights in layer order.
  */
-export function layerChain(model: tf.LayersModel): LayerChain | string {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) return "not one input and one output";
+export function layerChain(model: tf.LayersModel): LayerChain | GraphPathReason {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    return reason("not one input and one output", "模型不是一个输入、一个输出");
+  }
   const layers = chainOf(model);
-  if (typeof layers === "string") return layers;
+  if (!Array.isArray(layers)) return layers;
   const steps: LayerStep[] = [];
   const weightNames: string[] = [];
   for (const { layer, input } of layers) {
     const step = stepOf(layer, input);
-    if (typeof step === "string") return step;
+    if (isReason(step)) return step;
     steps.push(step);
     weightNames.push(...layer.trainableWeights.map((w) => w.name));
   }
   const last = steps.at(-1);
   if (!last || !("activation" in last) || last.activation !== "sigmoid") {
-    return "an output layer that is not a sigmoid";
+    return reason("an output layer that is not a sigmoid", "输出层不是 sigmoid");
   }
   const trainable = (model as unknown as { collectedTrainableWeights: { name: string }[] })
     .collectedTrainableWeights;
   if (trainable.map((w) => w.name).join() !== weightNames.join())
-    return "trainable weights out of layer order";
+    return reason("trainable weights out of layer order", "可训练的权重不是按层的顺序排列的");
   const shape = (t: tf.SymbolicTensor | undefined) => (t?.shape.slice(1) ?? []) as number[];
   return { steps, input: shape(model.inputs[0]), output: shape(model.outputs[0]) };
 }

@@ -1,76 +1,84 @@
 // A lesson model's whole training step as one TensorFlow graph (graphDef.ts): the forward pass, binary
 // cross-entropy from the output sigmoid's logits as Keras computes it, the backward pass layer by layer
-// (graphLayerOps.ts), and Adam as ResourceApplyAdam on the weights, with the step counted inside. For the chains
-// graphLayers.ts reads off a model.
+// (graphLayerOps.ts), and Adam as ResourceApplyAdam on the weights, with the step counted inside. Adam's learning
+// rate, β1, β2 and ε are fed at each step (a callback may change them between steps), and its β powers are kept as
+// tfjs keeps them (multiplied by β at each step). The state (weights, moments, step, β powers) is set and read
+// through signatures of its own, so that the model and the graph can hand it to each other during a fit. For the
+// chains graphLayers.ts reads off a model.
 import { DT, GraphBuilder, type Port } from "./graphDef";
 import { activationGradient, backward, forward, type BuiltLayer } from "./graphLayerOps";
 import { weightShapes, type LayerChain } from "./graphLayers";
 
-/** Adam's settings and state, with the weights' values, as the graph starts from them. */
-export interface TrainingState {
-  /** The trainable weights' values in the model's order (kernel, then bias, layer by layer). */
-  weights: Float32Array[];
-  /** Adam's first and second moments, in the same order (zeros before the first step). */
-  m: Float32Array[];
-  v: Float32Array[];
-  /** Adam's steps so far. */
-  iterations: number;
-  learningRate: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-}
-
 /** What the graph's signatures take and give. */
 export const SIGNATURES = {
+  /** x, y, learning_rate, beta1, beta2, epsilon -> loss: one training step. */
   train: "train",
+  /** x, y -> loss as tfjs computes it on the probabilities (validation); no update. */
   evaluate: "evaluate",
-  weights: "weights",
+  /** STATE_INPUTS -> done: sets every variable. */
+  load: "load",
+  /** dummy -> every variable, by the names of STATE_INPUTS. */
   state: "state",
 } as const;
 
 /**
- * Writes the training graph of `chain`, starting from `state`, as a SavedModel in `dir`. Signatures:
- * train (x, y -> loss, one Adam step), evaluate (x, y -> loss as tfjs computes it on the probabilities, clipped
- * to [ε, 1 - ε]; no update), weights (dummy -> every weight), state (dummy -> every weight, moment and the step
- * count).
+ * The names of the state's parts, in the load signature's inputs and the state signature's outputs: weight i,
+ * its first and second moments, the step count and Adam's β powers.
  */
-export function writeTrainingGraph(dir: string, chain: LayerChain, state: TrainingState): void {
+export const STATE = {
+  weight: (i: number) => `w${i}`,
+  m: (i: number) => `m${i}`,
+  v: (i: number) => `v${i}`,
+  step: "step",
+  beta1Power: "beta1_power",
+  beta2Power: "beta2_power",
+} as const;
+
+/** The names of Adam's hyperparameters in the train signature's inputs. */
+export const HYPERPARAMETERS = ["learning_rate", "beta1", "beta2", "epsilon"] as const;
+
+/**
+ * Writes the training graph of `chain` as a SavedModel in `dir`. Its variables start unset: the load signature
+ * sets them before the first step.
+ */
+export function writeTrainingGraph(dir: string, chain: LayerChain): void {
   const g = new GraphBuilder();
   const F = { type: DT.float };
   const T = { T: F };
   const shapes = weightShapes(chain);
-  const assigns: string[] = [];
-  const variable = (name: string, shape: number[], initial: Float32Array) => {
+  const port = (node: string, shape: number[]): Port => ({ node, dtype: DT.float, shape });
+  const placeholder = (name: string, shape: number[]) =>
+    g.node("Placeholder", name, [], { dtype: F, shape: { shape } });
+  // Each variable, with the load signature's input that sets it and the state signature's output that reads it.
+  const loads: string[] = [];
+  const loadInputs: Record<string, Port> = {};
+  const stateOutputs: Record<string, Port> = {};
+  const read = (handle: string, after: string[] = []) =>
+    g.node("ReadVariableOp", `${handle}/read`, [handle, ...after.map((a) => `^${a}`)], { dtype: F });
+  const variable = (name: string, shape: number[]) => {
     const handle = g.node("VarHandleOp", name, [], {
       dtype: F,
       shape: { shape },
       shared_name: { string: name },
       container: { string: "" },
     });
-    assigns.push(
-      g.node("AssignVariableOp", `${name}/assign`, [handle, g.constant(`${name}/initial`, initial, shape)], {
-        dtype: F,
-      }),
-    );
+    const value = placeholder(`${name}/value`, shape);
+    loads.push(g.node("AssignVariableOp", `${name}/load`, [handle, value], { dtype: F }));
+    loadInputs[name] = port(value, shape);
+    stateOutputs[name] = port(g.node("Identity", `${name}/out`, [read(handle)], T), shape);
     return handle;
   };
-  const read = (handle: string, after: string[] = []) =>
-    g.node("ReadVariableOp", `${handle}/read`, [handle, ...after.map((a) => `^${a}`)], { dtype: F });
-  const weights = shapes.map((shape, i) => variable(`w${i}`, shape, state.weights[i] ?? new Float32Array()));
-  const m = shapes.map((shape, i) => variable(`w${i}/m`, shape, state.m[i] ?? new Float32Array()));
-  const v = shapes.map((shape, i) => variable(`w${i}/v`, shape, state.v[i] ?? new Float32Array()));
-  const step = variable("step", [], Float32Array.of(state.iterations));
-  const init = g.node(
-    "NoOp",
-    "init",
-    assigns.map((a) => `^${a}`),
-  );
+  const weights = shapes.map((shape, i) => variable(STATE.weight(i), shape));
+  const m = shapes.map((shape, i) => variable(STATE.m(i), shape));
+  const v = shapes.map((shape, i) => variable(STATE.v(i), shape));
+  const step = variable(STATE.step, []);
+  const beta1Power = variable(STATE.beta1Power, []);
+  const beta2Power = variable(STATE.beta2Power, []);
 
   const xShape = [-1, ...chain.input];
   const yShape = [-1, ...chain.output];
-  const x = g.node("Placeholder", "x", [], { dtype: F, shape: { shape: xShape } });
-  const y = g.node("Placeholder", "y", [], { dtype: F, shape: { shape: yShape } });
+  const x = placeholder("x", xShape);
+  const y = placeholder("y", yShape);
 
   // Forward, layer by layer; weights read once, before any update.
   const reads = weights.map((w) => read(w));
@@ -146,28 +154,36 @@ export function writeTrainingGraph(dir: string, chain: LayerChain, state: Traini
     gradient = dInput;
   }
 
-  // Adam, as fastAdam.ts runs it: ResourceApplyAdam with ε·sqrt(1 - β2^t), which is tfjs's update.
-  const counted = g.node("AssignAddVariableOp", "step/add", [step, one], { dtype: F });
-  const t = read(step, [counted]);
-  const beta1 = g.constant("beta1", state.beta1);
-  const beta2 = g.constant("beta2", state.beta2);
-  const beta1Power = g.node("Pow", "beta1_power", [beta1, t], T);
-  const beta2Power = g.node("Pow", "beta2_power", [beta2, t], T);
+  // Adam, as fastAdam.ts runs it: ResourceApplyAdam with ε·sqrt(1 - β2^t), which is tfjs's update. The
+  // hyperparameters are fed; β^t is tfjs's accBeta, multiplied by β after each step.
+  const [lr, beta1, beta2, adamEpsilon] = HYPERPARAMETERS.map((name) => placeholder(name, []));
+  const beta1PowerNow = read(beta1Power);
+  const beta2PowerNow = read(beta2Power);
   const epsilon = g.node(
     "Mul",
     "epsilon_t",
     [
-      g.constant("adam_epsilon", state.epsilon),
-      g.node("Sqrt", "sqrt", [g.node("Sub", "one_minus_beta2_power", [one, beta2Power], T)], T),
+      adamEpsilon ?? "",
+      g.node("Sqrt", "sqrt", [g.node("Sub", "one_minus_beta2_power", [one, beta2PowerNow], T)], T),
     ],
     T,
   );
-  const lr = g.constant("learning_rate", state.learningRate);
   const updates = gradients.map((gradient, i) =>
     g.node(
       "ResourceApplyAdam",
       `w${i}/adam`,
-      [weights[i] ?? "", m[i] ?? "", v[i] ?? "", beta1Power, beta2Power, lr, beta1, beta2, epsilon, gradient],
+      [
+        weights[i] ?? "",
+        m[i] ?? "",
+        v[i] ?? "",
+        beta1PowerNow,
+        beta2PowerNow,
+        lr ?? "",
+        beta1 ?? "",
+        beta2 ?? "",
+        epsilon,
+        gradient,
+      ],
       {
         T: F,
         use_locking: { bool: false },
@@ -175,33 +191,42 @@ export function writeTrainingGraph(dir: string, chain: LayerChain, state: Traini
       },
     ),
   );
-  const trained = g.node("Identity", "loss", [trainLoss, ...updates.map((u) => `^${u}`)], T);
+  const advance = [
+    g.node("AssignAddVariableOp", "step/add", [step, one], { dtype: F }),
+    g.node(
+      "AssignVariableOp",
+      "beta1_power/next",
+      [beta1Power, g.node("Mul", "beta1_next", [beta1PowerNow, beta1 ?? ""], T)],
+      {
+        dtype: F,
+      },
+    ),
+    g.node(
+      "AssignVariableOp",
+      "beta2_power/next",
+      [beta2Power, g.node("Mul", "beta2_next", [beta2PowerNow, beta2 ?? ""], T)],
+      {
+        dtype: F,
+      },
+    ),
+  ];
+  const trained = g.node("Identity", "loss", [trainLoss, ...[...updates, ...advance].map((u) => `^${u}`)], T);
+  const loaded = g.node("Identity", "loaded", [one, ...loads.map((l) => `^${l}`)], T);
 
-  const dummy = g.node("Placeholder", "dummy", [], { dtype: F, shape: { shape: [] } });
-  const port = (node: string, shape: number[]): Port => ({ node, dtype: DT.float, shape });
   const data = { x: port(x, xShape), y: port(y, yShape) };
-  const weightOutputs: Record<string, Port> = {};
-  const stateOutputs: Record<string, Port> = {
-    step: port(g.node("Identity", "step_out", [read(step)], T), []),
-  };
-  shapes.forEach((shape, i) => {
-    for (const [key, handle] of [
-      [`w${i}`, weights[i]],
-      [`m${i}`, m[i]],
-      [`v${i}`, v[i]],
-    ] as const) {
-      stateOutputs[key] = port(g.node("Identity", `${key}_out`, [read(handle ?? "")], T), shape);
-    }
-    weightOutputs[`w${i}`] = stateOutputs[`w${i}`] as Port;
-  });
+  const fed = [lr, beta1, beta2, adamEpsilon];
+  const hyperparameters = Object.fromEntries(
+    HYPERPARAMETERS.map((name, i) => [name, port(fed[i] ?? "", [])]),
+  );
+  const dummy = placeholder("dummy", []);
   g.save(
     dir,
     {
-      [SIGNATURES.train]: { inputs: data, outputs: { loss: port(trained, []) } },
+      [SIGNATURES.train]: { inputs: { ...data, ...hyperparameters }, outputs: { loss: port(trained, []) } },
       [SIGNATURES.evaluate]: { inputs: data, outputs: { loss: port(evalLoss, []) } },
-      [SIGNATURES.weights]: { inputs: { dummy: port(dummy, []) }, outputs: weightOutputs },
+      [SIGNATURES.load]: { inputs: loadInputs, outputs: { done: port(loaded, []) } },
       [SIGNATURES.state]: { inputs: { dummy: port(dummy, []) }, outputs: stateOutputs },
     },
-    init,
+    g.node("NoOp", "init"),
   );
 }

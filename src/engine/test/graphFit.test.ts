@@ -1,11 +1,19 @@
 // graph/: graphFit.ts, graphModel.ts, graphLayers.ts and graphLayerOps.ts: fit through one TensorFlow graph per training
 // step gives what the eager path gives (losses, validation losses, weights, Adam's state) within float32
 // rounding, for each layer kind, hands the model back as tfjs would have left it (a second fit, Stop, no tensor
-// left), and leaves other models to the eager path.
+// left), and leaves other models to tfjs's fit with the reason, given once by graphPathNotice. (The comparison
+// with tfjs's own fit over every layer kind, loss, optimizer and callback is differential.test.ts.)
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs-node";
-import { FAST_TRAINING_LEVERS, graphTrainingPlan, setFastTraining, type FastTrainingLever } from "ae-engine";
+import {
+  FAST_TRAINING_LEVERS,
+  graphPathNotice,
+  graphTrainingPlan,
+  setFastTraining,
+  type FastTrainingLever,
+  type GraphPathReason,
+} from "ae-engine";
 
 const EAGER: FastTrainingLever[] = FAST_TRAINING_LEVERS.filter((lever) => lever !== "graph");
 
@@ -273,20 +281,99 @@ describe("the graph training path", () => {
     const mse = denseModel();
     mse.compile({ optimizer: "adam", loss: "meanSquaredError" });
     try {
-      assert.equal(graphTrainingPlan(conv, data, data), "a Conv2D layer with strides or dilation");
-      assert.equal(graphTrainingPlan(batchNorm, data, data), "a BatchNormalization layer");
-      assert.equal(graphTrainingPlan(tanh, data, data), "a Dense layer with activation tanh");
-      assert.equal(graphTrainingPlan(sgd, data, data), "an optimizer other than Adam");
-      assert.equal(graphTrainingPlan(mse, data, data), "a loss other than binaryCrossentropy");
-      assert.equal(graphTrainingPlan(plain, [data], data), "inputs or targets that are not one tensor each");
+      const reasonOf = (plan: ReturnType<typeof graphTrainingPlan>) => ("en" in plan ? plan : undefined);
+      assert.deepEqual(reasonOf(graphTrainingPlan(conv, data, data)), {
+        en: "a Conv2D layer with strides or dilation",
+        zh: "模型里有带步长（strides）或空洞（dilation）的 Conv2D 层",
+      });
+      assert.deepEqual(reasonOf(graphTrainingPlan(batchNorm, data, data)), {
+        en: "a BatchNormalization layer",
+        zh: "模型里有 BatchNormalization 层",
+      });
+      assert.equal(reasonOf(graphTrainingPlan(tanh, data, data))?.en, "a Dense layer with activation tanh");
+      assert.equal(reasonOf(graphTrainingPlan(sgd, data, data))?.en, "an optimizer other than Adam");
+      assert.equal(reasonOf(graphTrainingPlan(mse, data, data))?.en, "a loss other than binaryCrossentropy");
+      assert.equal(
+        reasonOf(graphTrainingPlan(plain, [data], data))?.en,
+        "inputs or targets that are not one tensor each",
+      );
+      const ints = tf.cast(data, "int32");
+      assert.equal(reasonOf(graphTrainingPlan(plain, ints, data))?.en, "data that is not float32");
+      ints.dispose();
+      const frozen = denseModel();
+      (frozen.layers[2] as tf.layers.Layer).trainable = false;
+      frozen.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
+      assert.deepEqual(reasonOf(graphTrainingPlan(frozen, data, data)), {
+        en: "a frozen layer (trainable = false)",
+        zh: "模型里有冻结的层（trainable = false）",
+      });
+      frozen.dispose();
       const plan = graphTrainingPlan(plain, data, data);
       assert.deepEqual(
-        typeof plan === "string" ? plan : plan.steps.map((step) => step.kind),
+        "steps" in plan ? plan.steps.map((step) => step.kind) : plan,
         ["dense", "dense", "dense", "dense"],
         "the dense model: a chain of four Dense layers",
       );
+      const sequential = tf.sequential({
+        layers: [tf.layers.dense({ inputShape: [784], units: 784, activation: "sigmoid" })],
+      });
+      sequential.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
+      const sequentialPlan = graphTrainingPlan(sequential, data, data);
+      assert.ok("steps" in sequentialPlan, "a tf.Sequential: the chain of the model it wraps");
+      sequential.dispose();
     } finally {
       for (const model of [conv, batchNorm, tanh, plain, sgd, mse]) model.dispose();
+    }
+  });
+
+  test("graphPathNotice: a fit off the graph path gives its reason once, in both languages; none otherwise", async () => {
+    /** What graphPathNotice says at the start of each fit, as the library's progress bar asks it. */
+    class Listener extends tf.Callback {
+      readonly notices: (GraphPathReason | undefined)[] = [];
+      override async onTrainBegin(): Promise<void> {
+        this.notices.push(graphPathNotice(this.model));
+      }
+    }
+    const x = tf.tidy(() => tf.keep(data.slice(0, 32)));
+    const withLayer = (layer: () => tf.layers.Layer) => {
+      const model = tf.sequential({
+        layers: [
+          tf.layers.dense({ inputShape: [784], units: 8, activation: "relu" }),
+          layer(),
+          tf.layers.dense({ units: 784, activation: "sigmoid" }),
+        ],
+      });
+      model.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
+      return model;
+    };
+    const dropout = () => withLayer(() => tf.layers.dropout({ rate: 0.2 }));
+    const batchNorm = () => withLayer(() => tf.layers.batchNormalization());
+    const fit = async (
+      build: () => tf.LayersModel,
+      levers: FastTrainingLever[] = [...FAST_TRAINING_LEVERS],
+    ) => {
+      setFastTraining(levers);
+      const model = build();
+      const listener = new Listener();
+      try {
+        await model.fit(x, x, { epochs: 1, batchSize: 16, verbose: 0, callbacks: [listener] });
+        return listener.notices[0];
+      } finally {
+        model.dispose();
+        setFastTraining();
+      }
+    };
+    try {
+      assert.deepEqual(await fit(dropout), { en: "a Dropout layer", zh: "模型里有 Dropout 层" });
+      assert.equal(await fit(dropout), undefined, "the same reason again: said already");
+      assert.equal(await fit(denseModel), undefined, "the graph path: nothing to say");
+      assert.equal(await fit(batchNorm, EAGER), undefined, "the graph lever off: nothing to say");
+      assert.equal((await fit(batchNorm))?.en, "a BatchNormalization layer", "with the lever on, once");
+      const model = dropout();
+      assert.equal(graphPathNotice(model), undefined, "outside a fit");
+      model.dispose();
+    } finally {
+      x.dispose();
     }
   });
 });

@@ -8,6 +8,7 @@
 // live line is rewritten with "\r" as Keras does. While training, SIGINT stops fit after the current batch
 // (see interrupt.ts): the cell ends normally and the model keeps what it learned.
 import * as tf from "@tensorflow/tfjs-node";
+import { graphPathNotice } from "ae-engine";
 import { checkNonNegative } from "../checks";
 import { LiveOutput } from "../display/display";
 import { guardInterrupts, type InterruptGuard } from "./interrupt";
@@ -103,6 +104,16 @@ export class ProgressBar extends tf.Callback {
         localize({
           en: "(fit was called without verbose: 0, so tfjs prints its own progress as well)",
           zh: "（调用 fit 时没有写 verbose: 0，所以 tfjs 也会打印它自己的进度）",
+        }),
+      );
+    }
+    // A model the engine's graph path does not train trains several times slower: say why, once per reason.
+    const offGraph = graphPathNotice(this.model);
+    if (offGraph) {
+      this.print(
+        localize({
+          en: `This model trains on tfjs's own path, more slowly: ${offGraph.en}.`,
+          zh: `这个模型不走图训练路径，训练会慢一些：${offGraph.zh}。`,
         }),
       );
     }
