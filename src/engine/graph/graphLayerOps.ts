@@ -146,6 +146,11 @@ export function forward(g: GraphBuilder, step: LayerStep, input: string, weights
       });
       return { step, input, output, weights };
     }
+    case "reshape": {
+      const shape = g.intConstant("reshape_to", [-1, ...step.output]);
+      const output = g.node("Reshape", "reshape", [input, shape], { T: F, Tshape: { type: DT.int32 } });
+      return { step, input, output, weights };
+    }
   }
 }
 
@@ -204,6 +209,11 @@ export function backward(
       };
     case "upSampling2d":
       return { gradients: [], dInput: upSamplingGradient(g, dz) };
+    case "reshape":
+      return {
+        gradients: [],
+        dInput: g.node("Reshape", "d_reshape", [dz, shapeOf(g, input)], { T: F, Tshape: { type: DT.int32 } }),
+      };
   }
 }
 

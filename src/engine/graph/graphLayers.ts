@@ -1,6 +1,6 @@
 // Which models the graph training path can write (graphModel.ts), read off the model's own layers: a chain from
 // the one input to the one output of the layer kinds the lessons use (Dense; Conv2D, MaxPooling2D and
-// UpSampling2D, channels last), ending in a sigmoid. `layerChain` gives the chain as plain steps, or says why a
+// UpSampling2D, channels last; Flatten and Reshape), ending in a sigmoid (a reshape of it may follow). `layerChain` gives the chain as plain steps, or says why a
 // model is not one, in English and in Chinese (the lessons' languages); graphFit.ts then leaves it to tfjs's fit.
 import type * as tf from "@tensorflow/tfjs-node";
 
@@ -32,7 +32,8 @@ export type LayerStep =
       padding: "SAME" | "VALID";
     }
   | { kind: "maxPooling2d"; pool: [number, number]; strides: [number, number]; padding: "SAME" | "VALID" }
-  | { kind: "upSampling2d"; input: number[] };
+  | { kind: "upSampling2d"; input: number[] }
+  | { kind: "reshape"; input: number[]; output: number[] };
 
 /** A chain's steps, and the shapes of its input and output (without the batch). */
 export interface LayerChain {
@@ -79,6 +80,26 @@ const pair = (value: unknown): [number, number] =>
   Array.isArray(value) ? [Number(value[0]), Number(value[1])] : [Number(value), Number(value)];
 const same = (value: unknown, expected: number) => pair(value).every((v) => v === expected);
 
+/** A Flatten or a Reshape: the same values in another shape, the batch kept. */
+function reshapeStep(
+  kind: string,
+  config: Record<string, unknown>,
+  input: number[],
+  channelsLast: boolean,
+): LayerStep | GraphPathReason {
+  const size = input.reduce((a, b) => a * b, 1);
+  // A channels-first Flatten reorders the values first; tfjs's Reshape takes at most one -1.
+  if (kind === "Flatten") {
+    return channelsLast
+      ? { kind: "reshape", input, output: [size] }
+      : reason("a channels-first Flatten layer", "模型里有通道在前（channelsFirst）的 Flatten 层");
+  }
+  const target = (config.targetShape as number[] | undefined) ?? [];
+  const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+  const output = target.map((d) => (d === -1 ? size / known : d));
+  return { kind: "reshape", input, output };
+}
+
 /** The step of one layer, or why the graph cannot train it. */
 function stepOf(layer: LayerLike, input: number[]): LayerStep | GraphPathReason {
   const kind = layer.getClassName();
@@ -88,6 +109,7 @@ function stepOf(layer: LayerLike, input: number[]): LayerStep | GraphPathReason 
     `${aLayer(kind)} not on [height, width, channels]`,
     `模型里有一个 ${kind} 层，它的输入不是 [高, 宽, 通道]`,
   );
+  if (kind === "Flatten" || kind === "Reshape") return reshapeStep(kind, config, input, channelsLast);
   if (kind === "MaxPooling2D" || kind === "UpSampling2D") {
     if (!channelsLast || input.length !== 3) return notOnImages;
     if (kind === "UpSampling2D") {
@@ -169,7 +191,8 @@ export function layerChain(model: tf.LayersModel): LayerChain | GraphPathReason 
     steps.push(step);
     weightNames.push(...layer.trainableWeights.map((w) => w.name));
   }
-  const last = steps.at(-1);
+  // The output layer is the last with an activation; only reshapes of it may follow.
+  const last = [...steps].reverse().find((s) => s.kind !== "reshape");
   if (!last || !("activation" in last) || last.activation !== "sigmoid") {
     return reason("an output layer that is not a sigmoid", "输出层不是 sigmoid");
   }

@@ -91,19 +91,48 @@ export function writeTrainingGraph(dir: string, chain: LayerChain): void {
     layers.push(layer);
     a = layer.output;
   }
-  const logits = layers.at(-1)?.z ?? "";
-  const axes = g.intConstant(
-    "axes",
-    yShape.map((_, i) => i),
+  // The loss is taken at the output layer, the last with an activation: reshapes after it only move its values,
+  // so the targets take its shape there (a mean over all values does not care about their order).
+  const lossAt = layers.findIndex(
+    (layer, i) => layer.z !== undefined && layers.slice(i + 1).every((l) => !l.z),
   );
+  const outputLayer = layers[lossAt];
+  const logits = outputLayer?.z ?? "";
+  const yAtLoss =
+    lossAt === layers.length - 1
+      ? y
+      : g.node(
+          "Reshape",
+          "y_at_loss",
+          [y, g.node("Shape", "logits_shape", [logits], { T: F, out_type: { type: DT.int32 } })],
+          {
+            T: F,
+            Tshape: { type: DT.int32 },
+          },
+        );
   const mean = (value: string, name: string) =>
-    g.node("Mean", name, [value, axes], { T: F, Tidx: { type: DT.int32 }, keep_dims: { bool: false } });
+    g.node(
+      "Mean",
+      name,
+      [
+        g.node("Reshape", `${name}/flat`, [value, g.intConstant(`${name}/all`, [-1])], {
+          T: F,
+          Tshape: { type: DT.int32 },
+        }),
+        g.intConstant(`${name}/axis`, [0]),
+      ],
+      {
+        T: F,
+        Tidx: { type: DT.int32 },
+        keep_dims: { bool: false },
+      },
+    );
   // Training loss, as Keras takes it from the logits: mean(softplus(z) - y·z).
   const trainLoss = mean(
     g.node(
       "Sub",
       "bce",
-      [g.node("Softplus", "softplus", [logits], T), g.node("Mul", "yz", [y, logits], T)],
+      [g.node("Softplus", "softplus", [logits], T), g.node("Mul", "yz", [yAtLoss, logits], T)],
       T,
     ),
     "train_loss",
@@ -142,12 +171,13 @@ export function writeTrainingGraph(dir: string, chain: LayerChain): void {
     Truncate: { bool: false },
   });
   // dL/dz at the output is (σ(z) - y) / n; from there down, layer by layer, to the first layer's weights.
-  let gradient = g.node("RealDiv", "d_logits", [g.node("Sub", "error", [a, y], T), n], T);
+  const outputValue = outputLayer?.output ?? a;
+  let gradient = g.node("RealDiv", "d_logits", [g.node("Sub", "error", [outputValue, yAtLoss], T), n], T);
   const gradients: string[] = [];
-  for (let l = layers.length - 1; l >= 0; l--) {
+  for (let l = lossAt; l >= 0; l--) {
     const layer = layers[l];
     if (!layer) break;
-    if (l < layers.length - 1) gradient = activationGradient(g, layer, gradient);
+    if (l < lossAt) gradient = activationGradient(g, layer, gradient);
     const { gradients: own, dInput } = backward(g, layer, gradient, l > 0);
     gradients.unshift(...own);
     if (!dInput) break;

@@ -695,8 +695,9 @@ const ROWS: Row[] = [
     },
   },
   {
+    // The layer kinds added last by ARCHITECTURE.md's recipe "A layer kind in the engine": Flatten and Reshape.
     name: "Flatten, Dense, Reshape (a dense autoencoder on images)",
-    paths: ["a Flatten layer"],
+    paths: ["graph"],
     build: () =>
       compiled(
         chain(
@@ -706,6 +707,34 @@ const ROWS: Row[] = [
             dense(6, "relu", 55),
             dense(64, "sigmoid", 56),
             tf.layers.reshape({ targetShape: [8, 8, 1] }),
+          ],
+        ),
+        BCE_ADAM,
+      ),
+    train: async (model, run) => {
+      await run.fit(model, images, images, {
+        epochs: 2,
+        batchSize: 8,
+        validationData: [imagesValidation, imagesValidation],
+      });
+    },
+  },
+  {
+    // Flatten and Reshape inside the chain, so that the gradient passes through both.
+    name: "Conv2D, Flatten, Dense, Reshape, UpSampling2D, Conv2D (a convolutional decoder from a dense code)",
+    paths: ["graph"],
+    build: () =>
+      compiled(
+        chain(
+          [8, 8, 1],
+          [
+            conv(2, "relu", 57),
+            tf.layers.flatten(),
+            dense(6, "relu", 58),
+            dense(32, "relu", 59),
+            tf.layers.reshape({ targetShape: [4, 4, 2] }),
+            tf.layers.upSampling2d({ size: [2, 2] }),
+            conv(1, "sigmoid", 60),
           ],
         ),
         BCE_ADAM,
