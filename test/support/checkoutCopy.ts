@@ -49,11 +49,12 @@ export function copyOfCheckout(
     mkdirSync(dirname(join(copy, file)), { recursive: true });
     writeFileSync(join(copy, file), text);
   }
-  // What set-up installed, borrowed from the checkout (git's "node_modules/" does not match a link).
-  symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"));
-  symlinkSync(join(ROOT, ".venv"), join(copy, ".venv"));
+  // What set-up installed, borrowed from the checkout (git's "node_modules/" does not match a link): the
+  // packages, the venv, and the browser the tests drive where the machine has none (.cache/chromium).
+  const installed = ["node_modules", ".venv", ".cache"].filter((dir) => existsSync(join(ROOT, dir)));
+  for (const dir of installed) symlinkSync(join(ROOT, dir), join(copy, dir));
   git(copy, "init", "--quiet");
-  writeFileSync(join(copy, ".git", "info", "exclude"), "/node_modules\n/.venv\n");
+  writeFileSync(join(copy, ".git", "info", "exclude"), installed.map((dir) => `/${dir}\n`).join(""));
   commitAll(copy, "copy");
   assert.equal(git(copy, "status", "--porcelain"), "", "the copy starts clean");
   return copy;
