@@ -38,7 +38,8 @@ const { checkLabPage } = await import("./doctor/labPage.js");
 const { checkExportPage } = await import("./doctor/exportPage.js");
 const { checkSavedWeights } = await import("./doctor/savedWeights.js");
 const { estimateFromRecords } = await import("./doctor/lessonTimes.js");
-const { PERIOD_MINUTES, PLAN } = await import("./lessonPlan.js");
+const { PERIOD_MINUTES } = await import("./lessonPlan.js");
+const { LESSONS } = await import("./lessons.js");
 const { MissingChromiumError, launchChromium } = await import("./browser.js");
 
 const CHECKS = [
@@ -148,7 +149,7 @@ process.exit(failed === 0 ? 0 : 1);
 
 /**
  * Each lesson's expected time here at the defaults, from check 2's speed and the records (lessonTimes.js), with
- * the lessons that would not fit a period beside their planned explaining (lessonPlan.js).
+ * the lessons that would not fit a period beside their planned explaining (their entries' plans).
  * @param {Record<string, number>} speed
  */
 function lessonEstimates(speed) {
@@ -163,7 +164,7 @@ function lessonEstimates(speed) {
   }
   const units = UNITS[plain.currentLanguage()];
   const lines = estimates.map((e) => {
-    const talk = Object.values(PLAN[e.lesson] ?? {}).reduce((sum, m) => sum + m, 0);
+    const talk = Object.values(LESSONS[e.lesson]?.plan ?? {}).reduce((sum, m) => sum + m, 0);
     const over = talk + Math.ceil(e.seconds / 60) > PERIOD_MINUTES;
     const note = over
       ? say(

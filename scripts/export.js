@@ -12,6 +12,7 @@ import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 // The library's own escaping, from the entry without TensorFlow: the export's process trains nothing.
 import { escapeHtml as escape } from "ae-shared/plain";
+import { resultLinesOf } from "./lessons.js";
 import { partTimes } from "./lessonPlan.js";
 import { executeNotebook } from "./notebook.js";
 import { runsLine, summarize, toHtml } from "./exportPages.js";
@@ -112,9 +113,10 @@ export async function exportLessons({ notebooks = NOTEBOOKS, dist = DIST, env = 
       const notebook = await executeNotebook(join(notebooks, name), executed, { env: lessonEnv });
       const html = toHtml(executed, htmlDir);
       const seconds = (Date.now() - t0) / 1000;
-      const { title, results, settings, scale } = summarize(notebook);
+      const lesson = basename(name, ".ipynb");
+      const { title, results, settings, scale } = summarize(notebook, resultLinesOf(lesson));
       done.push({ file: basename(html), title, results, seconds });
-      runs[basename(name, ".ipynb")] = {
+      runs[lesson] = {
         date: new Date().toISOString().slice(0, 10),
         cpu: cpuName(),
         seconds: Math.round(seconds),

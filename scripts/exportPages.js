@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { recordKeyOf } from "./exportRecord.js";
+import { allResultLines } from "./lessons.js";
 import { joinText } from "./notebook.js";
 import { ROOT, jupyterEnv, shownPath, venvProgram } from "./project.js";
 import { lessonTitle } from "./resultsTable.js";
@@ -41,27 +42,20 @@ export function toHtml(executed, outDir) {
   return join(outDir, `${basename(executed, ".ipynb")}.html`);
 }
 
-/** The lines a lesson prints that say its result. */
-const RESULT_LINES = [
-  /val_loss = \d/, // 01-04: the final val_loss
-  /的 MSE 最小/, // 05-pca: which 32-number code rebuilds the test images best
-  /2 维编码猜对/, // 06-latent: the k-NN scores of the two 2-D maps
-  /^[1-3]\. (重建 BCE|编码的平均值|每张图片的)/, // 07-sparse: plain against sparse, its predict-first answers
-];
-
 /**
- * What the index says of a lesson: its title (first heading), the results it printed (RESULT_LINES), and the
- * settings it ran with,
- * from its first line ("epochs = 5，训练图片 60000 张"; null if it printed none).
+ * What the index says of a lesson: its title (first heading), the results it printed (the lines its entry's
+ * `resultLines` find, scripts/lessons/), and the settings it ran with, from its first line ("epochs = 5，训练图片
+ * 60000 张"; null if it printed none).
  * @param {import("./notebook.js").Notebook} notebook
+ * @param {RegExp[]} [resultLines] the lesson's (lessons.js's resultLinesOf); every lesson's by default
  */
-export function summarize(notebook) {
+export function summarize(notebook, resultLines = allResultLines()) {
   const title = lessonTitle(notebook);
   const lines = notebook.cells
     .flatMap((cell) => cell.outputs ?? [])
     .filter((output) => output.output_type === "stream" && output.name === "stdout")
     .flatMap((output) => joinText(output.text).split("\n"));
-  const results = lines.filter((line) => RESULT_LINES.some((pattern) => pattern.test(line)));
+  const results = lines.filter((line) => resultLines.some((pattern) => pattern.test(line)));
   const params = lines.map((line) => /^epochs = (\d+)[,，]\s*训练图片 (\d+) 张/.exec(line)).find(Boolean);
   const settings = params ? { epochs: Number(params[1]), trainSize: Number(params[2]) } : null;
   return { title, results, settings, scale: scaleRows(notebook) };

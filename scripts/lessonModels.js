@@ -4,6 +4,7 @@
 // with the TypeScript compiler; its top-level functions and its consts of plain literals are kept, the rest of
 // the cell (fit, keep(), .summary()) is dropped, and what is kept is transpiled and evaluated with the caller's tf.
 import { loadTypeScript, readNotebook, transpileCells } from "./lessonCode.js";
+import { LESSONS } from "./lessons.js";
 import { joinText } from "./notebook.js";
 import { NOTEBOOKS } from "./project.js";
 
@@ -15,16 +16,21 @@ import { NOTEBOOKS } from "./project.js";
  *   `console` is what the notebook's functions print with (03-conv's prints shapes); `dir` holds the notebooks.
  */
 
-/** Each lesson model: the notebook and function that build it, and the loadMnist layout it trains on. */
+/**
+ * The course's models by a short name ("dense", "conv"): the notebook and function that build each, and the loadMnist
+ * layout it trains on; the bench, the doctor and the tests build them. From the lessons' entries (`models`).
+ * test/scripts/lessonModels.test.ts holds them to the course's four.
+ */
 export const LESSON_MODELS = Object.freeze(
-  /** @type {const} */ ({
-    dense: { lesson: "01-dense", fn: "autoEncoderModel", layout: "flat" },
-    deep: { lesson: "02-deep", fn: "deepModel", layout: "flat" },
-    conv: { lesson: "03-conv", fn: "convAutoEncoder", layout: "image" },
-    denoise: { lesson: "04-denoise", fn: "convAutoEncoder", layout: "image" },
-  }),
+  /** @type {Record<LessonModelKey, {lesson: string} & import("./lessons.js").Builder>} */ (
+    Object.fromEntries(
+      Object.entries(LESSONS).flatMap(([lesson, entry]) =>
+        Object.entries(entry.models).map(([key, builder]) => [key, { lesson, ...builder }]),
+      ),
+    )
+  ),
 );
-/** @typedef {keyof typeof LESSON_MODELS} LessonModelKey */
+/** @typedef {import("./lessons.js").CourseModel} LessonModelKey */
 
 /**
  * "cell 7", "cells 6, 9": for messages.
@@ -202,7 +208,7 @@ export function lessonModelBuilder(key, options) {
       `lessonCode: expected a lesson model, one of ${Object.keys(LESSON_MODELS).join(", ")}; got ${String(key)}`,
     );
   }
-  const build = lessonFunctions(entry.lesson, [entry.fn], options)[entry.fn];
+  const build = /** @type {LessonFunction} */ (lessonFunctions(entry.lesson, [entry.fn], options)[entry.fn]);
   return () => {
     const model = build();
     if (!(model instanceof options.tf.LayersModel) || !model.optimizer) {
@@ -222,3 +228,25 @@ export function lessonModelBuilder(key, options) {
  * @param {LessonOptions} options
  */
 export const lessonModel = (key, options) => lessonModelBuilder(key, options)();
+
+/**
+ * A saved model's model as its notebook builds it (its entry's `build`, scripts/lessons/), to load the saved
+ * weights into, with a function that disposes of it and of the other models its function returned.
+ * @param {{lesson: string, build: import("./lessons.js").Builder}} saved
+ * @param {LessonOptions} options
+ * @returns {{model: import("@tensorflow/tfjs-node").LayersModel, dispose: () => void}}
+ */
+export function savedModelShape({ lesson, build }, options) {
+  /** @typedef {import("@tensorflow/tfjs-node").LayersModel} Model */
+  const built = /** @type {LessonFunction} */ (lessonFunctions(lesson, [build.fn], options)[build.fn])();
+  if (!build.pick)
+    return { model: /** @type {Model} */ (built), dispose: () => /** @type {Model} */ (built).dispose() };
+  const all = /** @type {Record<string, Model>} */ (built);
+  const model = /** @type {Model} */ (all[build.pick]);
+  // Models made of the picked one's layers (06's encoder) go with it; one with layers of its own (its decoder,
+  // on an input of its own) holds a count on the shared ones and is disposed after it.
+  const others = Object.values(all).filter(
+    (m) => m !== model && m.layers.some((l) => !model.layers.includes(l)),
+  );
+  return { model, dispose: () => [model, ...others].forEach((m) => m.dispose()) };
+}

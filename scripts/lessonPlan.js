@@ -1,105 +1,16 @@
 // @ts-check
 // Each lesson's plan for a 45-minute period, as the teacher's guide prints it (its "lesson-plan" section): the
-// lesson's parts (the notebook's level-2 headings), the minutes planned for explaining each (PLAN, a teaching
-// decision written here), and the minutes the machine runs each part's cells, measured: `npm run export`
-// times every part's cells per run, and `npm run record` records them (results/export.json, `parts`). test/scripts/lessonPlan.test.ts
-// holds every lesson within the period on the slowest CPU recorded, and PLAN to the notebooks' headings.
+// lesson's parts (the notebook's level-2 headings), the minutes planned for explaining each (its entry's `plan`
+// in scripts/lessons/, a teaching decision), and the minutes the machine runs each part's cells, measured: `npm run
+// export` times every part's cells per run, and `npm run record` records them (results/export.json, `parts`).
+// test/scripts/lessonPlan.test.ts holds every lesson within the period on the slowest CPU recorded, and each plan
+// to its notebook's headings.
 import { duration } from "./durations.js";
+import { LESSONS } from "./lessons.js";
 import { joinText } from "./notebook.js";
 
 /** A class period, in minutes. */
 export const PERIOD_MINUTES = 45;
-
-/**
- * Minutes planned for explaining each part of each lesson, by the part's heading as the notebook writes it
- * (without "## "). "练习" parts are not in class: the exercises are done after it, or one of them at its end.
- * @type {Record<string, Record<string, number>>}
- */
-export const PLAN = {
-  "01-dense": {
-    学习目标: 2,
-    "5.2.1 自动编码器是什么、有什么用": 5,
-    "5.2.2.2 流程": 3,
-    "5.2.2.3 代码编写": 20,
-    "5.2.5 总结": 5,
-  },
-  "02-deep": {
-    学习目标: 2,
-    "回顾：自动编码器的三个部分": 3,
-    "1、获取数据": 2,
-    "2、两个模型": 10,
-    "3、训练": 4,
-    "4、效果对比": 10,
-    总结: 5,
-  },
-  "03-conv": {
-    学习目标: 2,
-    "回顾：自动编码器的三个部分": 3,
-    "1、获取数据": 2,
-    "2、初始化卷积自编码器": 12,
-    "3、训练": 6,
-    "4、显示自编码前后的效果对比": 3,
-    总结: 5,
-  },
-  "04-denoise": {
-    学习目标: 2,
-    "回顾：自动编码器的三个部分": 2,
-    "1、添加噪声：噪声该有多强？": 7,
-    "2、生成训练数据": 2,
-    "3、初始化卷积自编码器": 4,
-    "4、训练：加噪的输入 → 干净的目标": 2,
-    "5、效果": 5,
-    "6、先预测，再运行：噪声和训练时不一样": 4,
-    "5.2.5 总结": 4,
-  },
-  "05-pca": {
-    学习目标: 2,
-    "回顾：PCA 是一个线性的自编码器": 8,
-    "1、获取数据": 2,
-    "2、PCA：32 个主成分": 4,
-    "3、三个自编码器": 3,
-    "4、同一把尺子：测试集上的重建误差": 14,
-    总结: 5,
-  },
-  "06-latent": {
-    学习目标: 2,
-    "回顾：PCA 的 2 维编码": 3,
-    "1、获取数据": 2,
-    "2、PCA 的前 2 个主成分": 2,
-    "3、编码只有 2 维的自编码器": 6,
-    "4、两种 2 维编码": 10,
-    "5、在编码平面上走一走": 6,
-    总结: 5,
-  },
-  "07-sparse": {
-    学习目标: 2,
-    "回顾：自动编码器的三个部分": 5,
-    "1、获取数据": 1,
-    "2、Keras 的写法：`activity_regularizer`": 7,
-    "3、训练": 4,
-    "4、在测试集上测量：重建损失和编码的稀疏程度": 10,
-    "5、显示效果": 4,
-    稀疏的编码有什么用: 5,
-  },
-};
-
-/**
- * Subsections (level-3 headings, as the notebook writes them) a teacher can leave for students to read after
- * class when time is short: side notes that the rest of the lesson does not build on.
- * @type {Record<string, string[]>}
- */
-export const SKIPPABLE = {
-  "01-dense": [
-    "给学过 Keras 的同学：Python 与 TypeScript 对照",
-    '权重的初始值：为什么写 `kernelInitializer: "glorotUniform"`',
-  ],
-  "02-deep": ["怎样读一个损失值"],
-  "03-conv": ["课程说的“反卷积”是什么"],
-  "04-denoise": ["课程显示的图"],
-  "05-pca": ["PCA 还在哪里赢？"],
-  "06-latent": [],
-  "07-sparse": ["编码长什么样"],
-};
 
 /**
  * The level-3 headings of a notebook's markdown, as written (without "### ").
@@ -202,7 +113,8 @@ export function recordedTimes(runs) {
  * @param {import("./export.js").Run[] | undefined} runs
  */
 export function lessonPlan(name, notebook, runs) {
-  const planned = PLAN[name] ?? {};
+  // A notebook the registry does not know yet has no minutes planned.
+  const planned = LESSONS[name]?.plan ?? {};
   const parts = lessonParts(notebook).map((part) => ({ ...part, minutes: planned[part.title] ?? null }));
   const times = recordedTimes(runs);
   const talk = parts.reduce((sum, part) => sum + (part.minutes ?? 0), 0);
@@ -241,7 +153,7 @@ export function lessonPlanSection({ lessons, exported, notebooks }) {
         ? `讲解共 ${minutes(plan.talk)}；运行时间尚未记录（\`npm run export\`，再 \`npm run record\`）。`
         : `讲解 ${minutes(plan.talk)} + 运行（记录中最慢的一次，向上取整）${minutes(plan.machine)} = ` +
           `${minutes(plan.total)}，${plan.total <= PERIOD_MINUTES ? "在" : "超出"}一节课的 ${PERIOD_MINUTES} 分钟${plan.total <= PERIOD_MINUTES ? "之内" : ""}。`;
-    const skip = (SKIPPABLE[name] ?? []).map((heading) => `**${heading}**`).join("、");
+    const skip = (LESSONS[name]?.skippable ?? []).map((heading) => `**${heading}**`).join("、");
     return [
       `#### \`${name}\` ${title}`,
       "",
@@ -259,6 +171,6 @@ export function lessonPlanSection({ lessons, exported, notebooks }) {
       "“可加载保存的权重”的部分，用 `AE_WEIGHTS=1 npm start` 启动时直接载入训练了 50 个 epoch 的模型，不再训练。",
     "",
     ...blocks.filter(Boolean).flatMap((block) => [block, ""]),
-    "本节由 `scripts/resultsTable.js` 根据 `notebooks/`、`scripts/lessonPlan.js`（讲解的计划）和 `results/export.json`（运行时间）生成，请不要手改。",
+    "本节由 `scripts/resultsTable.js` 根据 `notebooks/`、`scripts/lessons/`（讲解的计划）和 `results/export.json`（运行时间）生成，请不要手改。",
   ].join("\n");
 }

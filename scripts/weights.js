@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { LESSONS, lessonEntry } from "./lessons.js";
 import { PROGRAMS, runLessonProgram } from "./lesson.js";
 import { ROOT, cpuName, lessonNames, shellPath } from "./project.js";
 
@@ -16,28 +17,9 @@ export const WEIGHTS = join(ROOT, "weights");
 export const WEIGHT_EPOCHS = 50;
 
 /**
- * What each lesson saves: a name under weights/, and the lesson's own variables holding the model and its fit
- * History, in the order they are trained. 02-deep's shallow model is 01-dense's, so 01 saves it. Keyed by the
- * lessons of notebooks/ (project.js's lessonNames); test/notebooks.test.ts holds the two together.
- * @type {Record<string, {name: string, model: string, history: string}[]>}
- */
-export const SAVED_MODELS = {
-  "01-dense": [{ name: "dense", model: "autoEncoder", history: "history" }],
-  "02-deep": [{ name: "deep", model: "deep", history: "deepHistory" }],
-  "03-conv": [{ name: "conv", model: "autoEncoder", history: "history" }],
-  "04-denoise": [
-    { name: "denoise-0.5", model: "denoisers[0]", history: "histories[0]" },
-    { name: "denoise-3.0", model: "denoisers[1]", history: "histories[1]" },
-  ],
-  // 05-pca trains nothing (it loads the models above); 06-latent trains only its 2-D map.
-  "05-pca": [],
-  "06-latent": [{ name: "latent-2d", model: "mapAutoEncoder", history: "mapHistory" }],
-  "07-sparse": [{ name: "sparse", model: "sparseAutoEncoder", history: "sparseHistory" }],
-};
-
-/**
- * Code run after a lesson's last cell: saves its models and their per-epoch losses under `out`.
- * @param {{name: string, model: string, history: string}[]} saved
+ * Code run after a lesson's last cell: saves its models (its entry's `saved`, scripts/lessons/) and their
+ * per-epoch losses under `out`.
+ * @param {import("./lessons.js").SavedModel[]} saved
  * @param {string} out
  */
 function savingEpilogue(saved, out) {
@@ -61,7 +43,7 @@ function savingEpilogue(saved, out) {
  * @returns {Promise<number>} seconds taken
  */
 export async function trainLesson(lesson, { epochs, trainSize, out }) {
-  const saved = SAVED_MODELS[lesson] ?? [];
+  const { saved } = lessonEntry(lesson);
   for (const { name } of saved) rmSync(join(out, name), { recursive: true, force: true });
   const started = Date.now();
   const code = await runLessonProgram(lesson, {
@@ -131,7 +113,7 @@ export async function trainWeights(args) {
     }
   }
   const lessons =
-    args.length > 0 ? args : lessonNames().filter((lesson) => (SAVED_MODELS[lesson] ?? []).length > 0);
+    args.length > 0 ? args : lessonNames().filter((lesson) => (LESSONS[lesson]?.saved ?? []).length > 0);
   const recordFile = join(out, "weights.json");
   /** @type {{models: Record<string, object>}} */
   const record = (() => {
@@ -143,14 +125,14 @@ export async function trainWeights(args) {
   })();
   mkdirSync(out, { recursive: true });
   for (const lesson of lessons) {
-    if (!SAVED_MODELS[lesson]) {
+    if (!LESSONS[lesson]) {
       throw new Error(
-        `npm run weights: expected lessons among ${Object.keys(SAVED_MODELS).join(", ")}, found ${lesson}`,
+        `npm run weights: expected lessons among ${Object.keys(LESSONS).join(", ")}, found ${lesson}`,
       );
     }
     process.stdout.write(`\n== ${lesson}: ${epochs} epochs on ${trainSize} images ==\n`);
     const seconds = await trainLesson(lesson, { epochs, trainSize, out });
-    for (const { name } of SAVED_MODELS[lesson] ?? []) {
+    for (const { name } of lessonEntry(lesson).saved) {
       /** @type {{loss: number[], val_loss: number[]}} */
       const history = JSON.parse(readFileSync(join(out, name, "history.json"), "utf8"));
       record.models[name] = {

@@ -1,6 +1,7 @@
 // Test tier: line (CI runs it on every Node.js line: .ci/run).
 // The lessons: committed clean and faithful to the course (01-04) or to what 05 sets out to show, and executed
-// headless in a real tslab kernel.
+// headless in a real tslab kernel. What each lesson's checks expect of it (its settings, what it shows) is its
+// entry in the lesson registry (scripts/lessons/); what a lesson teaches is checked here, lesson by lesson.
 import { pathToFileURL } from "node:url";
 import assert from "node:assert/strict";
 import {
@@ -28,15 +29,12 @@ import {
   type Output,
 } from "../scripts/notebook.js";
 import { NOTEBOOKS, ROOT, lessonNames, shownPath } from "../scripts/project.js";
-import { SAVED_MODELS } from "../scripts/weights.js";
+import { RECIPE, lessonEntry } from "../scripts/lessons.js";
 import { openOffline, useChromium } from "./support/browser.js";
 import { pngSize } from "./support/png.js";
 
-/**
- * The lessons that train an autoencoder of the course, read from notebooks/ (project.js's lessonNames): every one
- * but 05-pca (saved models against PCA, no training) and 06-latent (a 2-D map), which have describes of their own.
- */
-const LESSONS = lessonNames().filter((lesson) => lesson !== "05-pca" && lesson !== "06-latent");
+/** The lessons, read from notebooks/ (project.js's lessonNames); each has its entry in scripts/lessons/. */
+const LESSONS = lessonNames();
 type Lesson = string;
 /** Small runs: every cell, a real fit, in seconds. */
 const SMALL = { AE_EPOCHS: "1", AE_TRAIN_SIZE: "2048" };
@@ -75,7 +73,37 @@ const dataOf = (output: Output, mime: string) =>
 
 describe("the committed notebooks", () => {
   for (const lesson of LESSONS) {
-    test(`${lesson}: no outputs, no execution counts, the tslab kernel, the course's structure`, () => {
+    test(`${lesson}: its first code cell sets the lesson up (step 1 of the checklist)`, () => {
+      const notebook = read(lesson);
+      const first = joinText(notebook.cells.find((cell) => cell.cell_type === "code")?.source);
+      const step = (what: string) => `${lesson}: ${what} (step 1 of ${RECIPE})`;
+      assert.match(
+        first,
+        /^import \{[^}]*\} from "ae-shared";$/m,
+        step('its first code cell imports "ae-shared"'),
+      );
+      assert.ok(
+        first.indexOf('"ae-shared"') < first.indexOf('"@tensorflow/tfjs-node"'),
+        step("ae-shared is imported before @tensorflow/tfjs-node (oneDNN is chosen as TensorFlow loads)"),
+      );
+      assert.match(first, /^useLanguage\("zh"\);/m, step('its first code cell calls useLanguage("zh")'));
+      const { epochs } = lessonEntry(lesson);
+      assert.ok(
+        first.includes(`lessonParams({ epochs: ${epochs} })`),
+        step(
+          `its first code cell reads its settings with lessonParams({ epochs: ${epochs} }), as its entry says`,
+        ),
+      );
+      assert.ok(
+        first.includes(
+          "console.log(`epochs = ${epochs}，训练图片 ${trainSize} 张，后端 = ${tf.getBackend()}`);",
+        ),
+        step("its first code cell prints its settings"),
+      );
+      assert.match(codeOf(notebook), /\bkeep\("/, step("what a cell creates is wrapped in keep()"));
+    });
+
+    test(`${lesson}: no outputs, no execution counts, the tslab kernel, its entry's settings and code`, () => {
       const notebook = read(lesson);
       assert.equal(notebook.metadata.kernelspec?.name, "tslab");
       assert.equal(notebook.metadata.kernelspec?.display_name, "TypeScript");
@@ -86,28 +114,24 @@ describe("the committed notebooks", () => {
       const text = textOf(notebook);
       for (const heading of ["学习目标", "流程", "总结", "练习"]) assert.match(text, new RegExp(heading));
       const code = codeOf(notebook);
-      for (const setting of [
-        'optimizer: "adam"',
-        'loss: "binaryCrossentropy"',
-        "batchSize: 256",
-        "shuffle: true",
-        "validationData: [",
-        ".summary()",
-        "lessonParams({ epochs: 5 })",
-        "progressBar()",
-        "lossPlot(",
-        "showDigits(",
-      ]) {
-        assert.ok(code.includes(setting), `${lesson} uses ${setting}`);
+      const { training, code: written } = lessonEntry(lesson);
+      if (training) {
+        const { optimizer, loss, batchSize } = training;
+        // The optimizer by its name, or made with its settings (tf.train.sgd(learningRate)).
+        assert.match(
+          code,
+          new RegExp(`optimizer: (?:"${optimizer}"|tf\\.train\\.${optimizer}\\()`),
+          `${lesson} trains with ${optimizer}, as its entry says`,
+        );
+        for (const setting of [`loss: "${loss}"`, `batchSize: ${batchSize}`])
+          assert.ok(code.includes(setting), `${lesson} uses ${setting}, as its entry says`);
       }
+      for (const setting of written) assert.ok(code.includes(setting), `${lesson} uses ${setting}`);
     });
-  }
 
-  test("every lesson saves its trained models for AE_WEIGHTS=1, under variables its code declares", () => {
-    assert.deepEqual(Object.keys(SAVED_MODELS).sort(), lessonNames(), "scripts/weights.js's SAVED_MODELS");
-    for (const [lesson, saved] of Object.entries(SAVED_MODELS)) {
+    test(`${lesson}: saves its trained models for AE_WEIGHTS=1, under variables its code declares`, () => {
       const code = codeOf(read(lesson));
-      for (const { model, history } of saved) {
+      for (const { model, history } of lessonEntry(lesson).saved) {
         for (const variable of [model, history].map((v) => v.replace(/\[\d+\]$/, ""))) {
           assert.match(
             code,
@@ -116,8 +140,8 @@ describe("the committed notebooks", () => {
           );
         }
       }
-    }
-  });
+    });
+  }
 
   test("every code line of the lessons and answers fits a projector: at most 100 characters", () => {
     const all = [...lessonNames(), ...ANSWERS];
@@ -138,8 +162,8 @@ describe("the committed notebooks", () => {
   const denseUnits = (code: string) =>
     [...code.matchAll(/tf\.layers\.dense\(\{ units: (\w+)/g)].map((m) => m[1]);
 
-  test("every lesson names Keras's default initializer, glorot_uniform, in each Dense and Conv2D", () => {
-    for (const lesson of LESSONS) {
+  test("every lesson that trains names Keras's default initializer, glorot_uniform, in each Dense and Conv2D", () => {
+    for (const lesson of LESSONS.filter((name) => lessonEntry(name).training !== null)) {
       const code = codeOf(read(lesson));
       assert.match(code, /^const kernelInitializer = "glorotUniform";$/m, lesson);
       const layers = [...code.matchAll(/tf\.layers\.(?:dense|conv2d)\(\{[^}]*\}/g)].map((m) => m[0]);
@@ -336,65 +360,69 @@ function chartBatchLosses(output: Output): number[] {
   return parsed.find((trace) => trace.name.startsWith("loss"))?.y ?? [];
 }
 
+/**
+ * Each lesson executed once at SMALL settings with its second pass (executeSmall), for the checks every lesson
+ * gets and for its own below.
+ */
+const lessonRuns = new Map<Lesson, ReturnType<typeof executeSmall>>();
+function executedLesson(lesson: Lesson): ReturnType<typeof executeSmall> {
+  const run = lessonRuns.get(lesson) ?? executeSmall(lesson);
+  lessonRuns.set(lesson, run);
+  return run;
+}
+
 describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", () => {
-  const expectedGrids: Record<Lesson, number> = {
-    "01-dense": 1,
-    "02-deep": 1,
-    "03-conv": 1,
-    "04-denoise": 4,
-    "07-sparse": 2,
-  };
-  const expectedFits: Record<Lesson, number> = {
-    "01-dense": 1,
-    "02-deep": 2,
-    "03-conv": 1,
-    "04-denoise": 2,
-    "07-sparse": 2,
-  };
-
-  test("every lesson of notebooks/ has its expected grids and fits here", () => {
-    assert.deepEqual(Object.keys(expectedGrids), LESSONS, "expectedGrids");
-    assert.deepEqual(Object.keys(expectedFits), LESSONS, "expectedFits");
-  });
-
   for (const lesson of LESSONS) {
     test(lesson, async () => {
-      const { executed, outputs, text } = await executeSmall(lesson);
+      // What it shows, as its entry says (scripts/lessons/): its live charts, other charts, grids.
+      const { shows, training, severalOutputs, offGraphPath } = lessonEntry(lesson);
+      const { executed, outputs, text } = await executedLesson(lesson);
 
       // Live loss charts, drawn once per kernel with plotly sent once, and a loss that fell while training.
       const charts = outputs.filter((o) => dataOf(o, "text/html").includes('class="ae-chart"'));
       // The lessons speak Chinese (useLanguage("zh")): legends, progress lines and notes included.
       const live = charts.filter((o) => dataOf(o, "text/html").includes("loss（每一批）"));
-      assert.equal(live.length, expectedFits[lesson], "a live chart per fit");
-      const comparisons = lesson === "02-deep" || lesson === "04-denoise" ? 1 : 0;
-      assert.equal(charts.length - live.length, comparisons, "comparison charts");
+      assert.equal(live.length, shows.fits, "a live chart per fit");
+      // A display may hold several charts side by side (06's two maps).
+      const chartsIn = (o: Output) => dataOf(o, "text/html").split('class="ae-chart"').length - 1;
+      const others = charts.filter((o) => !live.includes(o));
+      assert.equal(
+        others.reduce((sum, o) => sum + chartsIn(o), 0),
+        shows.comparisonCharts,
+        "comparison charts",
+      );
       const plotly = outputs.filter((o) => /^（已载入 plotly\.js [\d.]+，/.test(dataOf(o, "text/plain")));
-      assert.equal(plotly.length, 1, "plotly.js sent to the page once");
+      assert.equal(plotly.length, charts.length > 0 ? 1 : 0, "plotly.js sent to the page once");
+      const batches = Math.ceil(Number(SMALL.AE_TRAIN_SIZE) / (training?.batchSize ?? 1));
       for (const chart of live) {
         const losses = chartBatchLosses(chart);
-        assert.equal(losses.length, 8, "2048 images in batches of 256: 8 points");
+        assert.equal(losses.length, batches, `${SMALL.AE_TRAIN_SIZE} images in batches: ${batches} points`);
         assert.ok(losses[losses.length - 1]! < losses[0]!, `loss fell within the run: ${losses.join(", ")}`);
       }
 
       // Progress: one output per fit with the epoch's final Keras-style line.
-      const progress = outputs.filter((o) => PROGRESS.test(dataOf(o, "text/plain")));
-      assert.equal(progress.length, expectedFits[lesson]);
-      // Every lesson model trains on the graph path but 07's sparse one (two outputs), whose progress says so.
+      const progress = outputs.filter((o) =>
+        new RegExp(String.raw`^(${OFF_GRAPH_NOTE}[^\n]+\n)?Epoch 1/1\n${batches}/${batches} \[=+\] - `).test(
+          dataOf(o, "text/plain"),
+        ),
+      );
+      assert.equal(progress.length, shows.fits);
+      // Every lesson model trains on the graph path but where its entry says why not (07's sparse one: two
+      // outputs); its progress then says so, once in the kernel.
       const notes = progress.map((o) => dataOf(o, "text/plain")).filter((t) => t.startsWith(OFF_GRAPH_NOTE));
       assert.deepEqual(
         notes.map((t) => t.split("\n")[0]),
-        lesson === "07-sparse" ? [`${OFF_GRAPH_NOTE}模型不是一个输入、一个输出。`] : [],
+        offGraphPath ? [`${OFF_GRAPH_NOTE}${offGraphPath}。`] : [],
       );
-      // 07's sparse model has two outputs: each one's loss follows loss, and their val_ keys val_loss.
-      const finalLine =
-        lesson === "07-sparse"
-          ? /s\/批 - loss: \d\.\d{4}(?: - \w+: \S+)* - val_\w*loss: \S+$/
-          : /s\/批 - loss: \d\.\d{4} - val_loss: \d\.\d{4}$/;
+      // A model with several outputs (07's sparse one): each output's loss follows loss, their val_ keys val_loss.
+      const finalLine = severalOutputs
+        ? /s\/批 - loss: \d\.\d{4}(?: - \w+: \S+)* - val_\w*loss: \S+$/
+        : /s\/批 - loss: \d\.\d{4} - val_loss: \d\.\d{4}$/;
       for (const line of progress) assert.match(dataOf(line, "text/plain"), finalLine);
 
       // Digit grids: PNGs of 10 digits a row.
       const grids = outputs.filter((o) => o.data?.["image/png"]);
-      assert.equal(grids.length, expectedGrids[lesson]);
+      assert.equal(grids.length, shows.digitGrids);
       for (const grid of grids) {
         const size = pngSize(Buffer.from(dataOf(grid, "image/png"), "base64"));
         assert.ok(size.width > 10 * 28 * 2, `10 digits, scaled up: ${size.width} px wide`);
@@ -577,7 +605,7 @@ describe("05-pca: the autoencoders of 01-03 against PCA", () => {
   });
 
   test("executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048: the table, the grids, no leak", async () => {
-    const { executed, outputs, text } = await executeSmall("05-pca");
+    const { executed, outputs, text } = await executedLesson("05-pca");
     assert.match(text, /主成分 W: \[ 784, 32 \]/);
     const explained = Number(/前 32 个主成分解释了训练图片 ([\d.]+)% 的方差/.exec(text)?.[1]);
     assert.ok(explained > 50 && explained < 100, `32 components explain most of the variance: ${explained}%`);
@@ -677,7 +705,7 @@ describe("06-latent: a 2-D code, mapped beside PCA's and scored with k-NN", () =
   });
 
   test("executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048: the maps, k-NN, the walk, no leak", async () => {
-    const { executed, outputs, text } = await executeSmall("06-latent");
+    const { executed, outputs, text } = await executedLesson("06-latent");
     assert.match(text, /主成分 W: \[ 784, 2 \]/);
     assert.match(text, /全部训练图片： \[ 60000, 784 \] {2}2 维自编码器的训练图片 xTrain： \[ 2048, 784 \]/);
     // The 2-D table and its loss scale.
@@ -803,16 +831,19 @@ describe(
     const noDigitMeans =
       "训练图片里没有数字 0、1、2、3、4、6、7、8、9：没有图片的数字没有平均图像，“输出该数字的平均训练图像”一行略去";
     const noKnn = "只有 1 张训练图片：k 近邻要 5 个已知点";
-    /** The one-line notes each lesson shows at 1 training image, where a step cannot be computed. */
-    const notes: Record<Lesson, string[]> = {
-      "01-dense": [noDigitMeans],
-      "02-deep": [noDigitMeans],
-      "03-conv": [noDigitMeans],
-      "04-denoise": [noDigitMeans, "（训练图片缺了几个数字，没有“输出该数字的平均训练图像”可比）"],
-      "05-pca": [],
+    /**
+     * The one-line notes a lesson shows at 1 training image, where a step cannot be computed: a loss scale whose
+     * baselines come from its training images (its entry's lossScale) has no "each digit's mean" row, and the
+     * steps of its own below.
+     */
+    const own: Record<Lesson, string[]> = {
+      "04-denoise": ["（训练图片缺了几个数字，没有“输出该数字的平均训练图像”可比）"],
       "06-latent": [`${noKnn}，这一步跳过`, `${noKnn}，不打分，只画出你的编码`],
-      "07-sparse": [noDigitMeans],
     };
+    const notesOf = (lesson: Lesson) => [
+      ...(lessonEntry(lesson).lossScale === "training images" ? [noDigitMeans] : []),
+      ...(own[lesson] ?? []),
+    ];
     /** Exercise checks called after the lesson, as a student would once the exercise is done. */
     const append: Record<Lesson, string[]> = { "06-latent": ["checkCodeMap(mapEncoder);"] };
     /** Every text a student reads: printed lines and the text of displays (tables, captions, charts' tables). */
@@ -820,10 +851,6 @@ describe(
       outputs
         .map((o) => (o.output_type === "stream" ? joinText(o.text) : dataOf(o, "text/plain")))
         .join("\n");
-
-    test("every lesson has its notes here", () => {
-      assert.deepEqual(Object.keys(notes), lessonNames());
-    });
 
     for (const lesson of lessonNames()) {
       test(`${lesson} at 1 training image: to its end, no NaN, a line where a step is skipped`, async () => {
@@ -833,9 +860,9 @@ describe(
         });
         const text = allText(outputs);
         assert.doesNotMatch(text, /.{0,60}\b(NaN|-?Infinity|undefined)\b.{0,40}/, "no number that is none");
-        for (const note of notes[lesson] ?? []) assert.ok(text.includes(note), note);
-        if (!notes[lesson]?.includes(noDigitMeans))
-          assert.ok(!text.includes("训练图片里没有数字"), "all digits");
+        const notes = notesOf(lesson);
+        for (const note of notes) assert.ok(text.includes(note), note);
+        if (!notes.includes(noDigitMeans)) assert.ok(!text.includes("训练图片里没有数字"), "all digits");
         if (lesson === "04-denoise")
           assert.ok(!text.includes("，不如“输出该数字的平均训练图像”"), "no such baseline");
         // One batch: each live chart's batch loss is one point, drawn as a marker (a line of one point is not).

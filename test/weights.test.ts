@@ -27,7 +27,8 @@ import {
   savedWeightsRecord,
   tryLoadSavedWeights,
 } from "ae-shared";
-import { lessonFunctions, lessonModel } from "../scripts/lessonModels.js";
+import { lessonModel, savedModelShape } from "../scripts/lessonModels.js";
+import { savedModels } from "../scripts/lessons.js";
 import { savedFileHashes, trainWeights } from "../scripts/weights.js";
 import { captureStdout } from "./support/kernel.js";
 import { inLanguage } from "./support/language.js";
@@ -131,25 +132,9 @@ describe("saved weights made by npm run weights (1 epoch on 512 images, into a f
 });
 
 describe("the committed weights (weights/, made by npm run weights)", () => {
-  const NAMES = ["dense", "deep", "conv", "denoise-0.5", "denoise-3.0", "latent-2d"] as const;
-  const LESSON_MODEL = {
-    dense: "dense",
-    deep: "deep",
-    conv: "conv",
-    "denoise-0.5": "denoise",
-    "denoise-3.0": "denoise",
-  } as const;
-  /** The model the notebook builds: 06-latent's map autoencoder comes with an encoder and a decoder. */
-  const notebookModel = (name: (typeof NAMES)[number]) => {
-    if (name !== "latent-2d")
-      return { model: lessonModel(LESSON_MODEL[name], { tf, console: { log: () => {} } }) };
-    const { mapModels } = lessonFunctions("06-latent", ["mapModels"], { tf });
-    const built = mapModels() as { autoEncoder: tf.LayersModel; decoder: tf.LayersModel };
-    return { model: built.autoEncoder, decoder: built.decoder };
-  };
-
-  /** Every saved model: those above, and 07-sparse's (lesson.test.ts loads it into its lesson). */
-  const RECORDED = [...NAMES, "sparse"] as const;
+  /** Every saved model of the lessons' entries (scripts/lessons/, `saved`). */
+  const SAVED = savedModels();
+  const RECORDED = SAVED.map((saved) => saved.name);
 
   test("one per lesson model, trained by the lessons for the course's 50 epochs on all 60,000 images", () => {
     for (const name of RECORDED) {
@@ -186,23 +171,27 @@ describe("the committed weights (weights/, made by npm run weights)", () => {
     const flat = loadMnist({ trainSize: 1 });
     const image = loadMnist({ layout: "image", trainSize: 1 });
     try {
-      for (const name of NAMES) {
-        const { model, decoder } = notebookModel(name);
+      for (const saved of SAVED) {
+        const { name, build, noise } = saved;
+        const { model, dispose } = savedModelShape(saved, { tf, console: { log: () => {} } });
         try {
           await loadSavedWeights(model, name);
-          const xTest = name === "conv" || name.startsWith("denoise") ? image.xTest : flat.xTest;
-          // 04-denoise validates on the test images with the noise its cell adds: σ and seed 101 + i.
-          const stddev = name === "denoise-0.5" ? 0.5 : name === "denoise-3.0" ? 3.0 : 0;
-          const inputs =
-            stddev > 0 ? addGaussianNoise(xTest, { stddev, seed: 101 + (stddev === 0.5 ? 0 : 1) }) : xTest;
-          const valLoss = model.evaluate(inputs, xTest, { batchSize: 256 }) as tf.Scalar;
+          const xTest = build.layout === "image" ? image.xTest : flat.xTest;
+          // Validated as its lesson validates it: 04-denoise adds noise to the test images (σ, seed).
+          const inputs = noise ? addGaussianNoise(xTest, noise) : xTest;
+          // Its binary cross-entropy, as fit's val_loss (07's sparse model, one output of a two-output fit, is
+          // not compiled on its own).
+          const valLoss = tf.tidy(() =>
+            tf.metrics
+              .binaryCrossentropy(xTest, model.predict(inputs, { batchSize: 256 }) as tf.Tensor)
+              .mean(),
+          );
           const found = (await valLoss.data())[0] ?? Number.NaN;
           tf.dispose([valLoss, ...(inputs === xTest ? [] : [inputs])]);
           const recorded = savedWeightsRecord(name).val_loss;
           assert.ok(Math.abs(found - recorded) < 1e-4, `${name}: val_loss ${found}, recorded ${recorded}`);
         } finally {
-          model.dispose();
-          decoder?.dispose();
+          dispose();
         }
       }
     } finally {

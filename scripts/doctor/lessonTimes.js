@@ -3,11 +3,13 @@
 // measured how long an epoch of the dense and of the conv model takes here; a recorded doctor run
 // (results/checks.json, `speed`) measured the same on a CPU whose lesson times `npm run export` recorded
 // (results/export.json). A lesson's time here is its longest recorded time there, scaled by the ratio of the two
-// speeds for the kind of model it trains (conv for the lessons with Conv2D layers, dense for the others).
+// speeds for the kind of model it trains (its entry's `timedBy`: conv for the lessons with Conv2D layers, dense
+// for the others; test/scripts/doctorLessonTimes.test.ts holds each entry to its notebook's code).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readCheckTimes } from "../checkTimes.js";
 import { joinText } from "../notebook.js";
+import { LESSONS } from "../lessons.js";
 import { NOTEBOOKS, ROOT, lessonNames } from "../project.js";
 
 /**
@@ -16,7 +18,8 @@ import { NOTEBOOKS, ROOT, lessonNames } from "../project.js";
  */
 
 /**
- * The kind of model a lesson trains, for its speed: "conv" if its code builds Conv2D layers, else "dense".
+ * The kind of model a lesson's code trains: "conv" if it builds Conv2D layers, else "dense"; what its entry's
+ * `timedBy` must say.
  * @param {string} lesson
  * @param {string} [notebooks]
  */
@@ -67,6 +70,6 @@ export function estimateLessons(speed, { lessons, kinds, exported, checks }) {
 export function estimateFromRecords(speed) {
   const lessons = lessonNames();
   const exported = JSON.parse(readFileSync(join(ROOT, "results", "export.json"), "utf8"));
-  const kinds = Object.fromEntries(lessons.map((lesson) => [lesson, lessonKind(lesson)]));
+  const kinds = Object.fromEntries(lessons.map((lesson) => [lesson, LESSONS[lesson]?.timedBy ?? "dense"]));
   return estimateLessons(speed, { lessons, kinds, exported, checks: readCheckTimes() });
 }

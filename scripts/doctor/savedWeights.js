@@ -7,24 +7,13 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { lessonFunctions } from "../lessonModels.js";
+import { savedModelShape } from "../lessonModels.js";
+import { savedModels } from "../lessons.js";
 import { ROOT } from "../project.js";
 import { CheckFailure, childMain, factOf, runChild, say } from "./report.js";
 
-/**
- * Each saved model: the notebook and function that build it, the model to pick from what the function returns
- * (05's and 06's return several models sharing layers), and its input layout.
- * @type {Record<string, {lesson: string, fn: string, pick?: string, layout: "flat" | "image"}>}
- */
-export const SAVED_MODEL_BUILDERS = {
-  dense: { lesson: "01-dense", fn: "autoEncoderModel", layout: "flat" },
-  deep: { lesson: "02-deep", fn: "deepModel", layout: "flat" },
-  conv: { lesson: "03-conv", fn: "convAutoEncoder", layout: "image" },
-  "denoise-0.5": { lesson: "04-denoise", fn: "convAutoEncoder", layout: "image" },
-  "denoise-3.0": { lesson: "04-denoise", fn: "convAutoEncoder", layout: "image" },
-  "latent-2d": { lesson: "06-latent", fn: "mapModels", pick: "autoEncoder", layout: "flat" },
-  sparse: { lesson: "07-sparse", fn: "sparseModels", pick: "autoEncoder", layout: "flat" },
-};
+/** Each saved model by name, with its lesson and how its notebook builds it (its lesson's entry, scripts/lessons/). */
+const SAVED = new Map(savedModels().map((saved) => [saved.name, saved]));
 
 const restoreFix = () =>
   say(
@@ -63,7 +52,7 @@ async function load() {
       restoreFix(),
     );
   }
-  const unknown = listed.filter((name) => !Object.hasOwn(SAVED_MODEL_BUILDERS, name));
+  const unknown = listed.filter((name) => !SAVED.has(name));
   if (unknown.length > 0) {
     throw new CheckFailure(
       say(
@@ -71,25 +60,21 @@ async function load() {
         `weights.json lists ${unknown.join(", ")}, whose lesson model the doctor does not know`,
       ),
       say(
-        "维护者：把它加进 scripts/doctor/savedWeights.js 的 SAVED_MODEL_BUILDERS",
-        "maintainers: add it to SAVED_MODEL_BUILDERS in scripts/doctor/savedWeights.js",
+        "维护者：把它加进训练它的那一课在 scripts/lessons/ 里的条目（`saved`）",
+        "maintainers: add it to the entry of the lesson that trains it in scripts/lessons/ (`saved`)",
       ),
     );
   }
-  const names = [...new Set([...Object.keys(SAVED_MODEL_BUILDERS), ...listed])];
+  const names = [...new Set([...SAVED.keys(), ...listed])];
   const quiet = { log: () => {} };
   const data = {
     flat: shared.loadMnist({ trainSize: 1, testSize: 16 }).xTest,
     image: shared.loadMnist({ layout: "image", trainSize: 1, testSize: 16 }).xTest,
   };
   for (const name of names) {
-    const { lesson, fn, pick, layout } = /** @type {(typeof SAVED_MODEL_BUILDERS)[string]} */ (
-      SAVED_MODEL_BUILDERS[name]
-    );
-    const built = lessonFunctions(lesson, [fn], { tf, console: quiet })[fn]?.();
-    const model = /** @type {import("@tensorflow/tfjs-node").LayersModel} */ (
-      pick ? /** @type {Record<string, unknown>} */ (built)[pick] : built
-    );
+    const saved = /** @type {import("../lessons.js").SavedModel & {lesson: string}} */ (SAVED.get(name));
+    const { model } = savedModelShape(saved, { tf, console: quiet });
+    const { layout } = saved.build;
     // loadSavedWeights says what it loaded on the console: a line per model, not the doctor's.
     const log = console.log;
     console.log = () => {};

@@ -6,6 +6,7 @@ import { test } from "node:test";
 import type { CheckTimes } from "../../scripts/checkTimes.js";
 import { estimateLessons, lessonKind } from "../../scripts/doctor/lessonTimes.js";
 import type { Run } from "../../scripts/export.js";
+import { lessonEntry } from "../../scripts/lessons.js";
 import { lessonNames } from "../../scripts/project.js";
 
 const run = (cpu: string, seconds: number, epochs = 5): Run => ({
@@ -29,11 +30,12 @@ const doctorRun = (cpu: string, speed?: Record<string, number>) => ({
 });
 
 test("the lessons with Conv2D layers are timed by the conv model, the others by the dense one", () => {
-  const kinds = Object.fromEntries(lessonNames().map((lesson) => [lesson, lessonKind(lesson)]));
-  assert.equal(kinds["03-conv"], "conv");
-  assert.equal(kinds["04-denoise"], "conv");
-  assert.equal(kinds["01-dense"], "dense");
-  assert.equal(kinds["07-sparse"], "dense");
+  for (const lesson of lessonNames())
+    assert.equal(lessonEntry(lesson).timedBy, lessonKind(lesson), `${lesson}: its entry's timedBy`);
+  assert.equal(lessonKind("03-conv"), "conv");
+  assert.equal(lessonKind("04-denoise"), "conv");
+  assert.equal(lessonKind("01-dense"), "dense");
+  assert.equal(lessonKind("07-sparse"), "dense");
 });
 
 test("a lesson's time: its longest run on the reference CPU at its newest settings, times the speed ratio", () => {

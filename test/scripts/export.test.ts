@@ -1,17 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
   KEEP_RUNS,
@@ -28,6 +18,7 @@ import type { RunsFile } from "../../scripts/exportRecord.js";
 import { exportAnswers, verdictLines } from "../../scripts/exportAnswers.js";
 import { executeNotebook, type Notebook } from "../../scripts/notebook.js";
 import { ROOT, cpuName } from "../../scripts/project.js";
+import { copyOfCheckout, git, isCheckout } from "../support/checkoutCopy.js";
 
 const notebook: Notebook = {
   nbformat: 4,
@@ -289,57 +280,25 @@ test("an export writes each lesson's run and each answer notebook's verdicts to 
   assert.match(readFileSync(join(dist, "html", "answers", "01-mini.html"), "utf8"), /迷你课的答案/);
 });
 
-/** git in `cwd`, its output; a failure fails the test with git's words. */
-function git(cwd: string, ...args: string[]): string {
-  const run = spawnSync("git", args, { cwd, encoding: "utf8" });
-  assert.equal(run.status, 0, `git ${args.join(" ")}: ${run.stderr}`);
-  return run.stdout;
-}
-const isCheckout = spawnSync("git", ["rev-parse", "--git-dir"], { cwd: ROOT }).status === 0;
-
 describe(
   "a teacher's npm run export writes under dist/ only; the maintainer's npm run record writes the record",
   { skip: !isCheckout && "not a git checkout: the test compares a copy's files with its commit" },
   () => {
-    // A copy of the checkout's files as they are (as .ci/run copies them), committed in a repository of its own,
-    // with one lesson in miniature and its answers for notebooks/: `git status` there shows what a command changed.
-    const copy = mkdtempSync(join(tmpdir(), "ae 导出 export "));
+    // A copy of the checkout (test/support/checkoutCopy.ts) with one lesson in miniature and its answers for
+    // notebooks/: `git status` there shows what a command changed.
+    let copy = "";
     after(() => rmSync(copy, { recursive: true, force: true }));
     const node = (...args: string[]) =>
       spawnSync(process.execPath, args, { cwd: copy, env: atDefaults(), encoding: "utf8", timeout: 600_000 });
 
     before(() => {
-      const files = git(ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-        .split("\0")
-        .filter((file) => file !== "" && !file.startsWith("notebooks/") && existsSync(join(ROOT, file)));
-      for (const file of files) {
-        mkdirSync(dirname(join(copy, file)), { recursive: true });
-        cpSync(join(ROOT, file), join(copy, file));
-      }
-      mkdirSync(join(copy, "notebooks", "answers"), { recursive: true });
-      writeFileSync(join(copy, "notebooks", "01-mini.ipynb"), `${JSON.stringify(miniLesson, null, 1)}\n`);
-      writeFileSync(
-        join(copy, "notebooks", "answers", "01-mini.ipynb"),
-        `${JSON.stringify(miniAnswers, null, 1)}\n`,
-      );
-      // What set-up installed, borrowed from the checkout (git's "node_modules/" does not match a link).
-      symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"));
-      symlinkSync(join(ROOT, ".venv"), join(copy, ".venv"));
-      git(copy, "init", "--quiet");
-      writeFileSync(join(copy, ".git", "info", "exclude"), "/node_modules\n/.venv\n");
-      git(copy, "add", "--all");
-      git(
-        copy,
-        "-c",
-        "user.name=test",
-        "-c",
-        "user.email=test@example.invalid",
-        "commit",
-        "--quiet",
-        "-m",
-        "copy",
-      );
-      assert.equal(git(copy, "status", "--porcelain"), "", "the copy starts clean");
+      copy = copyOfCheckout("ae 导出 export ", {
+        leaveOut: (file) => file.startsWith("notebooks/"),
+        files: {
+          "notebooks/01-mini.ipynb": `${JSON.stringify(miniLesson, null, 1)}\n`,
+          "notebooks/answers/01-mini.ipynb": `${JSON.stringify(miniAnswers, null, 1)}\n`,
+        },
+      });
     });
 
     test("npm run export and npm run export -- --answers at the defaults leave every committed file as it was", () => {

@@ -87,6 +87,10 @@ function tempNotebook(name: string, sources: string[]): string {
 }
 
 describe("the lesson models, built by the notebooks' own functions", () => {
+  test("the lessons' entries name the course's four models (scripts/lessons/, `models`)", () => {
+    assert.deepEqual(Object.keys(LESSON_MODELS), Object.keys(COURSE));
+  });
+
   for (const key of Object.keys(LESSON_MODELS) as LessonModelKey[]) {
     test(`${key} (${LESSON_MODELS[key].lesson} ${LESSON_MODELS[key].fn}): the course's layers, compiled with adam and binaryCrossentropy`, () => {
       const model = build(key);

@@ -1,20 +1,14 @@
 // Test tier: unit (npm run test:unit: no kernel, no browser, no training).
-// The lessons' plans for a 45-minute period (scripts/lessonPlan.js): the planned minutes cover each lesson's parts
-// as the notebook heads them, and every lesson fits the period on the slowest CPU recorded.
+// The lessons' plans for a 45-minute period (scripts/lessonPlan.js): the planned minutes (each lesson's entry,
+// scripts/lessons/) cover each lesson's parts as the notebook heads them, and every lesson fits the period on the
+// slowest CPU recorded (a new lesson's times come from its first recorded export: step 3 of the checklist).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { Run } from "../../scripts/export.js";
-import {
-  PERIOD_MINUTES,
-  PLAN,
-  SKIPPABLE,
-  lessonParts,
-  lessonPlan,
-  partTimes,
-  subsections,
-} from "../../scripts/lessonPlan.js";
+import { PERIOD_MINUTES, lessonParts, lessonPlan, partTimes, subsections } from "../../scripts/lessonPlan.js";
+import { RECIPE, lessonEntry } from "../../scripts/lessons.js";
 import type { Notebook } from "../../scripts/notebook.js";
 import { NOTEBOOKS, ROOT, lessonNames } from "../../scripts/project.js";
 
@@ -24,33 +18,31 @@ const recorded = JSON.parse(readFileSync(join(ROOT, "results", "export.json"), "
 };
 
 describe("the committed plans", () => {
-  test("PLAN has a lesson for each notebook, and minutes for each of its parts, no more", () => {
-    assert.deepEqual(Object.keys(PLAN).sort(), lessonNames());
-    for (const name of lessonNames()) {
+  for (const name of lessonNames()) {
+    test(`${name}: its entry plans minutes for each of its parts, in the notebook's order, no more`, () => {
       const titles = lessonParts(read(name)).map((part) => part.title);
       assert.deepEqual(
-        Object.keys(PLAN[name] ?? {}),
+        Object.keys(lessonEntry(name).plan),
         titles,
-        `${name}: PLAN's parts in the notebook's order`,
+        `${name}: the plan of scripts/lessons/${name}.js, against the notebook's level-2 headings`,
       );
-    }
-  });
+    });
 
-  test("the subsections a teacher may skip are the lessons' own, as headed", () => {
-    assert.deepEqual(Object.keys(SKIPPABLE).sort(), lessonNames());
-    for (const name of lessonNames()) {
+    test(`${name}: the subsections a teacher may skip are its own, as headed`, () => {
       const headings = subsections(read(name));
-      for (const heading of SKIPPABLE[name] ?? [])
+      for (const heading of lessonEntry(name).skippable)
         assert.ok(headings.includes(heading), `${name}: ${heading}`);
-    }
-  });
+    });
+  }
+});
 
+describe("the recorded times: each lesson within a period", () => {
   for (const name of lessonNames()) {
     test(`${name} fits a ${PERIOD_MINUTES}-minute period on the slowest CPU recorded`, () => {
       const runs = recorded.lessons[name];
       assert.ok(
         runs && runs.length > 0,
-        `no recorded run of ${name}: run \`npm run export\`, then \`npm run record\``,
+        `no recorded run of ${name}: run \`npm run export\`, then \`npm run record\` (step 3 of ${RECIPE})`,
       );
       const plan = lessonPlan(name, read(name), runs);
       assert.ok(
