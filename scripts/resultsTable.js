@@ -215,8 +215,8 @@ export function resultsTable({ lessons, exported, weights }) {
       (sameMachine ? `，${date} 在 \`${cpu}\` 上测得。` : "，日期和 CPU 见各行。"),
     "",
     "本节由 `scripts/resultsTable.js` 根据 `notebooks/`、`results/export.json` 和 `weights/weights.json` 生成，" +
-      "请不要手改：维护者在默认设置下的 `npm run export` 之后运行 `npm run record` 更新它，" +
-      "也可以运行 `npm run results-table`。",
+      "请不要手改：维护者按默认设置运行 `npm run export` 之后，再运行 `npm run record` 更新它；" +
+      "也可以运行 `npm run results-table`，按现有的记录重新生成。",
   ].join("\n");
 }
 

@@ -10,7 +10,7 @@ export default {
   // The sparse model's L1 penalty is its second output's loss.
   severalOutputs: true,
   // So its sparse model trains on tfjs's own path, and the progress line says so once.
-  offGraphPath: "模型不是一个输入、一个输出",
+  offGraphPath: "模型不是只有一个输入和一个输出",
   lossScale: "training images",
   timedBy: "dense",
   plan: {

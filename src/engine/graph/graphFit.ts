@@ -53,7 +53,7 @@ export function graphTrainingPlan(
     return reason("an optimizer other than Adam", "优化器不是 Adam");
   }
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    return reason("not one input and one output", "模型不是一个输入、一个输出");
+    return reason("not one input and one output", "模型不是只有一个输入和一个输出");
   }
   const loss = Array.isArray(internals.loss) ? internals.loss : [internals.loss];
   if (loss.length !== 1 || (loss[0] !== "binaryCrossentropy" && loss[0] !== "binary_crossentropy")) {
@@ -62,7 +62,7 @@ export function graphTrainingPlan(
   if (internals.metricsNames.length !== 1)
     return reason("metrics besides the loss", "除了损失还有其他指标（metrics）");
   if (!(x instanceof tf.Tensor) || !(y instanceof tf.Tensor)) {
-    return reason("inputs or targets that are not one tensor each", "输入或目标不是各一个张量");
+    return reason("inputs or targets that are not one tensor each", "输入或目标不是单个张量");
   }
   if (args.sampleWeight || args.classWeight)
     return reason("sample or class weights", "用了样本权重或类别权重");

@@ -117,7 +117,7 @@ function stepOf(layer: LayerLike, input: number[]): LayerStep | GraphPathReason 
         ? { kind: "upSampling2d", input }
         : reason(
             "an UpSampling2D layer other than 2×2 nearest",
-            "模型里有一个不是 2×2 最近邻的 UpSampling2D 层",
+            "模型里有一个不是 2×2、最近邻插值的 UpSampling2D 层",
           );
     }
     const pool = pair(config.poolSize);
@@ -155,13 +155,13 @@ function stepOf(layer: LayerLike, input: number[]): LayerStep | GraphPathReason 
   if (kind === "Dense") {
     return input.length === 1
       ? { kind: "dense", activation, useBias, weights }
-      : reason("a Dense layer on rank > 2", "模型里有输入超过二维的 Dense 层");
+      : reason("a Dense layer on rank > 2", "模型里有一个 Dense 层，它的输入不是一维的（不算批这一维）");
   }
   if (!channelsLast || input.length !== 3) return notOnImages;
   if (!same(config.strides, 1) || !same(config.dilationRate, 1))
     return reason(
       "a Conv2D layer with strides or dilation",
-      "模型里有带步长（strides）或空洞（dilation）的 Conv2D 层",
+      "模型里有步长（strides）或空洞率（dilationRate）不是 1 的 Conv2D 层",
     );
   return {
     kind: "conv2d",
@@ -179,7 +179,7 @@ function stepOf(layer: LayerLike, input: number[]): LayerStep | GraphPathReason 
  */
 export function layerChain(model: tf.LayersModel): LayerChain | GraphPathReason {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    return reason("not one input and one output", "模型不是一个输入、一个输出");
+    return reason("not one input and one output", "模型不是只有一个输入和一个输出");
   }
   const layers = chainOf(model);
   if (!Array.isArray(layers)) return layers;
@@ -194,7 +194,7 @@ export function layerChain(model: tf.LayersModel): LayerChain | GraphPathReason 
   // The output layer is the last with an activation; only reshapes of it may follow.
   const last = [...steps].reverse().find((s) => s.kind !== "reshape");
   if (!last || !("activation" in last) || last.activation !== "sigmoid") {
-    return reason("an output layer that is not a sigmoid", "输出层不是 sigmoid");
+    return reason("an output layer that is not a sigmoid", "输出层的激活函数不是 sigmoid");
   }
   const trainable = (model as unknown as { collectedTrainableWeights: { name: string }[] })
     .collectedTrainableWeights;

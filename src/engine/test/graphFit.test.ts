@@ -284,7 +284,7 @@ describe("the graph training path", () => {
       const reasonOf = (plan: ReturnType<typeof graphTrainingPlan>) => ("en" in plan ? plan : undefined);
       assert.deepEqual(reasonOf(graphTrainingPlan(conv, data, data)), {
         en: "a Conv2D layer with strides or dilation",
-        zh: "模型里有带步长（strides）或空洞（dilation）的 Conv2D 层",
+        zh: "模型里有步长（strides）或空洞率（dilationRate）不是 1 的 Conv2D 层",
       });
       assert.deepEqual(reasonOf(graphTrainingPlan(batchNorm, data, data)), {
         en: "a BatchNormalization layer",
