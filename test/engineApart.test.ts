@@ -29,13 +29,17 @@ test("src/engine/test passes in a folder that holds the engine and no lesson", (
     .filter((name) => name.endsWith(".test.ts"))
     .map((name) => join("src", "engine", "test", name));
   assert.ok(tests.length >= 5, `the engine's test files (${tests.join(", ")})`);
-  const run = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...tests], {
-    cwd: work,
-    encoding: "utf8",
-    // Without NODE_TEST_CONTEXT, which this runner sets: the child then reports as a test run of its own.
-    env: { ...process.env, NODE_TEST_CONTEXT: undefined, ...TENSORFLOW_ENV, TF_CPP_MIN_LOG_LEVEL: "2" },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const run = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--test", "--test-reporter=tap", "--test-concurrency=1", ...tests],
+    {
+      cwd: work,
+      encoding: "utf8",
+      // Without NODE_TEST_CONTEXT, which this runner sets: the child then reports as a test run of its own.
+      env: { ...process.env, NODE_TEST_CONTEXT: undefined, ...TENSORFLOW_ENV, TF_CPP_MIN_LOG_LEVEL: "2" },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const summary = /^# pass (\d+)\n# fail (\d+)$/m.exec(run.stdout);
   assert.equal(run.status, 0, `${run.stdout.slice(-4000)}\n${run.stderr.slice(-2000)}`);
   assert.ok(summary && Number(summary[1]) > 40 && summary[2] === "0", summary?.[0] ?? run.stdout.slice(-500));
