@@ -518,12 +518,17 @@ describe('a checkout under "ae 课程 …": set-up stopped half-way (Ctrl+C), ru
   });
 
   test("a lesson runs from that checkout, on the TensorFlow built there", async () => {
-    // The lesson and the library as files of the copy, so that both resolve the copy's tfjs-node.
+    // The lesson, the library and the engine as files of the copy, so that all resolve the copy's tfjs-node.
     mkdirSync(join(copy, "notebooks"));
     cpSync(join(ROOT, "notebooks", "01-dense.ipynb"), join(copy, "notebooks", "01-dense.ipynb"));
-    cpSync(join(ROOT, "src", "shared"), join(copy, "src", "shared"), { recursive: true });
-    rmSync(join(copy, "node_modules", "ae-shared"));
-    symlinkSync(join("..", "src", "shared"), join(copy, "node_modules", "ae-shared"));
+    for (const [pkg, folder] of [
+      ["ae-shared", "shared"],
+      ["ae-engine", "engine"],
+    ] as const) {
+      cpSync(join(ROOT, "src", folder), join(copy, "src", folder), { recursive: true });
+      rmSync(join(copy, "node_modules", pkg));
+      symlinkSync(join("..", "src", folder), join(copy, "node_modules", pkg));
+    }
     const executed = await executeNotebook(
       join(copy, "notebooks", "01-dense.ipynb"),
       join(copy, "dist", "01-dense.ipynb"),
