@@ -30,9 +30,10 @@ import { ROOT, lessonNames } from "./project.js";
  *   code writes them (`optimizer: "adam"` or `tf.train.adam(…)`, `loss: "binaryCrossentropy"`, `batchSize: 256`);
  *   null when it trains nothing
  * @property {string[]} code other code it contains, each written exactly so (test/notebooks.test.ts)
- * @property {{fits: number, comparisonCharts: number, digitGrids: number}} shows what it shows when run: a live
- *   loss chart and a progress line per fit, other charts, and digit grids (PNG images; files under
- *   `npm run lesson`)
+ * @property {{fits: number, comparisonCharts: number, digitGrids: number, liveGrids?: number}} shows what it
+ *   shows when run: a live loss chart and a progress line per fit, other charts, digit grids (PNG images; files
+ *   under `npm run lesson`), and grids redrawn while a model trains (liveReconstructions: in a notebook only;
+ *   none when absent)
  * @property {boolean} severalOutputs it fits a model with several outputs: progress lines name each one's loss
  * @property {string} [offGraphPath] why its model trains off the engine's graph path, as the progress line says it
  *   in Chinese (graphTrainingPlan's reason); none for a lesson whose models all train on it

@@ -29,9 +29,10 @@ test("each saved model has a name of its own under weights/, and each lesson a l
   assert.deepEqual(names, [...new Set(names)]);
   for (const [name, entry] of Object.entries(LESSONS)) {
     assert.ok(entry.resultLines.length > 0, `${name}: resultLines`);
-    const { fits, comparisonCharts, digitGrids } = entry.shows;
-    for (const count of [fits, comparisonCharts, digitGrids, entry.epochs])
+    const { fits, comparisonCharts, digitGrids, liveGrids = 0 } = entry.shows;
+    for (const count of [fits, comparisonCharts, digitGrids, liveGrids, entry.epochs])
       assert.ok(Number.isInteger(count) && count >= 0, `${name}: ${JSON.stringify(entry.shows)}`);
     assert.equal(entry.training === null, fits === 0, `${name}: a lesson that trains shows its fits`);
+    assert.ok(liveGrids <= fits, `${name}: a grid redrawn while training belongs to a fit`);
   }
 });

@@ -420,10 +420,18 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
         : /s\/批 - loss: \d\.\d{4} - val_loss: \d\.\d{4}$/;
       for (const line of progress) assert.match(dataOf(line, "text/plain"), finalLine);
 
-      // Digit grids: PNGs of 10 digits a row.
-      const grids = outputs.filter((o) => o.data?.["image/png"]);
+      // Digit grids: PNGs of 10 digits a row. A grid redrawn while the model trained (liveReconstructions) is
+      // saved as its last drawing: the trained model, after the one epoch of batches this run trained.
+      const pngs = outputs.filter((o) => o.data?.["image/png"]);
+      const isLive = (o: Output) => /^(开始训练前|训练中|训练结束)（?/.test(dataOf(o, "text/plain"));
+      const liveGrids = pngs.filter(isLive);
+      assert.equal(liveGrids.length, shows.liveGrids ?? 0, "grids redrawn while training");
+      for (const grid of liveGrids) {
+        assert.match(dataOf(grid, "text/plain"), new RegExp(`^训练结束（1 个 epoch，共 ${batches} 批）：`));
+      }
+      const grids = pngs.filter((o) => !isLive(o));
       assert.equal(grids.length, shows.digitGrids);
-      for (const grid of grids) {
+      for (const grid of pngs) {
         const size = pngSize(Buffer.from(dataOf(grid, "image/png"), "base64"));
         assert.ok(size.width > 10 * 28 * 2, `10 digits, scaled up: ${size.width} px wide`);
       }

@@ -4,8 +4,16 @@
 export default {
   epochs: 5,
   training: { optimizer: "adam", loss: "binaryCrossentropy", batchSize: 256 },
-  code: ["shuffle: true", "validationData: [", ".summary()", "progressBar()", "lossPlot(", "showDigits("],
-  shows: { fits: 1, comparisonCharts: 0, digitGrids: 1 },
+  code: [
+    "shuffle: true",
+    "validationData: [",
+    ".summary()",
+    "progressBar()",
+    "lossPlot(",
+    "liveReconstructions(xTest)",
+    "showDigits(",
+  ],
+  shows: { fits: 1, comparisonCharts: 0, digitGrids: 1, liveGrids: 1 },
   severalOutputs: false,
   lossScale: "training images",
   timedBy: "dense",

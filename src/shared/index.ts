@@ -25,6 +25,7 @@ export * from "./plots/lossPlot";
 export * from "./progress/progressLine";
 export * from "./progress/progress";
 export * from "./progress/interrupt";
+export * from "./progress/liveReconstructions";
 export {
   DEFAULT_DIGIT_SCALE,
   DIGIT_GAP,
