@@ -4,8 +4,8 @@
 // epoch, ms per batch, losses, peak RSS and tensors left; with --keras, the course's own Keras code trains
 // the same model right after ours, in the same run, for the ratio. `npm run bench -- --lessons` times the whole
 // lessons instead, before and after the graph path (bench/lessonTimes.js); `--kernels` times the graph path's own
-// forms beside TensorFlow's usual kernels (bench/kernels.js). Prints tables; writes JSON under
-// bench/runs/.
+// forms beside TensorFlow's usual kernels (bench/kernels.js); `--live --epochs 9` what 01's and 03's live
+// reconstructions cost an epoch (bench/liveCost.js). Prints tables; writes JSON under bench/runs/.
 // Prints numbers, asserts nothing: speed goals live here, never in tests.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -16,6 +16,7 @@ import { runBenchProcess } from "./bench/benchProcess.js";
 import { ensureKerasVenv, runKerasModel } from "./bench/kerasVenv.js";
 import { LESSON_MODELS } from "./lessonModels.js";
 import { lessonVariants, timeLessons } from "./bench/lessonTimes.js";
+import { liveCostTable } from "./bench/liveTable.js";
 import { f2, f4, kernelTable, lessonTimesTable, limitTable, ratioTable, runsTable } from "./bench/tables.js";
 import { ROOT, TENSORFLOW_ENV } from "./project.js";
 // The library's wording for bad values and the engine's levers, from the entries without TensorFlow: the bench's
@@ -83,13 +84,14 @@ export function parseBenchArgs(argv) {
     args: argv,
     options: {
       epochs: { type: "string", default: "3" },
-      models: { type: "string", default: Object.keys(LESSON_MODELS).join(",") },
+      models: { type: "string" },
       "train-size": { type: "string", default: "60000" },
       keras: { type: "boolean", default: false },
       levers: { type: "boolean", default: false },
       before: { type: "boolean", default: false },
       lessons: { type: "boolean", default: false },
       kernels: { type: "boolean", default: false },
+      live: { type: "boolean", default: false },
     },
   });
   const whole = (/** @type {string} */ name, /** @type {string} */ raw, max = Infinity) => {
@@ -98,7 +100,9 @@ export function parseBenchArgs(argv) {
       throw new RangeError(mustBe(`--${name}`, wholeNumberRange(1, max), raw));
     return n;
   };
-  const models = values.models.split(",").map((m) => m.trim());
+  // --live measures the models of 01 and 03, the lessons that draw their reconstructions while training.
+  const allModels = values.live ? "dense,conv" : Object.keys(LESSON_MODELS).join(",");
+  const models = (values.models ?? allModels).split(",").map((m) => m.trim());
   const unknown = models.filter((m) => !Object.hasOwn(LESSON_MODELS, m));
   if (unknown.length > 0 || models.length === 0) {
     const expected = `a comma-separated list of ${Object.keys(LESSON_MODELS).join(", ")}`;
@@ -112,6 +116,15 @@ export function parseBenchArgs(argv) {
   if (values.lessons && (values.keras || values.levers || values.before || values.kernels)) {
     throw new RangeError(
       mustBe("--lessons", "alone (it times each lesson before and after the graph path)", argv.join(" ")),
+    );
+  }
+  if (values.live && (values.keras || values.levers || values.before || values.lessons || values.kernels)) {
+    throw new RangeError(
+      mustBe(
+        "--live",
+        "alone with --epochs and --models (it alternates drawing epochs in one fit)",
+        argv.join(" "),
+      ),
     );
   }
   if (values.kernels && (values.keras || values.levers || values.before)) {
@@ -132,6 +145,7 @@ export function parseBenchArgs(argv) {
     before: values.before,
     lessons: values.lessons,
     kernels: values.kernels,
+    live: values.live,
   };
 }
 
@@ -183,6 +197,7 @@ async function main() {
       for (const variant of variants) {
         const args = [join(ROOT, "scripts", "bench", "trainTfjs.js"), "--model", model];
         args.push("--epochs", String(options.epochs), "--train-size", String(options.trainSize));
+        if (options.live) args.push("--live");
         const env = {
           ...process.env,
           ...variant.env,
@@ -203,7 +218,8 @@ async function main() {
   }
   process.stdout.write(`\n${runsTable(results)}\n`);
   if (options.keras) process.stdout.write(`\n${ratioTable(results)}\n`);
-  process.stdout.write(`\n${limitTable(results)}\n`);
+  if (options.live) process.stdout.write(`\n${liveCostTable(results)}\n`);
+  else process.stdout.write(`\n${limitTable(results)}\n`);
   writeRun({ machine, options, results });
 }
 

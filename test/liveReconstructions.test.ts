@@ -37,7 +37,7 @@ describe("liveReconstructions in a notebook", () => {
     const { model, x, dispose } = setup();
     try {
       assert.ok("steps" in graphTrainingPlan(model, x, x), "the model trains on the graph path");
-      const live = liveReconstructions(x, { count: 10, everyBatches: 2, minIntervalMs: 0 });
+      const live = liveReconstructions(x, { count: 10, everyBatches: 2, maxShare: 1 });
       // A first fit makes Adam's state, so that the count below is the redraws' alone.
       await model.fit(x, x, { epochs: 1, batchSize: 256, verbose: 0 });
       const before = tf.memory().numTensors;
@@ -57,7 +57,10 @@ describe("liveReconstructions in a notebook", () => {
         "the first creates the output, the others replace it",
       );
       assert.match(captionOf(sent[0]!), /^开始训练前：上为前 10 张图片，下为模型此刻的重建$/);
-      assert.match(captionOf(sent[1]!), /^训练中：第 1\/2 个 epoch，第 2\/8 批。.*（每 2 批更新一次）$/);
+      assert.match(
+        captionOf(sent[1]!),
+        /^训练中：第 1\/2 个 epoch，第 2\/8 批。上为前 10 张图片，下为模型此刻的重建$/,
+      );
       assert.match(captionOf(sent[8]!), /^训练中：第 2\/2 个 epoch，第 8\/8 批。/);
       assert.match(captionOf(sent[9]!), /^训练结束（2 个 epoch，共 16 批）：/);
       const size = pngSize(Buffer.from(png(sent[0]!), "base64"));
@@ -80,10 +83,10 @@ describe("liveReconstructions in a notebook", () => {
     }
   });
 
-  test("redraws at most once per minIntervalMs, however few the batches between", async () => {
+  test("redraws only while drawing takes at most maxShare of the time, however few the batches between", async () => {
     const { model, x, dispose } = setup();
     try {
-      const live = liveReconstructions(x, { everyBatches: 1, minIntervalMs: 60_000 });
+      const live = liveReconstructions(x, { everyBatches: 1, maxShare: 1e-6 });
       const { sent } = await inFakeKernel(() =>
         model.fit(x, x, { epochs: 1, batchSize: 32, verbose: 0, callbacks: [live] }),
       );
@@ -99,7 +102,7 @@ describe("liveReconstructions outside a kernel", () => {
     const { model, x, dispose } = setup();
     const pngs = () => readdirSync(tmpdir()).filter((f) => f.startsWith("ae-digits-")).length;
     try {
-      const [files, live] = [pngs(), liveReconstructions(x, { everyBatches: 1, minIntervalMs: 0 })];
+      const [files, live] = [pngs(), liveReconstructions(x, { everyBatches: 1, maxShare: 1 })];
       const { text } = await captureStdout(() =>
         model.fit(x, x, { epochs: 1, batchSize: 32, verbose: 0, callbacks: [live] }),
       );
@@ -134,10 +137,12 @@ describe("liveReconstructions' arguments", () => {
         () => liveReconstructions(x, { count: 2.5 }),
         /liveReconstructions: count must be a whole number >= 1, found 2\.5/,
       );
-      assert.throws(
-        () => liveReconstructions(x, { minIntervalMs: Number.NaN }),
-        /liveReconstructions: minIntervalMs must be a finite number >= 0, found NaN/,
-      );
+      for (const maxShare of [0, 1.5, Number.NaN]) {
+        assert.throws(
+          () => liveReconstructions(x, { maxShare }),
+          /liveReconstructions: maxShare must be a number above 0, at most 1, found (0|1\.5|NaN)$/,
+        );
+      }
     } finally {
       x.dispose();
     }

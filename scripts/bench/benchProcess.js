@@ -23,6 +23,9 @@ import { ROOT } from "../project.js";
  * @property {string | null} [onednn] TF_ENABLE_ONEDNN_OPTS as the run had it (null: TensorFlow's default)
  * @property {number} [flops_per_epoch] floating-point operations of an epoch, from the model's layers (flops.js)
  * @property {number} [matmul_gflops] the machine's matmul speed measured before the run (flops.js)
+ * @property {import("./liveCost.js").LiveCost} [live] with --live: per epoch, whether the live
+ *   reconstructions drew, how often, and their ms
+ * @property {{messages: number, bytes: number}} [kernel_messages] with --live: what the stand-in kernel was sent
  */
 
 /**

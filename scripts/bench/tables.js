@@ -3,6 +3,7 @@
 // matmul speed. `npm run bench` prints them; bench/RESULTS.md's sections of recorded runs are made of them
 // (scripts/resultsTable.js).
 import { textTable } from "ae-shared/plain";
+import { liveCostTable } from "./liveTable.js";
 
 /**
  * Seconds per epoch after the first (the first includes one-off start-up work), or the first if that is all.
@@ -247,7 +248,7 @@ export function kernelTable(timings) {
  * bench/RESULTS.md shows it: the machine and settings, then its tables.
  * @param {{machine: {cpu: string, cores: number, node: string, date: string},
  *   options: {epochs: number, trainSize: number, models?: string[], keras?: boolean, levers?: boolean,
- *     before?: boolean, lessons?: boolean, kernels?: boolean},
+ *     before?: boolean, lessons?: boolean, kernels?: boolean, live?: boolean},
  *   results: import("./benchProcess.js").BenchResult[], lessons?: import("./lessonTimes.js").LessonTime[],
  *   kernels?: import("ae-engine/bench").KernelTiming[]}} record
  * @param {string} name the file's name in bench/recorded/
@@ -258,6 +259,7 @@ export function recordedRunSection({ machine, options, results, lessons, kernels
     options.keras ? "--keras" : "",
     options.levers ? "--levers" : "",
     options.before ? "--before" : "",
+    options.live ? "--live" : "",
   ]
     .filter(Boolean)
     .join(" ");
@@ -280,7 +282,7 @@ export function recordedRunSection({ machine, options, results, lessons, kernels
             ...(results.some((r) => r.impl === "keras") ? ["", ratioTable(results)] : []),
             ...[goalLine(results)].filter(Boolean).flatMap((line) => ["", line]),
             "",
-            limitTable(results),
+            options.live ? liveCostTable(results) : limitTable(results),
             "",
           ]),
     "Generated from that file by `scripts/resultsTable.js` (`npm run results-table`): do not edit.",

@@ -2,12 +2,14 @@
 // One bench run of ours, in a process of its own (so peak RSS is this model's): a lesson model, built by the
 // notebook's own function, trained on the full MNIST training set as the lesson trains it (fit with the
 // course's arguments and the lesson's callbacks, progressBar and lossPlot). Prints `BENCH_RESULT {json}` last.
-//   node scripts/bench/trainTfjs.js --model dense --epochs 3 [--train-size 60000] [--seed 1]
+// With --live, as a notebook runs 01 and 03: their live reconstructions drawing in every other epoch (liveCost.js).
+//   node scripts/bench/trainTfjs.js --model dense --epochs 3 [--train-size 60000] [--seed 1] [--live]
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { LESSON_MODELS, lessonModelBuilder } from "../lessonModels.js";
 import { epochFlops, matmulGflops } from "./flops.js";
+import { alternating, standInKernel } from "./liveCost.js";
 import { ROOT } from "../project.js";
 
 const require = createRequire(join(ROOT, "package.json"));
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     epochs: { type: "string", default: "3" },
     "train-size": { type: "string", default: String(shared.TRAIN_COUNT) },
     seed: { type: "string", default: "1" },
+    live: { type: "boolean", default: false },
   },
 });
 const key = /** @type {import("../lessonModels.js").LessonModelKey} */ (values.model ?? "");
@@ -101,13 +104,21 @@ async function main() {
   // The machine's matmul speed, measured here, just before training, for the bench's limit table.
   const peak = matmulGflops(tf);
   const timer = epochTimer();
+  // --live: in a stand-in kernel, so that the lesson's outputs are drawn and sent as in a notebook.
+  const sent = values.live ? standInKernel() : undefined;
+  const live = values.live ? alternating(tf, shared.liveReconstructions(data.xTest)) : undefined;
   const history = await model.fit(noisy?.train ?? data.xTrain, data.xTrain, {
     epochs: epochs,
     batchSize: 256,
     shuffle: true,
     validationData: [noisy?.test ?? data.xTest, data.xTest],
     verbose: 0,
-    callbacks: [shared.progressBar(), shared.lossPlot({ title: key }), timer.callback],
+    callbacks: [
+      shared.progressBar(),
+      shared.lossPlot({ title: key }),
+      ...(live ? [live.callback] : []),
+      timer.callback,
+    ],
   });
   const flops = epochFlops(model.layers, { trainSize, testSize: data.xTest.shape[0] });
   model.dispose();
@@ -129,6 +140,7 @@ async function main() {
     matmul_gflops: peak,
     fast_training: engine.fastTrainingLevers(),
     onednn: process.env.TF_ENABLE_ONEDNN_OPTS ?? null,
+    ...(live && sent ? { live: live.cost, kernel_messages: sent } : {}),
     versions: { "tfjs-node": tf.version["tfjs-node"], node: process.versions.node },
   };
   process.stdout.write(`\nBENCH_RESULT ${JSON.stringify(result)}\n`);

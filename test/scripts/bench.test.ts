@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { beforeVariants, leverVariants, parseBenchArgs } from "../../scripts/bench.js";
+import { drawsIn } from "../../scripts/bench/liveCost.js";
+import { liveCostTable } from "../../scripts/bench/liveTable.js";
 import {
   goalLine,
   kernelTable,
@@ -42,7 +44,11 @@ describe("bench arguments", () => {
       before: false,
       lessons: false,
       kernels: false,
+      live: false,
     });
+    // --live measures 01's and 03's models unless told otherwise.
+    assert.deepEqual(parseBenchArgs(["--live"]).models, ["dense", "conv"]);
+    assert.deepEqual(parseBenchArgs(["--live", "--models", "conv"]).models, ["conv"]);
     assert.deepEqual(parseBenchArgs(["--epochs", "5", "--models", "conv, dense", "--keras"]).models, [
       "conv",
       "dense",
@@ -65,6 +71,10 @@ describe("bench arguments", () => {
     assert.throws(
       () => parseBenchArgs(["--levers", "--before"]),
       /--levers and --before must be one of them \(--levers has every lever's row\), found "both"/,
+    );
+    assert.throws(
+      () => parseBenchArgs(["--live", "--keras"]),
+      /--live must be alone with --epochs and --models .*, found "--live --keras"/,
     );
   });
 
@@ -190,6 +200,47 @@ test("a real run of ours: one epoch of the dense lesson model on 512 images, eve
   assert.ok(run.loss[1]! < run.loss[0]!, `loss falls: ${run.loss}`);
   assert.equal(run.val_loss.length, 2);
   assert.ok(run.peak_rss_mb > 100, `peak RSS ${run.peak_rss_mb} MB`);
+  assert.equal(run.tensors, 0, "nothing left behind");
+});
+
+test("--live: the live reconstructions draw in half the epochs after the first, by turns that cancel a drift", () => {
+  const on = Array.from({ length: 9 }, (_, epoch) => drawsIn(epoch));
+  assert.deepEqual(on, [false, true, false, false, true, true, false, false, true]);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const epochs = on.map((_, i) => i).slice(1);
+  assert.equal(mean(epochs.filter((i) => on[i])), mean(epochs.filter((i) => !on[i])), "same mean epoch");
+});
+
+test("--live's table: seconds with and without drawing, their ratio, redraws and their cost", () => {
+  const run = result({
+    sec_per_epoch: [9, 1.1, 1.0, 1.0, 1.1],
+    live: { on: [false, true, false, false, true], updates: [0, 4, 0, 0, 6], updateMs: [0, 40, 0, 0, 66] },
+  });
+  const table = liveCostTable([run]);
+  // Drawing 1.10 s against 1.00 s: 1.100x; 5 redraws an epoch at 10.6 ms, 53 ms of a 1.1 s epoch: 4.82 %.
+  assert.match(
+    table,
+    /\| dense \| 1\.10, 1\.10 +\| 1\.00, 1\.00 +\| +1\.10 \| +1\.00 \| +1\.100x \| +5\.0 \| +10\.6 \| +4\.82 % \|/,
+  );
+  assert.equal(liveCostTable([result({})]).split("\n").length, 2, "a run without --live has no row");
+});
+
+test("a real --live run of ours: the reconstructions drew in their epochs and were sent as to a notebook", async () => {
+  const run = await runBenchProcess(
+    "tfjs-node dense --live",
+    process.execPath,
+    [join(ROOT, "scripts", "bench", "trainTfjs.js"), "--model", "dense", "--epochs", "3"].concat([
+      "--train-size",
+      "8192",
+      "--live",
+    ]),
+    { ...process.env, CI: "true", TF_CPP_MIN_LOG_LEVEL: "2" },
+  );
+  assert.deepEqual(run.live?.on, [false, true, false]);
+  // 32 batches an epoch, 25 between redraws: one in the epoch that draws, counted from its first batch.
+  assert.deepEqual(run.live?.updates, [0, 1, 0]);
+  assert.ok((run.live?.updateMs[1] ?? 0) > 0, `a redraw takes time: ${run.live?.updateMs}`);
+  assert.ok((run.kernel_messages?.messages ?? 0) > 2, JSON.stringify(run.kernel_messages));
   assert.equal(run.tensors, 0, "nothing left behind");
 });
 

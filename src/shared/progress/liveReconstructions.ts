@@ -4,7 +4,7 @@
 // copies the session's weights into the model (src/engine/graph/graphSession.ts, HandOver), the cost that
 // `npm run bench -- --live` measures. A saved or exported notebook keeps the last redraw: the trained model.
 import * as tf from "@tensorflow/tfjs-node";
-import { checkNonNegative, checkWholeNumber, mustBe } from "../checks";
+import { checkWholeNumber, mustBe } from "../checks";
 import { LiveOutput } from "../display/display";
 import { inKernel } from "../display/kernel";
 import { localize } from "../language";
@@ -13,10 +13,13 @@ import { showDigits } from "../plots/showDigits";
 export interface LiveReconstructionsOptions {
   /** How many images to show, the first of `images` (default 10, one row). */
   count?: number;
-  /** Redraw after this many batches (default 25)... */
+  /** Redraw after this many batches at the least (default 25)... */
   everyBatches?: number;
-  /** ...but not more often than this (default 1000 ms), so that a fast model spends little time drawing. */
-  minIntervalMs?: number;
+  /**
+   * ...and only when drawing has taken at most this share of the time since the last redraw began (default
+   * 0.02): a fast model, whose batches take a few ms, redraws less often than every `everyBatches`.
+   */
+  maxShare?: number;
 }
 
 /** When a redraw happens: before the first batch, after a batch, or when the fit has ended. */
@@ -25,7 +28,7 @@ type Moment = { kind: "before" } | { kind: "during"; epoch: number; batch: numbe
 /**
  * A `model.fit` callback: the first `count` of `images` (the model's input layout, e.g. `xTest`) above the
  * model's reconstructions of them, one output redrawn in place before training, every `everyBatches` batches
- * (at most once per `minIntervalMs`) and when training ends. Outside a kernel it draws nothing: a script
+ * or more (so that drawing takes at most `maxShare` of the time) and when training ends. Outside a kernel it draws nothing: a script
  * shows its reconstructions after training. Its tensors live only while it draws.
  */
 export class LiveReconstructions extends tf.Callback {
@@ -33,14 +36,15 @@ export class LiveReconstructions extends tf.Callback {
   updates = 0;
   private readonly count: number;
   private readonly everyBatches: number;
-  private readonly minIntervalMs: number;
+  private readonly maxShare: number;
   private readonly output = new LiveOutput();
   private epochs = 1;
   private steps = 1;
   private epoch = 0;
   private batchesDone = 0;
   private sinceDrawn = 0;
-  private lastDrawn = 0;
+  /** When the next redraw may begin (performance.now()), from the last one's cost and maxShare. */
+  private nextAllowed = 0;
 
   constructor(
     private readonly images: tf.Tensor,
@@ -67,7 +71,12 @@ export class LiveReconstructions extends tf.Callback {
     }
     this.count = Math.min(checkWholeNumber(`${who}: count`, options.count ?? 10), images.shape[0]!);
     this.everyBatches = checkWholeNumber(`${who}: everyBatches`, options.everyBatches ?? 25);
-    this.minIntervalMs = checkNonNegative(`${who}: minIntervalMs`, options.minIntervalMs ?? 1000);
+    const maxShare = options.maxShare ?? 0.02;
+    if (typeof maxShare !== "number" || !(maxShare > 0 && maxShare <= 1)) {
+      const expected = localize({ en: "a number above 0, at most 1", zh: "大于 0、不超过 1 的数" });
+      throw new RangeError(mustBe(`${who}: maxShare`, expected, maxShare));
+    }
+    this.maxShare = maxShare;
   }
 
   override async onTrainBegin(): Promise<void> {
@@ -90,8 +99,7 @@ export class LiveReconstructions extends tf.Callback {
   override async onBatchEnd(batch: number): Promise<void> {
     this.batchesDone += 1;
     this.sinceDrawn += 1;
-    if (this.sinceDrawn < this.everyBatches || performance.now() - this.lastDrawn < this.minIntervalMs)
-      return;
+    if (this.sinceDrawn < this.everyBatches || performance.now() < this.nextAllowed) return;
     await this.draw({ kind: "during", epoch: this.epoch, batch: batch + 1 });
   }
 
@@ -118,17 +126,17 @@ export class LiveReconstructions extends tf.Callback {
       });
     }
     const { epoch, batch } = moment;
-    const [epochs, steps, every] = [this.epochs, this.steps, this.everyBatches];
+    const [epochs, steps] = [this.epochs, this.steps];
     return localize({
-      en: `Training: epoch ${epoch + 1}/${epochs}, batch ${batch}/${steps}: ${shown} (redrawn every ${every} batches)`,
-      zh: `训练中：第 ${epoch + 1}/${epochs} 个 epoch，第 ${batch}/${steps} 批。${shown}（每 ${every} 批更新一次）`,
+      en: `Training: epoch ${epoch + 1}/${epochs}, batch ${batch}/${steps}: ${shown}`,
+      zh: `训练中：第 ${epoch + 1}/${epochs} 个 epoch，第 ${batch}/${steps} 批。${shown}`,
     });
   }
 
   private async draw(moment: Moment): Promise<void> {
     this.sinceDrawn = 0;
-    this.lastDrawn = performance.now();
     if (!inKernel()) return;
+    const start = performance.now();
     const model = this.model;
     const [originals, reconstructed] = tf.tidy(() => {
       const first = this.images.slice(0, this.count);
@@ -152,6 +160,10 @@ export class LiveReconstructions extends tf.Callback {
       this.updates += 1;
     } finally {
       tf.dispose([originals, reconstructed]);
+      // Drawing for d ms, then training for at least d (1 − share) / share: drawing is at most `share` of it.
+      // The drawing before training is not counted: it warms up the drawing code, and the first batches teach most.
+      const took = performance.now() - start;
+      this.nextAllowed = moment.kind === "before" ? 0 : start + took / this.maxShare;
     }
   }
 }

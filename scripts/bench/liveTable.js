@@ -1,0 +1,56 @@
+// @ts-check
+// `npm run bench -- --live`'s table: what drawing the live reconstructions costs an epoch, from one fit whose
+// epochs drew by turns (liveCost.js's drawsIn); the first epoch, with its start-up, counts for neither.
+import { textTable } from "ae-shared/plain";
+
+const f2 = (/** @type {number} */ n) => n.toFixed(2);
+/** @param {number[]} values */
+const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+
+/**
+ * One row per model: the seconds of its epochs with and without drawing, their ratio, the redraws per epoch and
+ * the ms each took, and the share of a drawing epoch spent drawing.
+ * @param {import("./benchProcess.js").BenchResult[]} results
+ */
+export function liveCostTable(results) {
+  const rows = results.flatMap((r) => {
+    const live = r.live;
+    if (!live) return [];
+    const epochs = r.sec_per_epoch.map((sec, i) => ({ sec, i })).filter(({ i }) => i > 0);
+    const drawing = epochs.filter(({ i }) => live.on[i]);
+    const quiet = epochs.filter(({ i }) => !live.on[i]);
+    if (drawing.length === 0 || quiet.length === 0) return [];
+    const [withSec, withoutSec] = [mean(drawing.map((e) => e.sec)), mean(quiet.map((e) => e.sec))];
+    const updates = drawing.map(({ i }) => live.updates[i] ?? 0);
+    const updateMs = drawing.map(({ i }) => live.updateMs[i] ?? 0);
+    const perUpdate = updates.some((n) => n > 0) ? mean(updateMs) / mean(updates) : NaN;
+    return [
+      [
+        r.model,
+        drawing.map((e) => f2(e.sec)).join(", "),
+        quiet.map((e) => f2(e.sec)).join(", "),
+        f2(withSec),
+        f2(withoutSec),
+        `${(withSec / withoutSec).toFixed(3)}x`,
+        mean(updates).toFixed(1),
+        Number.isNaN(perUpdate) ? "-" : perUpdate.toFixed(1),
+        `${((mean(updateMs) / 1000 / withSec) * 100).toFixed(2)} %`,
+      ],
+    ];
+  });
+  return textTable(
+    [
+      "model",
+      "drawing: s/epoch, each",
+      "not drawing: s/epoch, each",
+      "s/epoch drawing",
+      "s/epoch not drawing",
+      "drawing / not",
+      "redraws/epoch",
+      "ms/redraw",
+      "share of epoch drawing",
+    ],
+    rows,
+    { style: "markdown", alignRight: [false, false, false, true, true, true, true, true, true] },
+  );
+}
