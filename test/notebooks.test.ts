@@ -194,11 +194,12 @@ describe("the committed notebooks", () => {
     assert.match(textOf(read("03-conv")), /\]\(04-denoise\.ipynb\)[^\n]*$/);
   });
 
-  test("05 links to 06, 06 to 07; 07, the last lesson, links back to 06 and to the teacher's guide", () => {
+  test("05 links to 06, 06 to 07, 07 to 08; 08, the last lesson, links back to 07 and to the teacher's guide", () => {
     assert.match(textOf(read("05-pca")), /\]\(06-latent\.ipynb\)/);
     assert.match(textOf(read("06-latent")), /\]\(07-sparse\.ipynb\)/);
-    const last = textOf(read("07-sparse")).split("---\n").pop() ?? "";
-    assert.match(last, /最后一课.*\]\(06-latent\.ipynb\)/);
+    assert.match(textOf(read("07-sparse")).split("---\n").pop() ?? "", /\]\(08-anomaly\.ipynb\)/);
+    const last = textOf(read("08-anomaly")).split("---\n").pop() ?? "";
+    assert.match(last, /最后一课.*\]\(07-sparse\.ipynb\)/);
     assert.match(last, /\]\(\.\.\/docs\/teacher-guide\.zh\.md\)/);
   });
 
