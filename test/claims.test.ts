@@ -53,7 +53,29 @@ const CLAIMS: Claim[] = [
     },
     defaults: { epochs: 20, trainSize: 60000 },
   },
+  {
+    lesson: "08-anomaly",
+    says: "自编码器的 AUC 都高于 PCA 的",
+    holds: (results) => {
+      const [ae, pca] = anomalyAucs(results);
+      return ae > pca;
+    },
+    defaults: { epochs: 20, trainSize: 60000 },
+  },
+  {
+    lesson: "08-anomaly",
+    says: "自编码器放过最多的都是 9，PCA 放过最多的都是 1",
+    holds: (results) =>
+      results.some((line) => /^判为异常最少的异常数字：自编码器 9（[^）]*）；PCA 1（/.test(line)),
+    defaults: { epochs: 20, trainSize: 60000 },
+  },
 ];
+
+/** 08-anomaly's AUC line: the autoencoder's and PCA's, or NaN. */
+function anomalyAucs(results: string[]): [number, number] {
+  const m = results.map((line) => /^ROC AUC：自编码器 (0\.\d+)，PCA (0\.\d+)$/.exec(line)).find(Boolean);
+  return m ? [Number(m[1]), Number(m[2])] : [Number.NaN, Number.NaN];
+}
 
 /** 06-latent's k-NN line: the autoencoder's and PCA's percentages, or NaN. */
 function knnScores(results: string[]): [number, number] {
@@ -115,6 +137,16 @@ test("a claim's check reads the result lines as the lessons print them, and can 
   assert.equal(knn.holds(line("73.2")), true);
   assert.equal(knn.holds(line("50.0")), false, "ahead, but not by much");
   assert.equal(knn.holds([]), false, "a missing line is no proof");
+  const [auc, slipped] = CLAIMS.filter((c) => c.lesson === "08-anomaly");
+  assert.ok(auc && slipped);
+  assert.equal(auc.holds(["ROC AUC：自编码器 0.959，PCA 0.922"]), true);
+  assert.equal(auc.holds(["ROC AUC：自编码器 0.901，PCA 0.922"]), false);
+  assert.equal(auc.holds([]), false, "a missing line is no proof");
+  const slippedLine = (ae: number, pca: number) =>
+    `判为异常最少的异常数字：自编码器 ${ae}（只有 33.3% 判为异常）；PCA ${pca}（只有 19.0% 判为异常）`;
+  assert.equal(slipped.holds([slippedLine(9, 1)]), true);
+  assert.equal(slipped.holds([slippedLine(7, 1)]), false);
+  assert.equal(slipped.holds([slippedLine(9, 7)]), false);
 });
 
 // The guide's quick setting (AE_EPOCHS=1) still teaches: in its newest recorded export, every model a lesson

@@ -1,10 +1,10 @@
 // The checklist for a new lesson (ARCHITECTURE.md, "Where to add" → "A lesson"), followed once for a lesson that
-// does not train as the course does: 08-recipe, a small dense autoencoder trained with SGD and mean squared error
-// (test/fixtures/08-recipe.ipynb, and its registry entry test/fixtures/08-recipe.js). In a copy of the checkout
+// does not train as the course does: 99-recipe, a small dense autoencoder trained with SGD and mean squared error
+// (test/fixtures/99-recipe.ipynb, and its registry entry test/fixtures/99-recipe.js). In a copy of the checkout
 // (test/support/checkoutCopy.ts) it does steps 1 and 2 as written, the notebook into notebooks/ and its entry into
 // scripts/lessons/, committed, then runs there tsc and the tests that would reject a new lesson, executing only
-// 08-recipe: notebooks.test's structure checks, its headless run and its run at 1 image; lessons.test;
-// lessonPlan.test's plans; prose.test; lesson.test's naming and `npm run lesson` of 08-recipe; doctorLessonTimes;
+// 99-recipe: notebooks.test's structure checks, its headless run and its run at 1 image; lessons.test;
+// lessonPlan.test's plans; prose.test; lesson.test's naming and `npm run lesson` of 99-recipe; doctorLessonTimes;
 // handout. Step 3 (its answers, `npm run weights`, `npm run export` and `npm run record`) is stated, not run: it
 // trains for minutes and writes the records that the tests left out here read (the period on the slowest CPU
 // recorded, the quick setting's claims, the generated tables, the committed weights). The recipe can fail: without
@@ -19,7 +19,7 @@ import { RECIPE } from "../scripts/lessons.js";
 import { ROOT, lessonNames } from "../scripts/project.js";
 import { commitAll, copyOfCheckout, isCheckout } from "./support/checkoutCopy.js";
 
-const LESSON = "08-recipe";
+const LESSON = "99-recipe";
 const FIXTURES = join(ROOT, "test", "fixtures");
 
 describe(

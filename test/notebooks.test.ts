@@ -194,11 +194,12 @@ describe("the committed notebooks", () => {
     assert.match(textOf(read("03-conv")), /\]\(04-denoise\.ipynb\)[^\n]*$/);
   });
 
-  test("05 links to 06, 06 to 07; 07, the last lesson, links back to 06 and to the teacher's guide", () => {
+  test("05 links to 06, 06 to 07, 07 to 08; 08, the last lesson, links back to 07 and to the teacher's guide", () => {
     assert.match(textOf(read("05-pca")), /\]\(06-latent\.ipynb\)/);
     assert.match(textOf(read("06-latent")), /\]\(07-sparse\.ipynb\)/);
-    const last = textOf(read("07-sparse")).split("---\n").pop() ?? "";
-    assert.match(last, /最后一课.*\]\(06-latent\.ipynb\)/);
+    assert.match(textOf(read("07-sparse")).split("---\n").pop() ?? "", /\]\(08-anomaly\.ipynb\)/);
+    const last = textOf(read("08-anomaly")).split("---\n").pop() ?? "";
+    assert.match(last, /最后一课.*\]\(07-sparse\.ipynb\)/);
     assert.match(last, /\]\(\.\.\/docs\/teacher-guide\.zh\.md\)/);
   });
 
@@ -814,6 +815,186 @@ describe("06-latent: a 2-D code, mapped beside PCA's and scored with k-NN", () =
       await page.context().close();
     },
   );
+});
+
+describe("08-anomaly: anomaly detection from reconstruction error, beside PCA", () => {
+  /** The rows of a table showTable printed as text: the cells of each line under its dashes. */
+  const tableRows = (table: string) =>
+    table
+      .split("\n")
+      .slice(table.split("\n").findIndex((line) => /^-+( +-+)+$/.test(line)) + 1)
+      .map((line) => line.trim().split(/ {2,}/));
+  /** The traces of each chart in a chart output, in order. */
+  const chartTraces = (output: Output) =>
+    [...dataOf(output, "text/html").matchAll(/newPlot\(el, (\[.*?\]), \{"title"/g)].map(
+      (m) =>
+        JSON.parse((m[1] ?? "").replace(/\\u003c/g, "<")) as {
+          name: string;
+          x: number[];
+          y: number[];
+          mode: string;
+        }[],
+    );
+
+  test("committed clean; 01's model trained on the 4s only, the tutorial's score and threshold, the metrics in sight", () => {
+    const notebook = read("08-anomaly");
+    const text = textOf(notebook);
+    for (const heading of ["学习目标", "流程", "总结", "练习", "加载训练好的权重"])
+      assert.match(text, new RegExp(heading));
+    const code = codeOf(notebook);
+    assert.match(code, /^const normalDigits = \[4\];/m);
+    assert.match(code, /^const anomalyEvery = 9;/m);
+    // 01's 784-32-784 model, on the normal training images, validated on all test images as the tutorial does.
+    const units = [...code.matchAll(/tf\.layers\.dense\(\{ units: (\w+)/g)].map((m) => m[1]);
+    assert.deepEqual(units, ["encodingDim", "784"]);
+    assert.match(code, /^const encodingDim = 32;/m);
+    assert.match(code, /await autoEncoder\.fit\(xTrain, xTrain, \{/);
+    assert.match(code, /validationData: \[data\.xTest, data\.xTest\]/);
+    assert.match(code, /tryLoadSavedWeights\(autoEncoder, "anomaly"\)/);
+    // PCA on every normal training image, with the autoencoder's code size.
+    assert.match(code, /const pca = keep\("pca", fitPca\(xNormal, encodingDim\)\);/);
+    // The tutorial's score (mean absolute error per image) and threshold (mean + 1 population σ).
+    assert.match(code, /tf\.metrics\.meanAbsoluteError\(x, rebuild\(x\)\)/);
+    assert.match(code, /\(sum, v\) => sum \+ \(v - mean\) \*\* 2, 0\) \/ values\.length;/);
+    assert.match(code, /threshold: mean \+ std/);
+    // The metrics' code, written out where students read it.
+    for (const formula of [
+      "const precision = tp + fp > 0 ? tp / (tp + fp) : 0;",
+      "const recall = tp / (tp + fn);",
+      "(2 * precision * recall) / (precision + recall)",
+      "area += ((fpr[k]! - fpr[k - 1]!) * (tpr[k]! + tpr[k - 1]!)) / 2;",
+    ])
+      assert.ok(code.includes(formula), formula);
+  });
+
+  test("executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048: the split, metrics that agree with their counts, the ROC, the grids", async () => {
+    const { executed, outputs, text } = await executedLesson("08-anomaly");
+    // The 4s of the training images (PCA all of them, the autoencoder the first 2048); all test 4s and every
+    // 9th other digit.
+    assert.match(text, /训练图片（都是正常的）：5842 张，PCA 全用；自编码器的 xTrain： \[ 2048, 784 \]/);
+    assert.match(text, /测试图片 xTest：1984 张，正常的 982 张，异常的 1002 张（异常占 50\.5%）/);
+    const plain = outputs.map((o) => dataOf(o, "text/plain"));
+
+    // The thresholds: the training images' mean + 1 σ, as printed.
+    const thresholds = tableRows(plain.find((t) => t.startsWith("阈值只用训练图片")) ?? "");
+    assert.deepEqual(
+      thresholds.map((row) => row.slice(0, 2)),
+      [
+        ["自编码器", "2048"],
+        ["PCA", "5842"],
+      ],
+    );
+    for (const [, , mean, std, threshold] of thresholds)
+      assert.ok(Math.abs(Number(mean) + Number(std) - Number(threshold)) <= 1e-4, `${mean} + ${std}`);
+
+    // The confusion counts and the metrics they give, for both methods and for flagging everything.
+    const metrics = tableRows(plain.find((t) => t.startsWith("测试集 1984 张图片")) ?? "");
+    assert.deepEqual(
+      metrics.map((row) => row[0]),
+      ["自编码器", "PCA", "全部判为异常"],
+    );
+    for (const [name, ...cells] of metrics) {
+      const [tp, fp, fn, tn, accuracy, precision, recall, f1] = cells.map(Number) as number[];
+      assert.equal(tp! + fn!, 1002, `${name}: the anomalies`);
+      assert.equal(fp! + tn!, 982, `${name}: the normal images`);
+      const close = (found: number, expected: number, what: string) =>
+        assert.ok(
+          Math.abs(found - expected) <= 6e-4,
+          `${name}: ${what} ${found}, from the counts ${expected}`,
+        );
+      close(accuracy!, (tp! + tn!) / 1984, "accuracy");
+      close(precision!, tp! / (tp! + fp!), "precision");
+      close(recall!, tp! / 1002, "recall");
+      const p = tp! / (tp! + fp!);
+      const r = tp! / 1002;
+      close(f1!, (2 * p * r) / (p + r), "F1");
+    }
+    assert.deepEqual(metrics[2]?.slice(1), ["1002", "982", "0", "0", "0.505", "0.505", "1.000", "0.671"]);
+    assert.match(text, /^自编码器：准确率 0\.\d{3}，精确率 0\.\d{3}，召回率 0\.\d{3}，F1 0\.\d{3}$/m);
+
+    // Per digit: ten rows, 4 the normal one; PCA (fit on all the 4s, whatever AE_TRAIN_SIZE) lets 1 through most.
+    const perDigit = tableRows(plain.find((t) => t.startsWith("每个数字的测试图片里")) ?? "");
+    assert.deepEqual(
+      perDigit.map((row) => row[0]),
+      ["0", "1", "2", "3", "4（正常）", "5", "6", "7", "8", "9"],
+    );
+    const pcaFp = Number(metrics[1]?.[2]);
+    assert.equal(perDigit[4]?.[3], `${((100 * pcaFp) / 982).toFixed(1)}%`, "the 4s PCA flags are its FP");
+    assert.match(
+      text,
+      /判为异常最少的异常数字：自编码器 \d（只有 [\d.]+% 判为异常）；PCA 1（只有 [\d.]+% 判为异常）/,
+    );
+
+    // AUC: printed, and the share of random (anomalous, normal) pairs ordered right comes out about the same.
+    const auc = /ROC AUC：自编码器 (0\.\d{3})，PCA (0\.\d{3})/.exec(text);
+    const pairs = /异常那张分数更高的比例：自编码器 (0\.\d{3})，PCA (0\.\d{3})/.exec(text);
+    assert.ok(auc && pairs, "AUC and the pairs printed");
+    for (const k of [1, 2])
+      assert.ok(Math.abs(Number(auc[k]) - Number(pairs[k])) < 0.01, `${auc[k]} ~ ${pairs[k]}`);
+    assert.ok(Number(auc[2]) > 0.9 && Number(auc[2]) < 0.95, `PCA's AUC on the 4s: ${auc[2]}`);
+
+    // Charts: a live loss chart; the two score distributions side by side; the ROC chart.
+    const charts = outputs.filter((o) => dataOf(o, "text/html").includes('class="ae-chart"'));
+    const [distributions, roc] = charts
+      .filter((o) => !dataOf(o, "text/html").includes("loss（每一批）"))
+      .map(chartTraces);
+    assert.equal(distributions?.length, 2, "the autoencoder's and PCA's scores, side by side");
+    for (const traces of distributions ?? []) {
+      // Three groups of images, each a distribution in percent, and the threshold.
+      assert.equal(traces.length, 4);
+      for (const group of traces.slice(0, 3)) {
+        const total = group.y.reduce((sum, y) => sum + y, 0);
+        assert.ok(Math.abs(total - 100) < 1e-6, `${group.name}: ${total}%`);
+      }
+      assert.match(traces[3]?.name ?? "", /^阈值 0\.\d{4}$/);
+    }
+    assert.equal(roc?.length, 1, "one ROC chart");
+    const [aeCurve, pcaCurve, aePoint, pcaPoint, chance] = roc?.[0] ?? [];
+    for (const [k, curve] of [aeCurve, pcaCurve].entries()) {
+      assert.ok(curve, "two curves");
+      assert.deepEqual([curve.x[0], curve.y[0], curve.x.at(-1), curve.y.at(-1)], [0, 0, 1, 1]);
+      assert.ok(
+        curve.x.every((x, i) => i === 0 || x >= curve.x[i - 1]!),
+        "FPR never falls",
+      );
+      assert.ok(
+        curve.y.every((y, i) => i === 0 || y >= curve.y[i - 1]!),
+        "TPR never falls",
+      );
+      // The area under the thinned curve drawn is the AUC printed, to the thinning's precision.
+      let area = 0;
+      for (let i = 1; i < curve.x.length; i++)
+        area += ((curve.x[i]! - curve.x[i - 1]!) * (curve.y[i]! + curve.y[i - 1]!)) / 2;
+      assert.ok(Math.abs(area - Number(auc[k + 1])) < 0.01, `area ${area}, AUC ${auc[k + 1]}`);
+    }
+    // Each threshold's point on the chart is its (FPR, recall) from the table.
+    for (const [point, row] of [
+      [aePoint, metrics[0]],
+      [pcaPoint, metrics[1]],
+    ] as const) {
+      assert.equal(point?.mode, "markers");
+      assert.ok(Math.abs((point?.x[0] ?? NaN) - Number(row?.[2]) / 982) < 1e-9, "FPR = FP / 982");
+      assert.ok(Math.abs((point?.y[0] ?? NaN) - Number(row?.[7])) < 6e-4, "TPR = recall");
+    }
+    assert.deepEqual(
+      [chance?.x, chance?.y],
+      [
+        [0, 1],
+        [0, 1],
+      ],
+    );
+
+    // Grids: the extremes and the mistakes, each with the autoencoder's reconstructions.
+    const grids = outputs.filter((o) => o.data?.["image/png"]).map((o) => dataOf(o, "text/plain"));
+    assert.deepEqual(
+      grids.map((t) => /从上到下各行：(.*)$/m.exec(t)?.[1]),
+      ["最异常 | 重建 | 最不异常 | 重建", "最像正常的异常 | 重建 | 最像异常的正常 | 重建"],
+    );
+    assert.match(grids[1] ?? "", /最像异常的正常图片（分数最高）：数字 4 4 4 4 4 4 4 4 4 4，/);
+    assert.match(text, /练习 1：表中还只有一个正常的数字/);
+
+    assertTensorCountKept(executed);
+  });
 });
 
 /**

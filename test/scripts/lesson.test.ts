@@ -161,6 +161,7 @@ describe("npm run lesson, headless (CI): every lesson runs to its end and exits"
       ["04-denoise", ["denoise-0.5", "denoise-3.0"]],
       ["06-latent", ["latent-2d"]],
       ["07-sparse", ["dense", "sparse"]],
+      ["08-anomaly", ["anomaly"]],
     ] as const) {
       const run = await runLesson(lesson, { AE_WEIGHTS: "1" });
       assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
@@ -190,6 +191,13 @@ describe("npm run lesson, headless (CI): every lesson runs to its end and exits"
           const recorded = record.models[name]?.val_loss ?? Number.NaN;
           assert.ok(Math.abs(bce - recorded) < 2e-4, `${name}: BCE ${bce}, recorded val_loss ${recorded}`);
         }
+        continue;
+      }
+      if (lesson === "08-anomaly") {
+        // Trained on the 4s only: all of them, whatever the record's image count (the cap it was trained with).
+        assert.match(run.stdout, /上一行的 60000 张图片是训练时的上限，它实际用了全部 5842 张 4/);
+        const valLoss = /val_loss = (0\.\d{4})（全部测试图片/.exec(run.stdout)?.[1];
+        assert.equal(valLoss, record.models["anomaly"]?.val_loss.toFixed(4));
         continue;
       }
       const finals =

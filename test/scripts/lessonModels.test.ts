@@ -312,7 +312,7 @@ describe("errors say what was expected and what was found", () => {
     );
     assert.throws(
       () => lessonFunctions("02-dep", ["deepModel"], { tf }),
-      /the notebooks in .*notebooks'? are: 01-dense\.ipynb, 02-deep\.ipynb, 03-conv\.ipynb, 04-denoise\.ipynb, 05-pca\.ipynb, 06-latent\.ipynb, 07-sparse\.ipynb$/,
+      /the notebooks in .*notebooks'? are: 01-dense\.ipynb, 02-deep\.ipynb, 03-conv\.ipynb, 04-denoise\.ipynb, 05-pca\.ipynb, 06-latent\.ipynb, 07-sparse\.ipynb, 08-anomaly\.ipynb$/,
     );
   });
 
