@@ -25,6 +25,7 @@ import {
   verdicts,
 } from "./spaceMetrics.js";
 import { MNIST_DIR, SAVED, kerasWorker, machine } from "./workers.js";
+import { RECORDS, measureLine, pct, qualityLines } from "./vaeRecords.js";
 
 const require = createRequire(join(ROOT, "package.json"));
 /** @type {typeof import("ae-shared")} */
@@ -183,14 +184,7 @@ mkdirSync(SAVED, { recursive: true });
 const save = (/** @type {import("@tensorflow/tfjs-node").LayersModel} */ m, /** @type {string} */ name) =>
   m.save(`file://${join(SAVED, name)}`);
 
-const pct = (/** @type {number} */ v) => `${(v * 100).toFixed(1)} %`;
-const line = (/** @type {string} */ name, /** @type {any} */ m) =>
-  `${name}: inside 2σ ${pct(m.inside2sigma)}, empty cells ${m.empty10}/100, ${m.empty20}/400, k-NN ${pct(m.knn)}, ` +
-  `grid recognised ${pct(m.grid30.recognised)} (${m.grid30.entropyBits.toFixed(2)} bits), drawn recognised ` +
-  `${pct(m.drawn1000.recognised)} (${m.drawn1000.entropyBits.toFixed(2)} bits), drawn in empty cells ` +
-  `${pct(m.drawnInEmpty10)} / ${pct(m.drawnInEmpty20)}, decoded test codes recognised ${pct(m.decodedTest.recognised)}, ` +
-  `right label ${pct(m.decodedTestRightLabel)}, drawn with no test code within 0.05/0.1/0.2 σ ` +
-  `${pct(m.holes.over005)} / ${pct(m.holes.over01)} / ${pct(m.holes.over02)}`;
+const line = (/** @type {string} */ name, /** @type {any} */ m) => `${name}: ${measureLine(m)}`;
 
 if (values.ae || values["ae-saved"]) {
   // 06-latent's own model, by its own function, trained as 06 trains it (the graph path).
@@ -284,8 +278,9 @@ if (values.keras) {
   }
 }
 
-const dir = join(ROOT, "bench", "vae-prototype");
+const dir = RECORDS;
 mkdirSync(dir, { recursive: true });
+Object.assign(run, { lines: qualityLines(run) });
 const file = join(dir, `quality-${shape}-${run.machine.date.slice(0, 16).replace(/[:T]/g, "-")}.json`);
 writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
 log(`written to ${relative(ROOT, file)}`);

@@ -11,6 +11,7 @@ import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { ROOT } from "../../project.js";
 import { MNIST_DIR, kerasWorker, machine, median, ourWorker } from "./workers.js";
+import { RECORDS, timedRow } from "./vaeRecords.js";
 
 /** Each group: Keras's model, and our variants of it (vaeWorker.js names them). */
 const GROUPS = /** @type {Record<string, {keras: string, ours: string[]}[]>} */ ({
@@ -89,7 +90,10 @@ const rows = pairs.flatMap((p) => {
     const all = run.blocks.filter((b) => b.name === name).flatMap((b) => b.step_ms);
     const perRound = Array.from({ length: rounds }, (_, r) => roundMedian(name, r));
     const ratios = perRound.map((ms, r) => ms / roundMedian(kerasName, r));
-    return { name, steps: all.length, median: median(all), perRound, ratio: median(ratios), ratios };
+    return timedRow(
+      { name, steps: all.length, median: median(all), perRound, ratio: median(ratios), ratios },
+      batch,
+    );
   });
 });
 const f = (/** @type {number} */ n, d = 2) => n.toFixed(d);
@@ -102,7 +106,7 @@ const lines = [
   ),
 ];
 process.stdout.write(`\n${lines.join("\n")}\n`);
-const dir = join(ROOT, "bench", "vae-prototype");
+const dir = RECORDS;
 mkdirSync(dir, { recursive: true });
 const file = join(dir, `speed-b${batch}-${run.machine.date.slice(0, 16).replace(/[:T]/g, "-")}.json`);
 writeFileSync(file, `${JSON.stringify({ ...run, rows }, null, 2)}\n`);
