@@ -184,8 +184,6 @@ mkdirSync(SAVED, { recursive: true });
 const save = (/** @type {import("@tensorflow/tfjs-node").LayersModel} */ m, /** @type {string} */ name) =>
   m.save(`file://${join(SAVED, name)}`);
 
-const line = (/** @type {string} */ name, /** @type {any} */ m) => `${name}: ${measureLine(m)}`;
-
 if (values.ae || values["ae-saved"]) {
   // 06-latent's own model, by its own function, trained as 06 trains it (the graph path).
   const { mapModels } = lessonFunctions("06-latent", ["mapModels"], { tf });
@@ -211,7 +209,7 @@ if (values.ae || values["ae-saved"]) {
     ...measure(/** @type {Tensor2D} */ (trainCodes), /** @type {Tensor2D} */ (testCodes), decoder, "own"),
   };
   log(
-    `06's plain AE, ${values["ae-saved"] ? "saved, 50" : 20} epochs (${seconds.toFixed(0)} s): ${line("", run.ae)}`,
+    `06's plain AE, ${values["ae-saved"] ? "saved, 50" : 20} epochs (${seconds.toFixed(0)} s): ${measureLine(run.ae)}`,
   );
 }
 
@@ -251,7 +249,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     await save(vae.encoder, `vae-${shape}-e${epoch}-encoder`);
     await save(vae.decoder, `vae-${shape}-e${epoch}-decoder`);
     log(
-      `VAE ${shape} epoch ${epoch} (${seconds.toFixed(0)} s), recon ${recon.toFixed(1)}, KL ${kl.toFixed(2)}: ${line("", entry)}`,
+      `VAE ${shape} epoch ${epoch} (${seconds.toFixed(0)} s), recon ${recon.toFixed(1)}, KL ${kl.toFixed(2)}: ${measureLine(entry)}`,
     );
   }
   run.vae.push(entry);
