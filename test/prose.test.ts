@@ -8,7 +8,8 @@
 //    `answers` the answer notebooks' runs of `npm run export -- --answers`), results/checks.json (the times of
 //    `npm test` and `npm run doctor`, recorded with AE_RECORD=1), results/course.json (the course's own
 //    logged numbers, each with its line; quoted with the course named), or, for sizes, the disk room set-up's
-//    steps count (scripts/setup/). Numbers structural to a lesson (784, 32, 60000, σ 0.5 and 3.0, 28×28) are
+//    steps count (scripts/setup/); a note in docs/ may also quote the bench records it names by path (a JSON file
+//    or folder under bench/, e.g. docs/vae-design.md's bench/vae-prototype/). Numbers structural to a lesson (784, 32, 60000, σ 0.5 and 3.0, 28×28) are
 //    integers or have one decimal place, so they are not taken for measurements. README's generated parts
 //    (set-up's step times, the lessons' totals) are left to test/scripts/resultsTable.test.ts, which holds each
 //    to the files it is made of.
@@ -16,7 +17,7 @@
 //    code blocks, URLs and formulas, and between Latin letters and digits. The same holds for the Chinese strings
 //    the lessons' code prints, the comments beside it, and the library's Chinese messages (src/shared).
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { readCheckTimes } from "../scripts/checkTimes.js";
@@ -42,6 +43,8 @@ interface Prose {
    * arithmetic (three models' training against two).
    */
   ratios?: boolean;
+  /** Where its numbers may come from, when more than the common sources: a doc's cited bench records. */
+  sources?: Sources;
 }
 
 interface Document {
@@ -153,7 +156,8 @@ function readDocuments(): Document[] {
       // the server's sizes are computed from results/usage.json; like every generated section they are held to
       // their files by test/scripts/resultsTable.test.ts.
       const numbersText = withoutSections(text, ["lesson-plan", "quick-setting", "server-sizing"]);
-      documents.push({ file, markdown: [{ where: file, text, numbersText }], strings: [] });
+      const sources = withCitedRecords(text);
+      documents.push({ file, markdown: [{ where: file, text, numbersText, sources }], strings: [] });
     }
   }
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
@@ -220,7 +224,8 @@ type SourceName =
   | "results/export.json"
   | "results/checks.json"
   | "results/course.json"
-  | "scripts/setup/";
+  | "scripts/setup/"
+  | "bench/ (a record the document names)";
 interface Sources {
   /** Any number: losses, results. */
   numbers: { value: number; source: SourceName }[];
@@ -268,6 +273,34 @@ if (exported) collect(exported, "results/export.json", SOURCES);
 collect(readCheckTimes(), "results/checks.json", SOURCES);
 for (const entry of Object.values(course.numbers)) {
   SOURCES.numbers.push({ value: Number(entry.value), source: "results/course.json" });
+}
+
+/**
+ * The common sources and the bench records a document names by path (`bench/…/run.json`, or a folder of them), or
+ * undefined when it names none: a design note quotes the runs it cites, each number where the run printed it.
+ */
+function withCitedRecords(text: string): Sources | undefined {
+  const paths = new Set([...text.matchAll(/\bbench\/[\w./-]*[\w/]/g)].map((m) => m[0]));
+  const files = [...paths].flatMap((path) => {
+    const full = join(ROOT, path);
+    if (!existsSync(full)) return [];
+    if (statSync(full).isDirectory())
+      return readdirSync(full)
+        .filter((name) => name.endsWith(".json"))
+        .map((name) => join(full, name));
+    return full.endsWith(".json") ? [full] : [];
+  });
+  if (files.length === 0) return undefined;
+  const cited: Sources = { numbers: [], percents: [], seconds: [], sizes: [] };
+  for (const file of files) {
+    collect(JSON.parse(readFileSync(file, "utf8")), "bench/ (a record the document names)", cited);
+  }
+  return {
+    numbers: [...SOURCES.numbers, ...cited.numbers],
+    percents: [...SOURCES.percents, ...cited.percents],
+    seconds: [...SOURCES.seconds, ...cited.seconds],
+    sizes: SOURCES.sizes,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -368,8 +401,8 @@ function unbackedNumbers(prose: Prose, sources: Sources = SOURCES): { quoted: Qu
     if (quoted.backers.length === 0) {
       const problem =
         "is in no source at the precision printed (weights/weights.json, results/export.json, " +
-        "results/checks.json, results/course.json, set-up's rooms for sizes): take it from one, generate it, or " +
-        "point to where it is printed";
+        "results/checks.json, results/course.json, set-up's rooms for sizes, and in docs/ the bench records the " +
+        "note names): take it from one, generate it, or point to where it is printed";
       return [{ quoted, problem }];
     }
     if (quoted.backers.every((s) => s === "results/course.json") && !line.includes("课程")) {
@@ -385,7 +418,7 @@ const at = (prose: Prose, index: number) =>
 
 /** What is wrong with the numbers of one piece of prose, a line each. */
 const numberProblems = (prose: Prose) =>
-  unbackedNumbers({ ...prose, text: prose.numbersText ?? prose.text }).map(
+  unbackedNumbers({ ...prose, text: prose.numbersText ?? prose.text }, prose.sources).map(
     ({ quoted, problem }) =>
       `${at(prose, quoted.index)}: "${quoted.text}" ${problem}: ${lineAt(prose.text, quoted.index).trim()}`,
   );
@@ -537,6 +570,17 @@ describe("the rules, by example", () => {
       "2.3 倍",
     ]);
     assert.deepEqual(failing("三个模型的训练时间是两个的 1.5 倍"), [], "in a lesson, a ratio is arithmetic");
+  });
+
+  test("a note in docs/ quotes the bench records it names, and only those", () => {
+    // docs/vae-design.md's run of 00:35: its VAE's share of drawn codes with no test code within 0.1 σ, as printed.
+    const quote = "VAE 3.2 % (bench/vae-prototype/quality-06-2026-12-07-00-35.json)";
+    const unbacked = (text: string) =>
+      unbackedNumbers({ where: "docs/x.md", text }, withCitedRecords(text)).map(({ quoted }) => quoted.text);
+    assert.deepEqual(unbacked(quote), []);
+    assert.deepEqual(unbacked("VAE 3.2 % (bench/vae-prototype/quality-06-2026-12-07-00-17.json)"), ["3.2 %"]);
+    assert.deepEqual(unbacked("VAE 3.2 %"), ["3.2 %"]);
+    assert.equal(withCitedRecords("no bench record here, nor bench/no-such-folder/"), undefined);
   });
 
   test("README: its generated parts are left to the test that holds them to their files", () => {
