@@ -9,7 +9,8 @@ const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
 
 /**
  * One row per model: the seconds of its epochs with and without drawing, their ratio, the redraws per epoch and
- * the ms each took, and the share of a drawing epoch spent drawing.
+ * the ms each took, the share of a drawing epoch spent drawing, and the slowdown block by block (each block of four
+ * epochs, on, off, off, on, against itself) with its standard error.
  * @param {import("./benchProcess.js").BenchResult[]} results
  */
 export function liveCostTable(results) {
@@ -24,6 +25,24 @@ export function liveCostTable(results) {
     const updates = drawing.map(({ i }) => live.updates[i] ?? 0);
     const updateMs = drawing.map(({ i }) => live.updateMs[i] ?? 0);
     const perUpdate = updates.some((n) => n > 0) ? mean(updateMs) / mean(updates) : NaN;
+    // Each block of four epochs (on, off, off, on) compares its two halves: the mean and its standard error.
+    /** @type {number[]} */
+    const blocks = [];
+    for (let b = 1; b + 3 < r.sec_per_epoch.length; b += 4) {
+      const [on1, off1, off2, on2] = r.sec_per_epoch.slice(b, b + 4).map(Number);
+      blocks.push(((on1 ?? 0) + (on2 ?? 0)) / ((off1 ?? 0) + (off2 ?? 0)) - 1);
+    }
+    const spread =
+      blocks.length > 1
+        ? Math.sqrt(
+            blocks.reduce((a, x) => a + (x - mean(blocks)) ** 2, 0) / (blocks.length - 1) / blocks.length,
+          )
+        : NaN;
+    const blockText =
+      blocks.length === 0
+        ? "-"
+        : `${(mean(blocks) * 100).toFixed(1)} %` +
+          (Number.isNaN(spread) ? "" : ` ± ${(spread * 100).toFixed(1)}`);
     return [
       [
         r.model,
@@ -35,6 +54,7 @@ export function liveCostTable(results) {
         mean(updates).toFixed(1),
         Number.isNaN(perUpdate) ? "-" : perUpdate.toFixed(1),
         `${((mean(updateMs) / 1000 / withSec) * 100).toFixed(2)} %`,
+        `${blocks.length}: ${blockText}`,
       ],
     ];
   });
@@ -49,8 +69,9 @@ export function liveCostTable(results) {
       "redraws/epoch",
       "ms/redraw",
       "share of epoch drawing",
+      "blocks of 4: slowdown ± standard error",
     ],
     rows,
-    { style: "markdown", alignRight: [false, false, false, true, true, true, true, true, true] },
+    { style: "markdown", alignRight: [false, false, false, true, true, true, true, true, true, true] },
   );
 }

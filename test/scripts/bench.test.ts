@@ -220,7 +220,7 @@ test("--live's table: seconds with and without drawing, their ratio, redraws and
   // Drawing 1.10 s against 1.00 s: 1.100x; 5 redraws an epoch at 10.6 ms, 53 ms of a 1.1 s epoch: 4.82 %.
   assert.match(
     table,
-    /\| dense \| 1\.10, 1\.10 +\| 1\.00, 1\.00 +\| +1\.10 \| +1\.00 \| +1\.100x \| +5\.0 \| +10\.6 \| +4\.82 % \|/,
+    /\| dense \| 1\.10, 1\.10 +\| 1\.00, 1\.00 +\| +1\.10 \| +1\.00 \| +1\.100x \| +5\.0 \| +10\.6 \| +4\.82 % \| +1: 10\.0 % \|/,
   );
   assert.equal(liveCostTable([result({})]).split("\n").length, 2, "a run without --live has no row");
 });
