@@ -1,6 +1,7 @@
 // Losses as a lesson shows them: the live loss chart of a training (a fit callback, like d2l.ai's Animator),
 // and finished runs compared on one chart with a per-epoch table beside it.
 import * as tf from "@tensorflow/tfjs-node";
+import { fitLength } from "../progress/fitLength";
 import { LiveChart, showChart, type ChartSpec, type Trace } from "./chart";
 import { checkNonNegative, checkWholeNumber } from "../checks";
 import { guardInterrupts, type InterruptGuard } from "../progress/interrupt";
@@ -171,13 +172,7 @@ export class LossPlot extends tf.Callback {
   }
 
   override async onTrainBegin(): Promise<void> {
-    const { epochs, samples, batchSize } = this.params as {
-      epochs?: number;
-      samples?: number;
-      batchSize?: number;
-    };
-    this.epochs = epochs ?? 1;
-    this.steps = samples && batchSize ? Math.ceil(samples / batchSize) : 1;
+    ({ epochs: this.epochs, steps: this.steps } = fitLength(this.params));
     this.history.loss.length = 0;
     this.history.val_loss.length = 0;
     this.batchX.length = 0;

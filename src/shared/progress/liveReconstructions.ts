@@ -4,6 +4,7 @@
 // copies the session's weights into the model (src/engine/graph/graphSession.ts, HandOver), the cost that
 // `npm run bench -- --live` measures. A saved or exported notebook keeps the last redraw: the trained model.
 import * as tf from "@tensorflow/tfjs-node";
+import { fitLength } from "./fitLength";
 import { checkWholeNumber, mustBe } from "../checks";
 import { LiveOutput } from "../display/display";
 import { inKernel } from "../display/kernel";
@@ -80,13 +81,7 @@ export class LiveReconstructions extends tf.Callback {
   }
 
   override async onTrainBegin(): Promise<void> {
-    const { epochs, samples, batchSize } = this.params as {
-      epochs?: number;
-      samples?: number;
-      batchSize?: number;
-    };
-    this.epochs = epochs ?? 1;
-    this.steps = samples && batchSize ? Math.ceil(samples / batchSize) : 1;
+    ({ epochs: this.epochs, steps: this.steps } = fitLength(this.params));
     this.updates = 0;
     this.batchesDone = 0;
     await this.draw({ kind: "before" });
