@@ -19,6 +19,23 @@ export default tseslint.config(
     rules: { "max-lines": ["error", { max: 300, skipBlankLines: false, skipComments: false }] },
   },
   {
+    // node --test reports through the test process's stdout: a test that swaps process.stdout.write across an
+    // await swallows the reports of other tests, which then neither pass nor fail. captureStdout passes them on.
+    files: ["test/**/*.ts", "src/*/test/**/*.ts"],
+    ignores: ["test/support/kernel.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "AssignmentExpression[left.object.object.name='process'][left.object.property.name='stdout']",
+          message:
+            "Capture output with captureStdout (test/support/kernel.ts), which passes the test runner's reports on.",
+        },
+      ],
+    },
+  },
+  {
     languageOptions: { globals: globals.node },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],

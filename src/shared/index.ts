@@ -21,6 +21,7 @@ export * from "./plots/plotly";
 export * from "./plots/chart";
 export * from "./plots/codeMap";
 export { browserCanOpen } from "./plots/chartWindow";
+export * from "./plots/lossCompare";
 export * from "./plots/lossPlot";
 export * from "./progress/progressLine";
 export * from "./progress/progress";

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { ROOT, withoutTensorflowLoadLines } from "../../scripts/project.js";
 import { SetupError } from "../../scripts/setup/common.js";
+import { captureStdout } from "../support/kernel.js";
 import {
   EDITED_FILES,
   TFJS_NODE_DIST,
@@ -82,21 +83,11 @@ describe("tfjs-node without util.isNullOrUndefined and util.isArray", () => {
     assert.deepEqual(read(dist), before, "no file written");
   });
 
-  test("another version is left as it is, once said", () => {
+  test("another version is left as it is, once said", async () => {
     const dist = fakeDist("4.23.0");
     const before = read(dist);
-    const printed: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((text: string) => printed.push(text) > 0) as typeof process.stdout.write;
-    try {
-      editTfjsNode(dist);
-    } finally {
-      process.stdout.write = write;
-    }
-    assert.match(
-      printed.join(""),
-      /written for @tensorflow\/tfjs-node 4\.22\.0, found 4\.23\.0; its own code stays/,
-    );
+    const { text: printed } = await captureStdout(() => editTfjsNode(dist));
+    assert.match(printed, /written for @tensorflow\/tfjs-node 4\.22\.0, found 4\.23\.0; its own code stays/);
     assert.deepEqual(read(dist), before);
     assert.equal(tfjsNodeEdited(dist), true, "done: set-up does not ask again");
   });

@@ -23,6 +23,8 @@ export interface Trace {
   type?: "scatter" | "scattergl";
   line?: { dash?: "solid" | "dash" | "dot"; width?: number; color?: string };
   marker?: { size?: number; opacity?: number; color?: string };
+  /** "y2" draws the trace against a second y axis on the right (ChartSpec.y2Title). */
+  yaxis?: "y2";
 }
 
 /** A chart: lines, axis titles, and the text that stands for it where scripts do not run. */
@@ -30,6 +32,8 @@ export interface ChartSpec {
   title: string;
   xTitle: string;
   yTitle: string;
+  /** The right axis's title, for traces drawn against it. */
+  y2Title?: string;
   traces: Trace[];
   /** Fixed x range, so a live curve grows across the chart instead of rescaling it. */
   xRange?: [number, number];
@@ -89,11 +93,13 @@ function plotlyTraces(traces: readonly Trace[]): Trace[] {
 }
 
 function layoutOf(spec: ChartSpec): Record<string, unknown> {
+  const right = spec.traces.some((trace) => trace.yaxis === "y2");
   return {
     title: { text: spec.title },
     xaxis: { title: { text: spec.xTitle }, ...(spec.xRange ? { range: spec.xRange } : {}) },
     yaxis: { title: { text: spec.yTitle } },
-    margin: { t: 48, r: 16, b: 48, l: 64 },
+    ...(right ? { yaxis2: { title: { text: spec.y2Title ?? "" }, overlaying: "y", side: "right" } } : {}),
+    margin: { t: 48, r: right ? 64 : 16, b: 48, l: 64 },
     legend: { orientation: "h", y: -0.25 },
   };
 }

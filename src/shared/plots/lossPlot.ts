@@ -1,132 +1,24 @@
-// Losses as a lesson shows them: the live loss chart of a training (a fit callback, like d2l.ai's Animator),
-// and finished runs compared on one chart with a per-epoch table beside it.
+// The live loss chart of a training, as a fit callback (like d2l.ai's Animator): each batch's training losses and
+// each epoch's validation losses, in one chart that grows while the model trains.
 import * as tf from "@tensorflow/tfjs-node";
 import { fitLength } from "../progress/fitLength";
-import { LiveChart, showChart, type ChartSpec, type Trace } from "./chart";
+import { LiveChart, type ChartSpec, type Trace } from "./chart";
 import { checkNonNegative, checkWholeNumber } from "../checks";
 import { guardInterrupts, type InterruptGuard } from "../progress/interrupt";
 import { localize } from "../language";
-import { textTable } from "../display/text";
-
-/** Losses per epoch, as `model.fit` returns them in `history.history`. */
-export interface LossHistory {
-  loss: number[];
-  val_loss?: number[];
-}
-
-/** A named run for `compareLosses`: a fit's History, or its `history` field. */
-export interface NamedHistory {
-  name: string;
-  history: tf.History | LossHistory;
-}
-
-function lossesOf(run: NamedHistory): { loss: number[]; valLoss: number[] } {
-  const source = (run.history instanceof tf.History ? run.history.history : run.history) as Record<
-    string,
-    unknown[] | undefined
-  >;
-  const numbers = (key: string): number[] => {
-    const values = source[key] ?? [];
-    return values.map((value, i) => {
-      if (typeof value !== "number" || !Number.isFinite(value)) {
-        const found = String(value);
-        throw new RangeError(
-          localize({
-            en: `run "${run.name}": expected ${key} to be finite numbers, found ${found} at epoch ${i + 1}`,
-            zh: `“${run.name}”：${key} 应为有限数，第 ${i + 1} 个 epoch 实际为 ${found}`,
-          }),
-        );
-      }
-      return value;
-    });
-  };
-  const loss = numbers("loss");
-  if (loss.length === 0) {
-    throw new RangeError(
-      localize({
-        en: `run "${run.name}": expected a loss per epoch, found none`,
-        zh: `“${run.name}”：应有每个 epoch 的 loss，实际一个也没有`,
-      }),
-    );
-  }
-  return { loss, valLoss: numbers("val_loss") };
-}
-
-/** plotly's default colours, named so a run's two lines can share one. */
-const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
-
-const fmt = (value: number | undefined): string => (value === undefined ? "-" : value.toFixed(4));
-
-/** Axis titles of a loss chart; the metric names stay as Keras's history spells them. */
-const lossAxes = () => ({
-  xTitle: localize({ en: "epoch", zh: "epoch" }),
-  yTitle: localize({ en: "loss", zh: "损失（loss）" }),
-});
-
-/** The text table of losses per epoch, one column pair per run. */
-export function lossSummary(runs: { name: string; loss: number[]; valLoss: number[] }[]): string {
-  const epochs = Math.max(...runs.map((run) => run.loss.length));
-  const header = [
-    "epoch",
-    ...runs.flatMap((run) => (runs.length > 1 ? [`${run.name} loss`, "val_loss"] : ["loss", "val_loss"])),
-  ];
-  const rows = Array.from({ length: epochs }, (_, e) => [
-    String(e + 1),
-    ...runs.flatMap((run) => [fmt(run.loss[e]), fmt(run.valLoss[e])]),
-  ]);
-  return textTable(header, rows, { alignRight: header.map(() => true), rule: false });
-}
-
-/**
- * Several named loss histories on one chart (e.g. dense vs deep, or noise levels): val_loss solid,
- * training loss dashed, by epoch; and the per-epoch table beside it.
- */
-export function compareLosses(runs: NamedHistory[], options: { title?: string } = {}): void {
-  if (runs.length === 0) {
-    throw new RangeError(
-      localize({
-        en: "compareLosses: expected at least one run, found none",
-        zh: "compareLosses：至少需要一次训练的记录，实际一个也没有",
-      }),
-    );
-  }
-  const data = runs.map((run) => ({ name: run.name, ...lossesOf(run) }));
-  const epochAxis = (values: number[]) => values.map((_, i) => i + 1);
-  // One colour per run; its val_loss solid, its training loss dashed.
-  const traces: Trace[] = data.flatMap((run, i) => {
-    const color = PALETTE[i % PALETTE.length];
-    const valLoss: Trace[] =
-      run.valLoss.length > 0
-        ? [
-            {
-              name: `${run.name} val_loss`,
-              x: epochAxis(run.valLoss),
-              y: run.valLoss,
-              mode: "lines+markers",
-              line: { color },
-            },
-          ]
-        : [];
-    const loss: Trace = {
-      name: `${run.name} loss`,
-      x: epochAxis(run.loss),
-      y: run.loss,
-      mode: "lines",
-      line: { dash: "dash", color },
-    };
-    return [...valLoss, loss];
-  });
-  showChart({
-    title: options.title ?? localize({ en: "Loss by epoch", zh: "每个 epoch 的损失" }),
-    ...lossAxes(),
-    traces,
-    summary: lossSummary(data),
-  });
-}
+import { PALETTE, epochTable, lossAxes, lossSummary, type LossHistory } from "./lossCompare";
 
 export interface LossPlotOptions {
   /** Chart title, e.g. the model's name. */
   title?: string;
+  /**
+   * The training logs drawn, one line each (default ["loss"]): each batch's value, and its `val_` log at each
+   * epoch's end when fit validates. A model with two losses names both, e.g. a VAE's
+   * ["reconstruction_loss", "kl_loss"].
+   */
+  series?: string[];
+  /** Series drawn against a second y axis on the right, for a loss on another scale than the others. */
+  rightAxis?: string[];
   /** Redraw after this many batches at most (default 5), and at least at every epoch's end. */
   everyBatches?: number;
   /** ...but not more often than this (default 250 ms), so a fast model does not flood the page. */
@@ -143,19 +35,47 @@ async function logValue(logs: UnresolvedLogs | undefined, key: string): Promise<
   return typeof value === "number" ? value : (await value.data())[0];
 }
 
+/** A fit's per-epoch losses: `loss` and `val_loss` always, and each series' values and its `val_` values. */
+export type SeriesHistory = Required<LossHistory> & Record<string, number[]>;
+
+/** The series checked against each other and against the logs fit will write (`params.metrics`). */
+function checkSeries(series: string[], rightAxis: string[]): void {
+  const listed = (names: string[]) => names.map((name) => `"${name}"`).join(", ");
+  if (series.length === 0 || new Set(series).size !== series.length) {
+    throw new RangeError(
+      localize({
+        en: `lossPlot: series must name at least one log, each once, found [${listed(series)}]`,
+        zh: `lossPlot：series 应至少列出一个日志名，且每个只列一次，实际为 [${listed(series)}]`,
+      }),
+    );
+  }
+  const stray = rightAxis.filter((name) => !series.includes(name));
+  if (stray.length > 0 || rightAxis.length === series.length) {
+    throw new RangeError(
+      localize({
+        en: `lossPlot: rightAxis must name some but not all of the series [${listed(series)}], found [${listed(rightAxis)}]`,
+        zh: `lossPlot：rightAxis 应是 series [${listed(series)}] 中的一部分（不能是全部），实际为 [${listed(rightAxis)}]`,
+      }),
+    );
+  }
+}
+
 /**
- * A `model.fit` callback that draws training loss (per batch) and validation loss (per epoch) into one
+ * A `model.fit` callback that draws training losses (per batch) and validation losses (per epoch) into one
  * chart that grows while the model trains (see LiveChart). After training, `history` holds the per-epoch
  * losses for `compareLosses`.
  */
 export class LossPlot extends tf.Callback {
   readonly title: string;
   /** Per-epoch losses of the last fit. */
-  readonly history: Required<LossHistory> = { loss: [], val_loss: [] };
+  readonly history: SeriesHistory = { loss: [], val_loss: [] };
+  private readonly series: string[];
+  private readonly rightAxis: Set<string>;
   private readonly everyBatches: number;
   private readonly minIntervalMs: number;
   private readonly batchX: number[] = [];
-  private readonly batchLoss: number[] = [];
+  /** Each series' value at each batch of batchX. */
+  private readonly batchValues = new Map<string, number[]>();
   private readonly chart = new LiveChart();
   private guard: InterruptGuard | undefined;
   private epochs = 1;
@@ -167,16 +87,34 @@ export class LossPlot extends tf.Callback {
   constructor(options: LossPlotOptions = {}) {
     super();
     this.title = options.title ?? localize({ en: "Training loss", zh: "训练损失" });
+    this.series = [...(options.series ?? ["loss"])];
+    const rightAxis = options.rightAxis ?? [];
+    checkSeries(this.series, rightAxis);
+    this.rightAxis = new Set(rightAxis);
     this.everyBatches = checkWholeNumber("lossPlot: everyBatches", options.everyBatches ?? 5);
     this.minIntervalMs = checkNonNegative("lossPlot: minIntervalMs", options.minIntervalMs ?? 250);
   }
 
   override async onTrainBegin(): Promise<void> {
     ({ epochs: this.epochs, steps: this.steps } = fitLength(this.params));
-    this.history.loss.length = 0;
-    this.history.val_loss.length = 0;
+    // A misspelt series would draw nothing: say so before the first batch, with the names fit will log.
+    const logged = (this.params as { metrics?: unknown } | undefined)?.metrics;
+    if (Array.isArray(logged)) {
+      const missing = this.series.filter((name) => !logged.includes(name));
+      if (missing.length > 0) {
+        const names = logged.filter((name) => !String(name).startsWith("val_")).join(", ");
+        throw new RangeError(
+          localize({
+            en: `lossPlot: expected the series ${missing.join(", ")} among the training logs, found ${names}`,
+            zh: `lossPlot：训练日志里应有 ${missing.join("、")}，实际只有 ${names}`,
+          }),
+        );
+      }
+    }
+    for (const values of Object.values(this.history)) values.length = 0;
     this.batchX.length = 0;
-    this.batchLoss.length = 0;
+    this.batchValues.clear();
+    for (const name of this.series) this.batchValues.set(name, []);
     // Stop (kernel interrupt) ends training after the current batch, also when no progress bar is used.
     this.guard = guardInterrupts(this.model);
     this.chart.begin(this.spec());
@@ -188,10 +126,11 @@ export class LossPlot extends tf.Callback {
   }
 
   override async onBatchEnd(batch: number, logs?: UnresolvedLogs): Promise<void> {
-    const loss = await logValue(logs, "loss");
-    if (loss !== undefined && Number.isFinite(loss)) {
+    const values = await Promise.all(this.series.map((name) => logValue(logs, name)));
+    // A batch counts when every series has a finite value, so that the lines share their x values.
+    if (values.every((value) => value !== undefined && Number.isFinite(value))) {
       this.batchX.push(this.epoch + (batch + 1) / this.steps);
-      this.batchLoss.push(loss);
+      this.series.forEach((name, i) => this.batchValues.get(name)?.push(values[i] as number));
     }
     this.sinceDrawn += 1;
     if (this.sinceDrawn >= this.everyBatches && Date.now() - this.lastDrawn >= this.minIntervalMs) {
@@ -201,9 +140,11 @@ export class LossPlot extends tf.Callback {
   }
 
   override async onEpochEnd(_epoch: number, logs?: UnresolvedLogs): Promise<void> {
-    const [loss, valLoss] = [await logValue(logs, "loss"), await logValue(logs, "val_loss")];
-    if (loss !== undefined) this.history.loss.push(loss);
-    if (valLoss !== undefined) this.history.val_loss.push(valLoss);
+    const names = [...new Set(["loss", ...this.series])].flatMap((name) => [name, `val_${name}`]);
+    for (const name of names) {
+      const value = await logValue(logs, name);
+      if (value !== undefined) (this.history[name] ??= []).push(value);
+    }
     this.chart.update(this.spec());
     this.drawn();
   }
@@ -216,29 +157,62 @@ export class LossPlot extends tf.Callback {
 
   /** The chart as it stands. */
   spec(): ChartSpec {
-    const valLoss = this.history.val_loss;
-    const traces: Trace[] = [
-      {
-        name: localize({ en: "loss (each batch)", zh: "loss（每一批）" }),
+    const several = this.series.length > 1;
+    const onRight = (name: string): Pick<Trace, "yaxis"> => (this.rightAxis.has(name) ? { yaxis: "y2" } : {});
+    const rightNote = (name: string) =>
+      this.rightAxis.has(name) ? localize({ en: ", right axis", zh: "，右侧坐标轴" }) : "";
+    const traces: Trace[] = this.series.flatMap((name, i) => {
+      // With several series each has one colour, its validation markers too; alone, plotly's defaults as ever.
+      const color = several ? { color: PALETTE[i % PALETTE.length] } : {};
+      const batches: Trace = {
+        name: localize({
+          en: `${name} (each batch${rightNote(name)})`,
+          zh: `${name}（每一批${rightNote(name)}）`,
+        }),
         x: [...this.batchX],
-        y: [...this.batchLoss],
+        y: [...(this.batchValues.get(name) ?? [])],
         mode: "lines",
-        line: { width: 1 },
-      },
-    ];
-    if (valLoss.length > 0) {
-      traces.push({
-        name: localize({ en: "val_loss (each epoch)", zh: "val_loss（每个 epoch 结束时）" }),
-        x: valLoss.map((_, i) => i + 1),
-        y: [...valLoss],
+        line: { width: 1, ...color },
+        ...onRight(name),
+      };
+      const valValues = this.history[`val_${name}`] ?? [];
+      if (valValues.length === 0) return [batches];
+      const epochs: Trace = {
+        name: localize({
+          en: `val_${name} (each epoch${rightNote(name)})`,
+          zh: `val_${name}（每个 epoch 结束时${rightNote(name)}）`,
+        }),
+        x: valValues.map((_, e) => e + 1),
+        y: [...valValues],
         mode: "lines+markers",
-      });
-    }
-    const summary =
-      this.history.loss.length > 0
-        ? lossSummary([{ name: this.title, loss: this.history.loss, valLoss }])
+        ...(several ? { line: color, marker: color } : {}),
+        ...onRight(name),
+      };
+      return [batches, epochs];
+    });
+    const left = this.series.filter((name) => !this.rightAxis.has(name));
+    const axes = several
+      ? { ...lossAxes(), yTitle: left.join(", "), y2Title: [...this.rightAxis].join(", ") || undefined }
+      : lossAxes();
+    return { title: this.title, ...axes, traces, xRange: [0, this.epochs], summary: this.summary() };
+  }
+
+  /** The per-epoch table beside the chart: loss and val_loss as ever, or a column per series and `val_` log. */
+  private summary(): string {
+    const trained = this.history.loss.length > 0 || this.series.some((name) => this.history[name]?.length);
+    if (this.series.length === 1 && this.series[0] === "loss") {
+      return trained
+        ? lossSummary([{ name: this.title, loss: this.history.loss, valLoss: this.history.val_loss }])
         : `epoch  loss  val_loss\n${localize({ en: "(training...)", zh: "（训练中……）" })}`;
-    return { title: this.title, ...lossAxes(), traces, xRange: [0, this.epochs], summary };
+    }
+    const columns = this.series.flatMap((name) =>
+      [name, `val_${name}`]
+        .filter((key, i) => i === 0 || (this.history[key]?.length ?? 0) > 0)
+        .map((key) => ({ name: key, values: this.history[key] ?? [] })),
+    );
+    return trained
+      ? epochTable(columns)
+      : `epoch  ${columns.map((column) => column.name).join("  ")}\n${localize({ en: "(training...)", zh: "（训练中……）" })}`;
   }
 
   private drawn(): void {
