@@ -73,7 +73,23 @@ function isPlainLiteral(ts, node) {
 }
 
 /**
- * What one code cell declares at top level: its functions, and the statements lessonFunctions keeps.
+ * A statement `tf.serialization.registerClass(Name);`, which registers a layer class of the cell for serialization.
+ * @param {TypeScript} ts
+ * @param {import("typescript").Statement} statement
+ */
+function isRegistration(ts, statement) {
+  if (!ts.isExpressionStatement(statement) || !ts.isCallExpression(statement.expression)) return false;
+  const call = statement.expression;
+  return (
+    call.expression.getText() === "tf.serialization.registerClass" &&
+    call.arguments.length === 1 &&
+    ts.isIdentifier(/** @type {import("typescript").Expression} */ (call.arguments[0]))
+  );
+}
+
+/**
+ * What one code cell declares at top level: its functions, its classes (with their registration for
+ * serialization), and the statements lessonFunctions keeps.
  * @param {TypeScript} ts
  * @param {string} source
  */
@@ -90,6 +106,13 @@ function declarationsOf(ts, source) {
       // Overload signatures have no body; the implementation is the declaration.
       if (statement.body) functions.push(statement.name.text);
       names.push(statement.name.text);
+      kept.push(statement.getFullText(file));
+    } else if (ts.isClassDeclaration(statement) && statement.name) {
+      // A layer class of the lesson's own (09-vae's Sampling), which its functions build models with.
+      names.push(statement.name.text);
+      kept.push(statement.getFullText(file));
+    } else if (isRegistration(ts, statement)) {
+      // `tf.serialization.registerClass(Sampling);`: so that a saved model with that layer loads.
       kept.push(statement.getFullText(file));
     } else if (
       ts.isVariableStatement(statement) &&
@@ -243,10 +266,17 @@ export function savedModelShape({ lesson, build }, options) {
     return { model: /** @type {Model} */ (built), dispose: () => /** @type {Model} */ (built).dispose() };
   const all = /** @type {Record<string, Model>} */ (built);
   const model = /** @type {Model} */ (all[build.pick]);
-  // Models made of the picked one's layers (06's encoder) go with it; one with layers of its own (its decoder,
-  // on an input of its own) holds a count on the shared ones and is disposed after it.
-  const others = Object.values(all).filter(
-    (m) => m !== model && m.layers.some((l) => !model.layers.includes(l)),
-  );
-  return { model, dispose: () => [model, ...others].forEach((m) => m.dispose()) };
+  // Disposed: the models no other one contains. Models made of the picked one's layers (06's encoder) go with
+  // it; one with layers of its own (06's decoder, on an input of its own) holds a count on the shared ones and is
+  // disposed after it; one that contains the picked one (09's trainer, with its KL output) is disposed in its
+  // place, since disposing both would dispose their shared layers twice.
+  const contains = (/** @type {Model} */ a, /** @type {Model} */ b) =>
+    b.layers.every((l) => a.layers.includes(l));
+  /** @type {Model[]} */
+  const disposed = [];
+  for (const m of [model, ...Object.values(all).filter((m) => m !== model)]) {
+    if (disposed.some((kept) => contains(kept, m))) continue;
+    disposed.splice(0, disposed.length, ...disposed.filter((kept) => !contains(m, kept)), m);
+  }
+  return { model, dispose: () => disposed.forEach((m) => m.dispose()) };
 }

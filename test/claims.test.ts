@@ -69,7 +69,30 @@ const CLAIMS: Claim[] = [
       results.some((line) => /^判为异常最少的异常数字：自编码器 9（[^）]*）；PCA 1（/.test(line)),
     defaults: { epochs: 20, trainSize: 60000 },
   },
+  {
+    lesson: "09-vae",
+    says: "变分自编码器的两个数都比普通自编码器的小",
+    // Both measures of the empty plane, each the VAE's against 06's plain autoencoder's
+    holds: (results) => {
+      const [vaeCells, aeCells] = vaeMeasures(
+        results,
+        /^没有测试图片编码的格点.*：变分自编码器 (\d+) 个，普通自编码器 (\d+) 个$/,
+      );
+      const [vaeShare, aeShare] = vaeMeasures(
+        results,
+        /^周围 0\.1σ 内没有测试图片编码的随机点.*：变分自编码器 (\d+\.\d)%，普通自编码器 (\d+\.\d)%$/,
+      );
+      return vaeCells < aeCells && vaeShare < aeShare;
+    },
+    defaults: { epochs: 20, trainSize: 60000 },
+  },
 ];
+
+/** One of 09-vae's measure lines: the VAE's number and the plain autoencoder's, or NaN. */
+function vaeMeasures(results: string[], pattern: RegExp): [number, number] {
+  const m = results.map((line) => pattern.exec(line)).find(Boolean);
+  return m ? [Number(m[1]), Number(m[2])] : [Number.NaN, Number.NaN];
+}
 
 /** 08-anomaly's AUC line: the autoencoder's and PCA's, or NaN. */
 function anomalyAucs(results: string[]): [number, number] {
@@ -147,6 +170,20 @@ test("a claim's check reads the result lines as the lessons print them, and can 
   assert.equal(slipped.holds([slippedLine(9, 1)]), true);
   assert.equal(slipped.holds([slippedLine(7, 1)]), false);
   assert.equal(slipped.holds([slippedLine(9, 7)]), false);
+  const vae = CLAIMS.find((c) => c.lesson === "09-vae");
+  assert.ok(vae);
+  const measures = (cells: [number, number], shares: [string, string]) => [
+    `没有测试图片编码的格点（共 100 个）：变分自编码器 ${cells[0]} 个，普通自编码器 ${cells[1]} 个`,
+    `周围 0.1σ 内没有测试图片编码的随机点（各取 1000 个）：变分自编码器 ${shares[0]}%，普通自编码器 ${shares[1]}%`,
+  ];
+  assert.equal(vae.holds(measures([0, 19], ["3.2", "20.0"])), true);
+  assert.equal(vae.holds(measures([0, 19], ["21.0", "20.0"])), false, "one measure against it");
+  assert.equal(vae.holds(measures([19, 19], ["3.2", "20.0"])), false, "a tie is no win");
+  assert.equal(
+    vae.holds(measures([0, 19], ["3.2", "20.0"]).slice(0, 1)),
+    false,
+    "a missing line is no proof",
+  );
 });
 
 // The guide's quick setting (AE_EPOCHS=1) still teaches: in its newest recorded export, every model a lesson

@@ -123,7 +123,9 @@ describe("the committed notebooks", () => {
           new RegExp(`optimizer: (?:"${optimizer}"|tf\\.train\\.${optimizer}\\()`),
           `${lesson} trains with ${optimizer}, as its entry says`,
         );
-        for (const setting of [`loss: "${loss}"`, `batchSize: ${batchSize}`])
+        // A loss by its name ("binaryCrossentropy"), or the notebook's own functions ("[reconstructionLoss, klLoss]").
+        const lossSetting = loss.startsWith("[") ? `loss: ${loss}` : `loss: "${loss}"`;
+        for (const setting of [lossSetting, `batchSize: ${batchSize}`])
           assert.ok(code.includes(setting), `${lesson} uses ${setting}, as its entry says`);
       }
       for (const setting of written) assert.ok(code.includes(setting), `${lesson} uses ${setting}`);
@@ -194,13 +196,61 @@ describe("the committed notebooks", () => {
     assert.match(textOf(read("03-conv")), /\]\(04-denoise\.ipynb\)[^\n]*$/);
   });
 
-  test("05 links to 06, 06 to 07, 07 to 08; 08, the last lesson, links back to 07 and to the teacher's guide", () => {
+  test("05 links to 06, 06 to 07 and to 09 (the VAE its last part promises), 07 to 08; 09, the last lesson, links back to 08 and to the teacher's guide", () => {
     assert.match(textOf(read("05-pca")), /\]\(06-latent\.ipynb\)/);
     assert.match(textOf(read("06-latent")), /\]\(07-sparse\.ipynb\)/);
+    assert.match(textOf(read("06-latent")), /变分自编码器[^]*\]\(09-vae\.ipynb\)/);
     assert.match(textOf(read("07-sparse")).split("---\n").pop() ?? "", /\]\(08-anomaly\.ipynb\)/);
-    const last = textOf(read("08-anomaly")).split("---\n").pop() ?? "";
-    assert.match(last, /最后一课.*\]\(07-sparse\.ipynb\)/);
+    const last = textOf(read("09-vae")).split("---\n").pop() ?? "";
+    assert.match(last, /最后一课.*\]\(08-anomaly\.ipynb\)/);
     assert.match(last, /\]\(\.\.\/docs\/teacher-guide\.zh\.md\)/);
+  });
+
+  test("09: 06's layers made variational (Keras's vae.py): two heads, Sampling, the KL as a second output's loss", () => {
+    const code = codeOf(read("09-vae"));
+    // 06's layers with the two heads: 784-128-64-(2, 2)-2-64-128-784, then 06's own mapModels beside it.
+    assert.deepEqual(
+      [
+        ...code.matchAll(/tf\.layers\.dense\(\{\s*units: (\w+)(, activation: "(\w+)")?(, name: "(\w+)")?/g),
+      ].map((m) => [m[1], m[3] ?? "linear", m[5]].filter(Boolean).join(" ")),
+      [
+        "128 relu",
+        "64 relu",
+        "latentDim linear z_mean",
+        "latentDim linear z_log_var",
+        "64 relu",
+        "128 relu",
+        "784 sigmoid reconstruction",
+        "128 relu",
+        "64 relu",
+        "2 linear",
+        "64 relu",
+        "128 relu",
+        "784 sigmoid",
+      ],
+    );
+    assert.match(code, /^const latentDim = 2;/m);
+    assert.match(code, /^const klWeight: number = 1;/m);
+    // Sampling as vae.py's: z = mean + exp(logVar / 2) · ε, registered for saving and loading.
+    assert.match(code, /const epsilon = tf\.randomNormal\(zMean!\.shape\);/);
+    assert.match(code, /return zMean!\.add\(zLogVar!\.mul\(0\.5\)\.exp\(\)\.mul\(epsilon\)\);/);
+    assert.match(code, /^tf\.serialization\.registerClass\(Sampling\);/m);
+    // The losses: BCE summed over the pixels; the KL summed over the code's dimensions, weighted by klWeight.
+    assert.match(code, /return tf\.metrics\.binaryCrossentropy\(x, xHat\)\.mul\(784\);/);
+    assert.match(
+      code,
+      /tf\.sum\(tf\.add\(1, zLogVar!\)\.sub\(zMean!\.square\(\)\)\.sub\(zLogVar!\.exp\(\)\), -1\)\.mul\(-0\.5\)/,
+    );
+    assert.match(code, /outputs: \[reconstruction, meanLogVar\]/);
+    assert.match(code, /tf\.layers\.concatenate\(\{ name: "kl" \}\)/);
+    // Trained as vae.py trains it: no validation data; the saved-weights names scripts/weights.js saves.
+    assert.doesNotMatch(code, /validationData/);
+    assert.match(
+      code,
+      /^const vaeHistory = savedVae \?\? await vae\.fit\(xTrain, \[xTrain, klTargets\], \{/m,
+    );
+    assert.match(code, /tryLoadSavedWeights\(vaeAutoEncoder, "vae"\)/);
+    assert.match(code, /tf\.randomNormal\(\[draws, 2\]\)/);
   });
 
   test("07: the plain 784-32-784 model, and the sparse one with an L1 penalty on its code as a second loss", () => {
@@ -358,7 +408,8 @@ function chartBatchLosses(output: Output): number[] {
   const traces = /newPlot\(el, (\[.*?\]), \{"title"/.exec(html)?.[1];
   assert.ok(traces, "the chart's traces");
   const parsed = JSON.parse(traces.replace(/\\u003c/g, "<")) as { name: string; y: number[] }[];
-  return parsed.find((trace) => trace.name.startsWith("loss"))?.y ?? [];
+  // The first series' batches: "loss", or the first of several (09's reconstruction_loss).
+  return parsed.find((trace) => trace.name.includes("loss（每一批"))?.y ?? [];
 }
 
 /**
@@ -415,10 +466,14 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
         notes.map((t) => t.split("\n")[0]),
         offGraphPath ? [`${OFF_GRAPH_NOTE}${offGraphPath}。`] : [],
       );
-      // A model with several outputs (07's sparse one): each output's loss follows loss, their val_ keys val_loss.
-      const finalLine = severalOutputs
-        ? /s\/批 - loss: \d\.\d{4}(?: - \w+: \S+)* - val_\w*loss: \S+$/
-        : /s\/批 - loss: \d\.\d{4} - val_loss: \d\.\d{4}$/;
+      // A model with several outputs (07's sparse one): each output's loss follows loss, their val_ keys val_loss;
+      // a lesson that fits without validation data (09's VAE, as Keras's vae.py) has no val_ keys.
+      const validates = codeOf(read(lesson)).includes("validationData: [");
+      const finalLine = !validates
+        ? /s\/批 - loss: \d+\.\d{4}(?: - \w+: \d+\.\d{4})+$/
+        : severalOutputs
+          ? /s\/批 - loss: \d\.\d{4}(?: - \w+: \S+)* - val_\w*loss: \S+$/
+          : /s\/批 - loss: \d\.\d{4} - val_loss: \d\.\d{4}$/;
       for (const line of progress) assert.match(dataOf(line, "text/plain"), finalLine);
 
       // Digit grids: PNGs of 10 digits a row. A grid redrawn while the model trained (liveReconstructions) is
@@ -493,6 +548,61 @@ describe("the lessons, executed headless with AE_EPOCHS=1 AE_TRAIN_SIZE=2048", (
           /σ=3\.0，卷积模型 50 个 epoch（weights\.json）：0\.2485，好于“始终输出平均训练图像”/,
         );
         assert.match(text, /σ=2\.0 的测试图片：σ=\d\.\d 的模型损失最低；/);
+      }
+      if (lesson === "09-vae") {
+        // The progress line and the live chart read as Keras's vae.py's: loss, reconstruction_loss, kl_loss.
+        assert.match(
+          dataOf(progress[0]!, "text/plain"),
+          / - loss: \d+\.\d{4} - reconstruction_loss: \d+\.\d{4} - kl_loss: \d+\.\d{4}$/,
+        );
+        const traces = /newPlot\(el, (\[.*?\]), \{"title"/.exec(dataOf(live[0]!, "text/html"))?.[1] ?? "[]";
+        const drawn = JSON.parse(traces.replace(/\\u003c/g, "<")) as { name: string; yaxis?: string }[];
+        assert.deepEqual(
+          drawn.map((t) => [t.name, t.yaxis ?? "y"]),
+          [
+            ["reconstruction_loss（每一批）", "y"],
+            ["kl_loss（每一批，右侧坐标轴）", "y2"],
+          ],
+        );
+        // loss = reconstruction_loss + kl_loss; the test set's two losses, measured in the notebook.
+        const sum =
+          /最后一个 epoch：loss (\d+\.\d) = reconstruction_loss (\d+\.\d) \+ kl_loss (\d+\.\d)/.exec(text);
+        assert.ok(sum, text);
+        assert.ok(Math.abs(Number(sum[1]) - Number(sum[2]) - Number(sum[3])) <= 0.11, sum[0]);
+        assert.match(text, /\n测试集上：重建损失 \d+\.\d，KL 散度 \d+\.\d{2}，两者之和 \d+\.\d\n/);
+        // 06's plain 2-D autoencoder, loaded from its saved weights; the two maps side by side.
+        assert.match(text, /已加载训练好的权重“latent-2d”：50 个 epoch/);
+        const maps = outputs.filter((o) =>
+          dataOf(o, "text/plain").startsWith("变分自编码器的编码（均值 μ）"),
+        );
+        assert.equal(maps.length, 1, "both maps in one output");
+        assert.match(
+          dataOf(maps[0]!, "text/plain"),
+          /\n\n普通自编码器的 2 维编码（06-latent）\n数字 0：980 个点/,
+        );
+        // The loss scale: the VAE's two rows at this run's epochs, the saved plain autoencoder's.
+        const scale = outputs.map((o) => dataOf(o, "text/plain")).find((t) => t.includes("怎样读损失"));
+        for (const row of [
+          "变分自编码器，采样的编码（1 个 epoch）",
+          "普通自编码器（06-latent，保存的模型，50 个 epoch）",
+        ])
+          assert.ok(scale?.includes(row), row);
+        // The two measures of the filled plane, for both maps: the walk tables of 06, and the drawn codes.
+        assert.equal([...text.matchAll(/每个格点周围有几张测试图片的编码（· 表示一张也没有）/g)].length, 2);
+        assert.match(
+          text,
+          /\n没有测试图片编码的格点（共 100 个）：变分自编码器 \d+ 个，普通自编码器 \d+ 个\n/,
+        );
+        assert.match(
+          text,
+          /\n周围 0\.1σ 内没有测试图片编码的随机点（各取 1000 个）：变分自编码器 \d+\.\d%，普通自编码器 \d+\.\d%\n/,
+        );
+        // Grids: the 20 x 20 decoded plane, and 10 x 10 digits drawn from each model's frame.
+        const rowCounts = grids.map(
+          (g) => (/从上到下各行：(.*)$/m.exec(dataOf(g, "text/plain"))?.[1] ?? "").split(" | ").length,
+        );
+        assert.deepEqual(rowCounts, [20, 10, 10]);
+        assert.match(text, /练习 1、2：表中还只有一个 klWeight/);
       }
       if (lesson === "07-sparse") {
         // What tfjs does with Keras's activityRegularizer, printed, not asserted in prose.

@@ -27,6 +27,7 @@ test("a lesson is named as a teacher would: 01-dense, 01-dense.ipynb, a path, or
   assert.equal(findLesson("06"), "06-latent");
   assert.equal(findLesson("07"), "07-sparse");
   assert.equal(findLesson("08"), "08-anomaly");
+  assert.equal(findLesson("09"), "09-vae");
   const lessons = lessonNames();
   assert.throws(() => findLesson("0"), {
     message:

@@ -11,8 +11,10 @@ import {
   lessonFunctions,
   lessonModel,
   lessonModelBuilder,
+  savedModelShape,
   type LessonModelKey,
 } from "../../scripts/lessonModels.js";
+import { savedModels } from "../../scripts/lessons.js";
 
 const quiet = { log() {} };
 const build = (key: LessonModelKey) => lessonModel(key, { tf, console: quiet });
@@ -252,6 +254,47 @@ describe("what lessonFunctions keeps of a cell", () => {
     assert.deepEqual(lines, [["shape tensorflow"]]);
   });
 
+  test("a layer class of the cell, and its registration for serialization, are kept (09-vae's Sampling)", () => {
+    const dir = tempNotebook("layered", [
+      [
+        "class Doubling extends tf.layers.Layer {",
+        '  static className = "DoublingForTest";',
+        "  call(inputs: tf.Tensor | tf.Tensor[]) {",
+        "    return tf.mul(2, inputs as tf.Tensor);",
+        "  }",
+        "}",
+        "tf.serialization.registerClass(Doubling);",
+        "tf.serialization.registerClass(undefined as never); // not a class name: not kept",
+        "function doubled(): number {",
+        "  const x = tf.input({ shape: [1] });",
+        "  const model = tf.model({ inputs: x, outputs: new Doubling({}).apply(x) as tf.SymbolicTensor });",
+        "  const y = model.predict(tf.ones([1, 1])) as tf.Tensor;",
+        "  return y.dataSync()[0]!;",
+        "}",
+      ].join("\n"),
+    ]);
+    const { doubled } = lessonFunctions("layered", ["doubled"], { tf, dir });
+    assert.equal(doubled(), 2);
+    assert.ok(tf.serialization.SerializationMap.getMap().classNameMap["DoublingForTest"], "registered");
+  });
+
+  test("09-vae's models, as the doctor and the tests build them: the saved one samples; all disposed once", () => {
+    const [saved] = savedModels().filter((entry) => entry.lesson === "09-vae");
+    assert.ok(saved, "09-vae saves its VAE");
+    const before = tf.memory().numTensors;
+    const { model, dispose } = savedModelShape(saved, { tf, console: quiet });
+    assert.deepEqual(
+      model.layers.map((l) => l.getClassName()),
+      ["InputLayer", "Dense", "Dense", "Dense", "Dense", "Sampling", "Dense", "Dense", "Dense"],
+    );
+    const x = tf.ones([2, 784]);
+    const [a, b] = [model.predict(x), model.predict(x)] as tf.Tensor[];
+    assert.ok(tf.any(tf.notEqual(a!, b!)).dataSync()[0], "two predictions of one image differ: z is sampled");
+    tf.dispose([x, a!, b!]);
+    dispose(); // the trainer holds every layer of the saved model and one of its own: disposed in its place
+    assert.equal(tf.memory().numTensors, before, "every weight freed, none twice");
+  });
+
   test("a name from a statement that is not kept: the call says what exists outside the notebook", () => {
     const dir = tempNotebook("uses", [
       "const { epochs } = { epochs: 5 };",
@@ -312,7 +355,7 @@ describe("errors say what was expected and what was found", () => {
     );
     assert.throws(
       () => lessonFunctions("02-dep", ["deepModel"], { tf }),
-      /the notebooks in .*notebooks'? are: 01-dense\.ipynb, 02-deep\.ipynb, 03-conv\.ipynb, 04-denoise\.ipynb, 05-pca\.ipynb, 06-latent\.ipynb, 07-sparse\.ipynb, 08-anomaly\.ipynb$/,
+      /the notebooks in .*notebooks'? are: 01-dense\.ipynb, 02-deep\.ipynb, 03-conv\.ipynb, 04-denoise\.ipynb, 05-pca\.ipynb, 06-latent\.ipynb, 07-sparse\.ipynb, 08-anomaly\.ipynb, 09-vae\.ipynb$/,
     );
   });
 
