@@ -36,7 +36,7 @@ export const { start: START, end: END } = markers("results-table");
 
 /**
  * @typedef {import("./export.js").Run} Run
- * @typedef {{lesson: string, epochs: number, loss: number, val_loss: number, trained: string,
+ * @typedef {{lesson: string, epochs: number, loss: number, val_loss?: number, trained: string,
  *   lessonSeconds: number, cpu: string}} SavedModel
  * @typedef {{name: string, title: string, trains?: boolean}} Lesson `trains` false for a lesson whose code calls no
  *   `fit` (05-pca compares saved models): its default epochs mean nothing there
@@ -173,7 +173,8 @@ function weightsCell(models, sameMachine) {
   return [
     ...models.map(
       (m) =>
-        `\`${m.name}\`：${m.epochs} 个 epoch 后 loss ${m.loss.toFixed(4)}，val_loss ${m.val_loss.toFixed(4)}`,
+        `\`${m.name}\`：${m.epochs} 个 epoch 后 loss ${m.loss.toFixed(4)}` +
+        (m.val_loss === undefined ? "（训练时没有验证集）" : `，val_loss ${m.val_loss.toFixed(4)}`),
     ),
     `全课 ${seconds.map((s) => duration(s)).join("、")}${sameMachine ? "" : `（${machines.join("；")}）`}`,
   ].join("<br>");

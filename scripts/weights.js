@@ -133,14 +133,16 @@ export async function trainWeights(args) {
     process.stdout.write(`\n== ${lesson}: ${epochs} epochs on ${trainSize} images ==\n`);
     const seconds = await trainLesson(lesson, { epochs, trainSize, out });
     for (const { name } of lessonEntry(lesson).saved) {
-      /** @type {{loss: number[], val_loss: number[]}} */
+      /** @type {{loss: number[], val_loss?: number[]}} */
       const history = JSON.parse(readFileSync(join(out, name, "history.json"), "utf8"));
+      // A model trained without validation data (09-vae's, as Keras's vae.py) has no val_loss to record.
+      const valLoss = history.val_loss ? last(history.val_loss) : undefined;
       record.models[name] = {
         lesson,
         epochs: history.loss.length,
         trainSize,
         loss: last(history.loss),
-        val_loss: last(history.val_loss),
+        ...(valLoss === undefined ? {} : { val_loss: valLoss }),
         trained: new Date().toISOString().slice(0, 10),
         lessonSeconds: Math.round(seconds),
         cpu: cpuName(),
@@ -148,7 +150,8 @@ export async function trainWeights(args) {
       };
       writeFileSync(recordFile, `${JSON.stringify(record, null, 2)}\n`);
       process.stdout.write(
-        `saved ${shellPath(join(out, name))}: loss ${last(history.loss)}, val_loss ${last(history.val_loss)}\n`,
+        `saved ${shellPath(join(out, name))}: loss ${last(history.loss)}` +
+          `${valLoss === undefined ? "" : `, val_loss ${valLoss}`}\n`,
       );
     }
   }

@@ -75,7 +75,7 @@ describe("saved weights made by npm run weights (1 epoch on 512 images, into a f
       assert.deepEqual(history.epoch, [0]);
       assert.deepEqual(history.history["val_loss"], [record.val_loss]);
       const valLoss = model.evaluate(xTest, xTest, { batchSize: 256 }) as tf.Scalar;
-      assert.ok(Math.abs((await valLoss.data())[0]! - record.val_loss) < 1e-4, "the same val_loss");
+      assert.ok(Math.abs((await valLoss.data())[0]! - record.val_loss!) < 1e-4, "the same val_loss");
       valLoss.dispose();
     } finally {
       model.dispose();
@@ -95,7 +95,7 @@ describe("saved weights made by npm run weights (1 epoch on 512 images, into a f
       const reconstructed = model.predict(xTest, { batchSize: 256 }) as tf.Tensor;
       const bce = tf.tidy(() => tf.metrics.binaryCrossentropy(xTest, reconstructed).mean().dataSync()[0]!);
       reconstructed.dispose();
-      assert.ok(Math.abs(bce - record.val_loss) < 1e-4, `BCE ${bce}, recorded val_loss ${record.val_loss}`);
+      assert.ok(Math.abs(bce - record.val_loss!) < 1e-4, `BCE ${bce}, recorded val_loss ${record.val_loss}`);
     } finally {
       model.dispose();
       tf.dispose([xTrain, xTest]);
@@ -189,7 +189,13 @@ describe("the committed weights (weights/, made by npm run weights)", () => {
           const found = (await valLoss.data())[0] ?? Number.NaN;
           tf.dispose([valLoss, ...(inputs === xTest ? [] : [inputs])]);
           const recorded = savedWeightsRecord(name).val_loss;
-          assert.ok(Math.abs(found - recorded) < 1e-4, `${name}: val_loss ${found}, recorded ${recorded}`);
+          if (recorded === undefined) {
+            // Trained without validation data (09's VAE, whose reconstructions sample their codes): no val_loss
+            // to reach; a reconstruction's loss stays a loss.
+            assert.ok(Number.isFinite(found) && found > 0, `${name}: BCE ${found}`);
+          } else {
+            assert.ok(Math.abs(found - recorded) < 1e-4, `${name}: val_loss ${found}, recorded ${recorded}`);
+          }
         } finally {
           dispose();
         }

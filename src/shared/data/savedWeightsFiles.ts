@@ -16,9 +16,12 @@ export interface SavedWeightsRecord {
   lesson: string;
   epochs: number;
   trainSize: number;
-  /** Training and validation loss after the last epoch. */
+  /**
+   * Training and validation loss after the last epoch; no val_loss for a model trained without validation data
+   * (09-vae's, as Keras's vae.py trains it).
+   */
   loss: number;
-  val_loss: number;
+  val_loss?: number;
   /** The day it was trained (YYYY-MM-DD), the lesson's wall time, and the CPU. */
   trained: string;
   lessonSeconds: number;

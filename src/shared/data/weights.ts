@@ -24,10 +24,12 @@ const changedModel = () =>
 
 /** The log line that says which saved model was loaded, and what it reached. */
 function sayLoaded(name: string, record: SavedWeightsRecord, then?: Localized): void {
+  // A model trained without validation data (09-vae's) has no val_loss.
+  const valLoss = record.val_loss === undefined ? "" : record.val_loss.toFixed(4);
   console.log(
     localize({
-      en: `loaded the saved weights "${name}": ${record.epochs} epochs on ${record.trainSize} images (${record.trained}), loss ${record.loss.toFixed(4)}, val_loss ${record.val_loss.toFixed(4)}${then?.en ?? ""}`,
-      zh: `已加载训练好的权重“${name}”：${record.epochs} 个 epoch、${record.trainSize} 张图片（${record.trained} 训练），loss ${record.loss.toFixed(4)}，val_loss ${record.val_loss.toFixed(4)}${then?.zh ?? ""}`,
+      en: `loaded the saved weights "${name}": ${record.epochs} epochs on ${record.trainSize} images (${record.trained}), loss ${record.loss.toFixed(4)}${valLoss && `, val_loss ${valLoss}`}${then?.en ?? ""}`,
+      zh: `已加载训练好的权重“${name}”：${record.epochs} 个 epoch、${record.trainSize} 张图片（${record.trained} 训练），loss ${record.loss.toFixed(4)}${valLoss && `，val_loss ${valLoss}`}${then?.zh ?? ""}`,
     }),
   );
 }
