@@ -70,3 +70,14 @@ export async function runBenchProcess(what, command, args, env) {
     result.error?.message ?? (result.code !== 0 ? `exit code ${result.code}` : "no BENCH_RESULT line");
   throw new Error(`${what} run failed (${why}); the last lines of its output:\n    ${tail(result.output)}`);
 }
+
+/**
+ * The loss a run is judged by: its last val_loss, or, for a model trained without validation (the VAE, as Keras's
+ * vae.py trains it), its last training loss, marked so.
+ * @param {BenchResult} r
+ */
+export function finalLoss(r) {
+  return r.val_loss.length > 0
+    ? { value: r.val_loss.at(-1) ?? NaN, mark: "" }
+    : { value: r.loss.at(-1) ?? NaN, mark: " (training loss)" };
+}

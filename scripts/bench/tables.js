@@ -4,6 +4,7 @@
 // (scripts/resultsTable.js).
 import { textTable } from "ae-shared/plain";
 import { liveCostTable } from "./liveTable.js";
+import { finalLoss } from "./benchProcess.js";
 
 /**
  * Seconds per epoch after the first (the first includes one-off start-up work), or the first if that is all.
@@ -49,17 +50,6 @@ export function runsTable(results) {
     ]),
     { style: "markdown" },
   );
-}
-
-/**
- * The loss a run is judged by: its last val_loss, or, for a model trained without validation (the VAE, as Keras's
- * vae.py trains it), its last training loss, marked so.
- * @param {import("./benchProcess.js").BenchResult} r
- */
-export function finalLoss(r) {
-  return r.val_loss.length > 0
-    ? { value: r.val_loss.at(-1) ?? NaN, mark: "" }
-    : { value: r.loss.at(-1) ?? NaN, mark: " (training loss)" };
 }
 
 /**
