@@ -48,6 +48,8 @@ import { ROOT, lessonNames } from "./project.js";
  *   Keras code), the doctor and the tests build by a short name (lessonModels.js's LESSON_MODELS); a lesson past
  *   the course has none
  * @property {RegExp[]} resultLines the lines it prints that state its result (the export's index and record)
+ * @property {string} [trainsOn] what of the training images it trains on, when not all of them, as the guide's
+ *   table says it after their count (08: "中的数字 4")
  */
 
 /** The entries' folder. */
