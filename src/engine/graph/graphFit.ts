@@ -1,6 +1,7 @@
 // The graph training path behind `model.fit`, as the lessons call it: for a model graphLayers.ts can read as a
-// chain (every lesson model but 07's sparse one), fit runs each batch's whole training step (and each validation
-// batch) as one call into a TensorFlow session, instead of one tfjs-node call per op. tfjs's own fit loop stays:
+// chain (every lesson model but 07's sparse one and 09's VAE), or vaePlan.ts as the VAE (its ε drawn here per
+// step, as its Sampling layer would), fit runs each batch's whole training step (and each validation batch of a
+// chain) as one call into a TensorFlow session, instead of one tfjs-node call per op. tfjs's own fit loop stays:
 // callbacks, the History, Stop after the batch, shuffling and validation scheduling are tfjs's; only the functions
 // it calls per batch (makeTrainFunction, makeTestFunction) are the graph's during the fit. Adam's hyperparameters
 // are read from the optimizer at each step, so a callback's learning-rate change takes effect at the next step.

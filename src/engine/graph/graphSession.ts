@@ -1,4 +1,5 @@
-// The graph training path's session: a model's training graph (graphModel.ts) loaded into one TensorFlow session,
+// The graph training path's session: a model's training graph (graphModel.ts, or vaeGraph.ts for the VAE) loaded
+// into one TensorFlow session,
 // and the hand-over of the weights and Adam's state between that session and the model during a fit.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
