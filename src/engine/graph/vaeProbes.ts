@@ -6,7 +6,7 @@
 //   that tf.randomNormal(shape, 0, 1, "float32", value) draws; the layer must give mean + exp(logVar / 2) · ε,
 //   drawing from Math.random once, as the graph path does per step (graphFit.ts feeds that ε to the graph).
 // - The losses, per image on random rows: the reconstruction loss c0 · BCE (the mean over the pixels), the KL loss
-//   c1 · KL(N(mean, exp(logVar)) ‖ N(0, 1)) summed over the code, each with one constant c > 0 on every row.
+//   c1 · KL(N(mean, exp(logVar)) ‖ N(0, 1)) summed over the code, each with one constant c on every row.
 import * as tf from "@tensorflow/tfjs-node";
 import { reason, type GraphPathReason } from "./graphLayers";
 
@@ -58,7 +58,11 @@ export function probeSampling(layer: tf.layers.Layer, latent: number): GraphPath
 /** `c` if it is within rounding of a whole number or of one over one, else `c`'s own value. */
 function roundConstant(c: number): number {
   for (const candidate of [Math.round(c), 1 / Math.round(1 / c)]) {
-    if (Number.isFinite(candidate) && candidate > 0 && Math.abs(c - candidate) <= 1e-5 * candidate)
+    if (
+      Number.isFinite(candidate) &&
+      candidate !== 0 &&
+      Math.abs(c - candidate) <= 1e-5 * Math.abs(candidate)
+    )
       return candidate;
   }
   return c;
@@ -69,8 +73,9 @@ function constantOf(value: tf.Tensor, expected: number[]): number | undefined {
   if (value.shape.length !== 1 || value.shape[0] !== expected.length) return undefined;
   const ratios = Array.from(value.dataSync(), (v, i) => v / (expected[i] ?? NaN));
   const c = ratios.reduce((a, b) => a + b, 0) / ratios.length;
-  if (!(c > 0) || !Number.isFinite(c)) return undefined;
-  return ratios.every((r) => Math.abs(r - c) <= 1e-4 * c) ? roundConstant(c) : undefined;
+  if (!Number.isFinite(c)) return undefined;
+  // Any constant, 0 too (the lesson's exercises weigh the KL): the graph multiplies by it.
+  return ratios.every((r) => Math.abs(r - c) <= 1e-4 * Math.abs(c)) ? roundConstant(c) : undefined;
 }
 
 type LossFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;

@@ -538,8 +538,17 @@ describe("the graph training path: the VAE", () => {
         kl,
       ],
       [
-        "a KL loss without the ½",
-        () => vaeModel({ losses: [reconstructionLoss, (t, p) => klLoss(t, p).mul(-2)] }),
+        "a KL loss with σ for σ²",
+        () =>
+          vaeModel({
+            losses: [
+              reconstructionLoss,
+              (_t, p) => {
+                const [m, v] = tf.split(p, 2, -1) as [tf.Tensor, tf.Tensor];
+                return tf.sum(tf.add(1, v).sub(m.square()).sub(v.mul(0.5).exp()), -1).mul(-0.5);
+              },
+            ],
+          }),
         kl,
       ],
       ["the KL loss for both outputs", () => vaeModel({ losses: [klLoss, klLoss] }), bce],
