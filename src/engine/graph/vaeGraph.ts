@@ -44,24 +44,16 @@ export function writeVaeGraph(dir: string, plan: VaePlan): void {
   const meanHead = forward(g, plan.mean, h, reads(plan.weights.mean));
   const logVarHead = forward(g, plan.logVar, h, reads(plan.weights.logVar));
   const [mean, logVar] = [meanHead.output, logVarHead.output];
-  const sigma = g.node(
-    "Exp",
-    "sigma",
-    [g.node("Mul", "half_log_var", [logVar, g.constant("half", 0.5)], T)],
-    T,
-  );
+  const half = g.constant("half", 0.5);
+  const sigma = g.node("Exp", "sigma", [g.node("Mul", "half_log_var", [logVar, half], T)], T);
   const sigmaNoise = g.node("Mul", "sigma_noise", [sigma, noise], T);
   const z = g.node("AddV2", "z", [mean, sigmaNoise], T);
   const decoder = forwardChain(g, plan.decoder, z, reads(plan.weights.decoder));
 
   // The losses, each the mean over the batch of its per-image value.
   const { lossAt, logits, bce, error } = crossEntropyFromLogits(g, decoder, y);
-  const reconstruction = g.node(
-    "Mul",
-    "reconstruction_loss",
-    [t.mean(bce, "mean_bce"), g.constant("c0", plan.reconstruction)],
-    T,
-  );
+  const c0 = g.constant("c0", plan.reconstruction);
+  const reconstruction = g.node("Mul", "reconstruction_loss", [t.mean(bce, "mean_bce"), c0], T);
   // KL per image: -1/2 Σ (1 + logVar - mean² - exp(logVar)) over the code; its batch mean is latent times the
   // mean over all values.
   const variance = g.node("Exp", "variance", [logVar], T);
@@ -94,15 +86,7 @@ export function writeVaeGraph(dir: string, plan: VaePlan): void {
   const dLogits = g.node(
     "Mul",
     "d_logits",
-    [
-      error,
-      g.node(
-        "RealDiv",
-        "bce_scale",
-        [g.constant("c0_again", plan.reconstruction), t.size(logits, "pixels_n")],
-        T,
-      ),
-    ],
+    [error, g.node("RealDiv", "bce_scale", [c0, t.size(logits, "pixels_n")], T)],
     T,
   );
   const decoded = backwardChain(g, decoder, lossAt, dLogits, { needInput: true });
@@ -115,7 +99,6 @@ export function writeVaeGraph(dir: string, plan: VaePlan): void {
     T,
   );
   const dMean = g.node("AddV2", "d_mean", [dz, g.node("Mul", "kl_d_mean", [mean, klScale], T)], T);
-  const half = g.constant("one_half", 0.5);
   const dLogVar = g.node(
     "AddV2",
     "d_log_var",
