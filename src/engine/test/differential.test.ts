@@ -139,7 +139,7 @@ const Sampling = samplingLayer((mean, logVar, epsilon) => mean.add(logVar.mul(0.
  * The VAE lesson's model, small: 12 -> 6 relu -> 5 relu (h) -> two Dense(2) heads -> Sampling -> a decoder model
  * named "reconstruction", 2 -> 5 relu -> 12 sigmoid; outputs [reconstruction, Concatenate "kl" of the heads].
  */
-function lessonVae({ sampling = Sampling, swapHeads = false } = {}): tf.LayersModel {
+function lessonVae({ sampling = Sampling, swapHeads = false, nested = true } = {}): tf.LayersModel {
   const input = tf.input({ shape: [12] });
   const apply = (x: tf.SymbolicTensor, layer: tf.layers.Layer) => layer.apply(x) as tf.SymbolicTensor;
   const h = [dense(6, "relu", 111), dense(5, "relu", 112)].reduce(apply, input);
@@ -147,11 +147,18 @@ function lessonVae({ sampling = Sampling, swapHeads = false } = {}): tf.LayersMo
   const zLogVar = apply(h, dense(2, "linear", 114));
   const z = new sampling({}).apply([zMean, zLogVar]) as tf.SymbolicTensor;
   const code = tf.input({ shape: [2] });
-  const decoded = [dense(5, "relu", 115), dense(12, "sigmoid", 116)].reduce(apply, code);
-  const decoder = tf.model({ inputs: code, outputs: decoded, name: "reconstruction" });
+  const decoderLayers = [
+    dense(5, "relu", 115),
+    dense(12, "sigmoid", 116, nested ? {} : { name: "reconstruction" }),
+  ];
+  const decoded = decoderLayers.reduce(apply, code);
   const heads = swapHeads ? [zLogVar, zMean] : [zMean, zLogVar];
   const kl = tf.layers.concatenate({ name: "kl" }).apply(heads) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: [decoder.apply(z) as tf.SymbolicTensor, kl] });
+  // The decoder as a model of its own applied to z, or (the notebook's way) its layers applied to z and to `code`.
+  const reconstruction = nested
+    ? (tf.model({ inputs: code, outputs: decoded, name: "reconstruction" }).apply(z) as tf.SymbolicTensor)
+    : decoderLayers.reduce(apply, z);
+  return tf.model({ inputs: input, outputs: [reconstruction, kl] });
 }
 type Loss = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 /** Per image: BCE summed over the 12 values (the lesson's, whose images have 784). */
@@ -737,6 +744,14 @@ const ROWS: Row[] = [
         shuffle: true,
         callbacks: [callback],
       });
+    },
+  },
+  {
+    name: "the VAE as the notebook builds it (decoder layers on z, shared with a decoder of their own), the KL weighed 0.5",
+    paths: ["graph"],
+    build: () => compiledVae(lessonVae({ nested: false }), [reconstructionLoss, klLoss(0.5)]),
+    train: async (model, run) => {
+      await run.fit(model, vectors, [vectors, klZeros], { epochs: 2, batchSize: 8, shuffle: true });
     },
   },
   {
