@@ -247,7 +247,7 @@ export function kernelTable(timings) {
 /**
  * A recorded bench run (the JSON `npm run bench` writes under bench/runs/, kept in bench/recorded/) as
  * bench/RESULTS.md shows it: the machine and settings, then its tables.
- * @param {{machine: {cpu: string, cores: number, node: string, date: string},
+ * @param {{machine: {cpu: string, cores: number, node: string, date: string, load?: number},
  *   options: {epochs: number, trainSize: number, models?: string[], keras?: boolean, levers?: boolean,
  *     before?: boolean, lessons?: boolean, kernels?: boolean, live?: boolean},
  *   results: import("./benchProcess.js").BenchResult[], lessons?: import("./lessonTimes.js").LessonTime[],
@@ -265,7 +265,8 @@ export function recordedRunSection({ machine, options, results, lessons, kernels
     .filter(Boolean)
     .join(" ");
   return [
-    `${machine.date.slice(0, 16).replace("T", " ")} UTC, "${machine.cpu}", ${machine.cores} cores, Node ` +
+    `${machine.date.slice(0, 16).replace("T", " ")} UTC, "${machine.cpu}", ${machine.cores} cores` +
+      `${machine.load === undefined ? "" : ` (load ${machine.load.toFixed(1)})`}, Node ` +
       (options.lessons
         ? `${machine.node}: \`npm run bench -- --lessons\`, every lesson at its defaults `
         : options.kernels
