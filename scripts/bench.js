@@ -8,7 +8,7 @@
 // reconstructions cost an epoch (bench/liveCost.js). Prints tables; writes JSON under bench/runs/.
 // Prints numbers, asserts nothing: speed goals live here, never in tests.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -156,6 +156,8 @@ async function main() {
     cores: cpus().length,
     node: process.versions.node,
     date: new Date().toISOString(),
+    // The 1-minute load average as the run begins: a machine shared with other work times nothing alone.
+    load: loadavg()[0],
   };
   if (options.kernels) {
     process.stdout.write(`bench: ${machine.cpu}, ${machine.cores} cores; the graph path's own forms\n`);

@@ -30,7 +30,7 @@ export const LESSON_MODELS = Object.freeze(
     )
   ),
 );
-/** @typedef {import("./lessons.js").CourseModel} LessonModelKey */
+/** @typedef {import("./lessons.js").ModelKey} LessonModelKey */
 
 /**
  * "cell 7", "cells 6, 9": for messages.

@@ -15,7 +15,8 @@ import { ROOT, lessonNames } from "./project.js";
  * @property {string} [pick] the model to take from what `fn` returns, when it returns several sharing layers
  * @property {"flat" | "image"} layout the loadMnist layout of its inputs
  *
- * @typedef {"dense" | "deep" | "conv" | "denoise"} CourseModel the course's four models (01-04)
+ * @typedef {"dense" | "deep" | "conv" | "denoise" | "vae"} ModelKey the course's four models (01-04), and 09's VAE,
+ *   benched beside Keras's own VAE example
  *
  * @typedef {object} SavedModel a model `npm run weights` saves and `AE_WEIGHTS=1` loads
  * @property {string} name its folder under weights/ (unique over all lessons)
@@ -44,10 +45,12 @@ import { ROOT, lessonNames } from "./project.js";
  *   order) in a 45-minute period; the exercises are not in class (lessonPlan.js)
  * @property {string[]} skippable level-3 headings a teacher can leave for reading after class
  * @property {SavedModel[]} saved its models `npm run weights` saves, in the order it trains them
- * @property {Partial<Record<CourseModel, Builder>>} models the course's models, which the bench (beside the course's
- *   Keras code), the doctor and the tests build by a short name (lessonModels.js's LESSON_MODELS); a lesson past
- *   the course has none
+ * @property {Partial<Record<ModelKey, Builder>>} models the models the bench trains beside Keras's code (the course's,
+ *   or for the VAE keras-io's vae.py), and the doctor and the tests build, by a short name (lessonModels.js's
+ *   LESSON_MODELS); most lessons past the course have none
  * @property {RegExp[]} resultLines the lines it prints that state its result (the export's index and record)
+ * @property {string} [trainsOn] what of the training images it trains on, when not all of them, as the guide's
+ *   table says it after their count (08: "中的数字 4")
  */
 
 /** The entries' folder. */

@@ -23,6 +23,8 @@ import { serverSizing } from "./serverSizing.js";
 import { answerTimes } from "./answerTimes.js";
 import { README, checkTimes, lessonTimes, nodeLines, setupSteps } from "./readmeTables.js";
 import { lessonPlanSection } from "./lessonPlan.js";
+import { mergeResults } from "./resultRanges.js";
+import { LESSONS } from "./lessons.js";
 
 export { markers, replaceSection, sectionOf };
 
@@ -33,6 +35,7 @@ export const BENCH_RESULTS = join(ROOT, "bench", "RESULTS.md");
 export const BENCH_RECORDED = join(ROOT, "bench", "recorded");
 /** The markers of the guide's table. */
 export const { start: START, end: END } = markers("results-table");
+export { mergeResults };
 
 /**
  * @typedef {import("./export.js").Run} Run
@@ -91,61 +94,17 @@ export function readSources({
   return { lessons, exported, weights: JSON.parse(readFileSync(weightsFile, "utf8")), notebooks: read };
 }
 
-const NUMBER = /\d+(?:\.\d+)?/g;
+const settingsKey = (/** @type {Run["settings"]} */ settings) =>
+  settings ? `${settings.epochs}/${settings.trainSize}` : "";
 
 /**
- * The result lines of several runs, line by line: runs whose line reads the same but for its numbers are merged,
- * each number that differs given as the lowest–highest of them as printed ("val_loss = 0.1118–0.1125"). Where
- * runs printed lines that differ in more than their numbers ("高 0.0017" in one run, "低 0.0012" in another),
- * each variant is given, merged the same way, with how many of the runs printed it ("（2 次）"): a result that
- * changes with the run is never shown as one run's. Runs that printed fewer lines count only where they have one.
- * @param {string[][]} lines per run, the newest first
- * @returns {string[]}
- */
-export function mergeResults(lines) {
-  const template = (/** @type {string} */ line) => line.replace(NUMBER, "#");
-  const count = Math.max(0, ...lines.map((run) => run.length));
-  return Array.from({ length: count }, (_, i) => {
-    /** @type {Map<string, string[]>} the runs' line i, by template, in the order first printed */
-    const variants = new Map();
-    for (const run of lines) {
-      const line = run[i];
-      if (line === undefined) continue;
-      variants.set(template(line), [...(variants.get(template(line)) ?? []), line]);
-    }
-    const merged = [...variants.values()].map((same) => mergeNumbers(same));
-    if (merged.length === 1) return merged;
-    return [...variants.values()].map((same, k) => `${merged[k]}（${same.length} 次）`);
-  }).flat();
-}
-
-/**
- * Lines that read the same but for their numbers, as one: each number that differs as lowest–highest.
- * @param {string[]} same the newest first
- */
-function mergeNumbers(same) {
-  const [newest = ""] = same;
-  const numbers = same.map((line) => line.match(NUMBER) ?? []);
-  let k = 0;
-  return newest.replace(NUMBER, (printed) => {
-    const all = numbers.map((found) => found[k] ?? printed);
-    k += 1;
-    const sorted = [...all].sort((a, b) => Number(a) - Number(b));
-    const [low, high] = [sorted[0] ?? printed, sorted[sorted.length - 1] ?? printed];
-    return Number(low) === Number(high) ? printed : `${low}–${high}`;
-  });
-}
-
-/** @param {Run["settings"]} settings */
-const settingsKey = (settings) => (settings ? `${settings.epochs}/${settings.trainSize}` : "");
-
-/**
- * One lesson's export runs, as two cells: the settings and the times per CPU; the results.
- * Runs at settings other than the newest run's (the lesson's defaults before it changed them) are left out.
+ * One lesson's export runs, as two cells: the settings (with its entry's `trainsOn`) and the times per CPU; the
+ * results. Runs at settings other than the newest run's (the lesson's defaults before it changed them) are left out.
  * @param {Run[] | undefined} runs the newest first
+ * @param {string} [trainsOn]
  * @returns {[string, string]}
  */
-function exportCells(runs) {
+function exportCells(runs, trainsOn = "") {
   if (!runs || runs.length === 0) return ["尚未测量（`npm run export`）", "—"];
   const key = settingsKey(runs[0]?.settings ?? null);
   const current = runs.filter((run) => settingsKey(run.settings) === key);
@@ -154,7 +113,7 @@ function exportCells(runs) {
   for (const run of current) perCpu.set(run.cpu, [...(perCpu.get(run.cpu) ?? []), run.seconds]);
   const settings = runs[0]?.settings;
   const times = [
-    ...(settings ? [`${settings.epochs} 个 epoch，${settings.trainSize} 张训练图片`] : []),
+    ...(settings ? [`${settings.epochs} 个 epoch，${settings.trainSize} 张训练图片${trainsOn}`] : []),
     ...[...perCpu].map(([cpu, seconds]) => `\`${cpu}\`：${durationRange(seconds)}（${seconds.length} 次）`),
   ];
   const results = mergeResults(current.map((run) => run.results)).map(cell);
@@ -189,7 +148,7 @@ export function resultsTable({ lessons, exported, weights }) {
   const machines = [...new Set(models.map((m) => `${m.trained}|${m.cpu}`))];
   const sameMachine = machines.length === 1;
   const rows = lessons.map(({ name, title }) => {
-    const [times, results] = exportCells(exported?.lessons[name]);
+    const [times, results] = exportCells(exported?.lessons[name], LESSONS[name]?.trainsOn);
     const saved = weightsCell(
       models.filter((m) => m.lesson === name),
       sameMachine,

@@ -5,9 +5,9 @@ import { spawn } from "node:child_process";
 import { ROOT } from "../project.js";
 
 /**
- * What one bench process reports (scripts/bench/trainTfjs.js, scripts/bench/keras_course.py).
+ * What one bench process reports (scripts/bench/trainTfjs.js, scripts/bench/keras_course.py, keras_vae.py).
  * @typedef {object} BenchResult
- * @property {"dense" | "deep" | "conv" | "denoise"} model
+ * @property {"dense" | "deep" | "conv" | "denoise" | "vae"} model
  * @property {string} impl "tfjs-node" or "keras"; a lever row adds its name, e.g. "tfjs-node (no fast path)"
  * @property {number} epochs
  * @property {number} n_train
@@ -16,7 +16,9 @@ import { ROOT } from "../project.js";
  * @property {number[]} ms_per_batch training time of the epoch (up to its last batch) / batches
  * @property {number[]} [median_batch_ms] the median of the batches' own times (begin to end), per epoch
  * @property {number[]} loss
- * @property {number[]} val_loss
+ * @property {number[]} val_loss empty for a model trained without validation (the VAE, as Keras's vae.py)
+ * @property {number[]} [reconstruction_loss] the VAE's two losses per epoch
+ * @property {number[]} [kl_loss]
  * @property {number} peak_rss_mb
  * @property {number | null} tensors tfjs tensors left after disposing everything (null for Keras)
  * @property {Record<string, string>} versions
@@ -67,4 +69,15 @@ export async function runBenchProcess(what, command, args, env) {
   const why =
     result.error?.message ?? (result.code !== 0 ? `exit code ${result.code}` : "no BENCH_RESULT line");
   throw new Error(`${what} run failed (${why}); the last lines of its output:\n    ${tail(result.output)}`);
+}
+
+/**
+ * The loss a run is judged by: its last val_loss, or, for a model trained without validation (the VAE, as Keras's
+ * vae.py trains it), its last training loss, marked so.
+ * @param {BenchResult} r
+ */
+export function finalLoss(r) {
+  return r.val_loss.length > 0
+    ? { value: r.val_loss.at(-1) ?? NaN, mark: "" }
+    : { value: r.loss.at(-1) ?? NaN, mark: " (training loss)" };
 }

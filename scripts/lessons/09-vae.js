@@ -21,11 +21,9 @@ export default {
   ],
   // The two code maps side by side; the decoded plane, and digits drawn from each model's frame.
   shows: { fits: 1, comparisonCharts: 2, digitGrids: 3 },
-  // The KL is the loss of its second output (mean and log-variance side by side), as 07's L1 penalty.
+  // The KL is the loss of its second output (mean and log-variance side by side), as 07's L1 penalty. The engine's
+  // graph path takes this shape (src/engine/README.md: the VAE of this lesson), so no progress line says otherwise.
   severalOutputs: true,
-  // So it trains on tfjs's own path, and the progress line says so once (until the engine takes this shape:
-  // docs/vae-design.md, section 4).
-  offGraphPath: "模型不是只有一个输入和一个输出",
   lossScale: "training images",
   timedBy: "dense",
   plan: {

@@ -178,6 +178,27 @@ test("the goal line: met or missed per model, by the default row, with what miss
   assert.equal(goalLine([result({})]), "", "no Keras row: no goal line");
 });
 
+test("a model trained without validation (the VAE, as Keras's vae.py) is judged by its training loss", () => {
+  const vae = (impl: string, last: number, seconds: number) =>
+    result({
+      model: "vae",
+      impl,
+      sec_per_epoch: [4, seconds, seconds, seconds, seconds],
+      loss: [190, 160, 150, 145, last],
+      val_loss: [],
+    });
+  const met = [vae("tfjs-node", 141, 2), vae("keras", 140, 2.5)];
+  assert.match(goalLine(met), /; the training loss for a model fit without validation\): met by vae\.$/);
+  assert.match(
+    ratioTable(met),
+    /\| vae +\| tfjs-node \| 2\.00 +\| 2\.50 +\| 0\.80x \|.*\| 141\.0000 \(training loss\) \| 140\.0000 \(training loss\) \| 0\.7 % +\|/,
+  );
+  assert.match(
+    goalLine([vae("tfjs-node", 147, 3), vae("keras", 140, 2.5)]),
+    /missed by vae \(1\.20x Keras's epoch time, training loss 5\.0 % from Keras's\)\.$/,
+  );
+});
+
 test("a real run of ours: one epoch of the dense lesson model on 512 images, everything reported", async () => {
   const run = await runBenchProcess(
     "tfjs-node dense",

@@ -1,6 +1,7 @@
 // The graph training path behind `model.fit`, as the lessons call it: for a model graphLayers.ts can read as a
-// chain (every lesson model but 07's sparse one), fit runs each batch's whole training step (and each validation
-// batch) as one call into a TensorFlow session, instead of one tfjs-node call per op. tfjs's own fit loop stays:
+// chain (every lesson model but 07's sparse one and 09's VAE), or vaePlan.ts as the VAE (its ε drawn here per
+// step, as its Sampling layer would), fit runs each batch's whole training step (and each validation batch of a
+// chain) as one call into a TensorFlow session, instead of one tfjs-node call per op. tfjs's own fit loop stays:
 // callbacks, the History, Stop after the batch, shuffling and validation scheduling are tfjs's; only the functions
 // it calls per batch (makeTrainFunction, makeTestFunction) are the graph's during the fit. Adam's hyperparameters
 // are read from the optimizer at each step, so a callback's learning-rate change takes effect at the next step.
@@ -15,6 +16,7 @@
 import * as tf from "@tensorflow/tfjs-node";
 import { isReason, layerChain, reason, type GraphPathReason, type LayerChain } from "./graphLayers";
 import { GraphSession, HandOver, type AdamSettings } from "./graphSession";
+import { isVaePlan, vaeTrainingPlan, type VaePlan } from "./vaePlan";
 import { ENGINE_FENCES, installedVersion, nativeLeverFencesHold, type VersionOf } from "../fences";
 import { onTensorflowBackend } from "../tensorflowOps";
 
@@ -40,7 +42,7 @@ export function graphTrainingPlan(
   x: unknown,
   y: unknown,
   args: tf.ModelFitArgs = {},
-): LayerChain | GraphPathReason {
+): LayerChain | VaePlan | GraphPathReason {
   // A tf.Sequential trains through the LayersModel it wraps (its fit calls that one's): the plan is that one's.
   const wrapped = (model as unknown as { model?: tf.LayersModel }).model;
   if (model instanceof tf.Sequential && wrapped) return graphTrainingPlan(wrapped, x, y, args);
@@ -52,6 +54,8 @@ export function graphTrainingPlan(
   if (internals.optimizer.getClassName() !== "Adam") {
     return reason("an optimizer other than Adam", "优化器不是 Adam");
   }
+  // Two outputs: the VAE's shape (vaePlan.ts), or a reason.
+  if (model.outputs.length === 2) return vaeTrainingPlan(model, x, y, args);
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     return reason("not one input and one output", "模型不是只有一个输入和一个输出");
   }
@@ -157,16 +161,31 @@ export function installGraphFit(versionOf: VersionOf = installedVersion): void {
     }
     const running = session;
     const handOver = new HandOver(this, running);
+    const vae = isVaePlan(plan) ? plan : undefined;
     internals.makeTrainFunction = () => (data) => {
       handOver.beforeStep();
       const adam = internals.optimizer as unknown as AdamSettings;
-      const loss = running.trainStep(data[0] as tf.Tensor, data[1] as tf.Tensor, adam);
+      const [x, y] = data as [tf.Tensor, tf.Tensor];
+      let losses: tf.Scalar[];
+      if (vae) {
+        // ε drawn as the notebook's Sampling layer draws it on tfjs's path, from Math.random's seed.
+        const noise = tf.randomNormal([x.shape[0] ?? 0, vae.latent]);
+        try {
+          losses = running.trainVaeStep(x, y, noise, adam);
+        } finally {
+          noise.dispose();
+        }
+      } else losses = [running.trainStep(x, y, adam)];
       handOver.afterStep();
-      return [loss];
+      return losses;
     };
-    internals.makeTestFunction = () => {
-      internals.testFunction = (data) => [running.evaluateBatch(data[0] as tf.Tensor, data[1] as tf.Tensor)];
-    };
+    if (!vae) {
+      internals.makeTestFunction = () => {
+        internals.testFunction = (data) => [
+          running.evaluateBatch(data[0] as tf.Tensor, data[1] as tf.Tensor),
+        ];
+      };
+    }
     try {
       return await original.call(this, x, y, args);
     } finally {

@@ -14,7 +14,7 @@ export interface GraphPathReason {
 export const reason = (en: string, zh: string): GraphPathReason => ({ en, zh });
 
 /** "a Dense layer", "an Activation layer". */
-const aLayer = (kind: string) => `${/^[AEIOU]/.test(kind) ? "an" : "a"} ${kind} layer`;
+export const aLayer = (kind: string) => `${/^[AEIOU]/.test(kind) ? "an" : "a"} ${kind} layer`;
 
 /** True for a reason, false for a chain. */
 export const isReason = (plan: object): plan is GraphPathReason => "en" in plan;
@@ -42,7 +42,7 @@ export interface LayerChain {
   output: number[];
 }
 
-interface LayerLike {
+export interface LayerLike {
   getClassName(): string;
   getConfig(): Record<string, unknown>;
   activation?: { getClassName(): string };
@@ -101,7 +101,7 @@ function reshapeStep(
 }
 
 /** The step of one layer, or why the graph cannot train it. */
-function stepOf(layer: LayerLike, input: number[]): LayerStep | GraphPathReason {
+export function stepOf(layer: LayerLike, input: number[]): LayerStep | GraphPathReason {
   const kind = layer.getClassName();
   const config = layer.getConfig();
   const channelsLast = config.dataFormat == null || config.dataFormat === "channelsLast";

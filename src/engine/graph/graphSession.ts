@@ -1,4 +1,5 @@
-// The graph training path's session: a model's training graph (graphModel.ts) loaded into one TensorFlow session,
+// The graph training path's session: a model's training graph (graphModel.ts, or vaeGraph.ts for the VAE) loaded
+// into one TensorFlow session,
 // and the hand-over of the weights and Adam's state between that session and the model during a fit.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,6 +8,8 @@ import * as tf from "@tensorflow/tfjs-node";
 import { adamState, adoptAdamState } from "../eager/fastAdam";
 import { weightShapes, type LayerChain } from "./graphLayers";
 import { HYPERPARAMETERS, SIGNATURES, STATE, writeTrainingGraph } from "./graphModel";
+import { VAE_NOISE, VAE_OUTPUTS, writeVaeGraph } from "./vaeGraph";
+import { isVaePlan, type VaePlan } from "./vaePlan";
 
 /** A signature loaded by tf.node.loadSavedModel (tfjs-node's TFSavedModel). */
 type SavedSignature = Awaited<ReturnType<typeof tf.node.loadSavedModel>>;
@@ -54,26 +57,29 @@ export class GraphSession {
 
   private constructor(
     private readonly train: SavedSignature,
-    private readonly evaluate: SavedSignature,
+    /** None for the VAE, which the graph path trains without validation. */
+    private readonly evaluate: SavedSignature | undefined,
     private readonly load: SavedSignature,
     private readonly state: SavedSignature,
     private readonly shapes: number[][],
   ) {}
 
-  static async open(chain: LayerChain): Promise<GraphSession> {
+  static async open(plan: LayerChain | VaePlan): Promise<GraphSession> {
     const dir = mkdtempSync(join(tmpdir(), "ae-graph-"));
     try {
-      writeTrainingGraph(dir, chain);
+      const vae = isVaePlan(plan);
+      if (vae) writeVaeGraph(dir, plan);
+      else writeTrainingGraph(dir, plan);
       const load = (signature: string) => tf.node.loadSavedModel(dir, ["serve"], signature);
       // Loaded from one path with one tag, the signatures share one session, and so the variables.
       const train = await load(SIGNATURES.train);
-      const evaluate = await load(SIGNATURES.evaluate);
+      const evaluate = vae ? undefined : await load(SIGNATURES.evaluate);
       return new GraphSession(
         train,
         evaluate,
         await load(SIGNATURES.load),
         await load(SIGNATURES.state),
-        weightShapes(chain),
+        vae ? plan.shapes : weightShapes(plan),
       );
     } finally {
       rmSync(dir, { recursive: true, force: true }); // the session has read it
@@ -84,15 +90,26 @@ export class GraphSession {
     return model.predict(inputs) as unknown as tf.NamedTensorMap;
   }
 
-  /** One Adam step on a batch, with Adam's hyperparameters as the optimizer holds them now. */
-  trainStep(x: tf.Tensor, y: tf.Tensor, adam: AdamSettings): tf.Scalar {
+  /** One Adam step on `inputs`, with Adam's hyperparameters as the optimizer holds them now. */
+  private step(inputs: tf.NamedTensorMap, adam: AdamSettings): tf.NamedTensorMap {
     const values = [adam.learningRate, adam.beta1, adam.beta2, adam.epsilon];
-    const inputs: tf.NamedTensorMap = { x, y };
     HYPERPARAMETERS.forEach((name, i) => (inputs[name] = this.fed[i]?.of(values[i] ?? NaN) as tf.Scalar));
-    return this.run(this.train, inputs).loss as tf.Scalar;
+    return this.run(this.train, inputs);
+  }
+
+  /** One Adam step on a batch of a chain. */
+  trainStep(x: tf.Tensor, y: tf.Tensor, adam: AdamSettings): tf.Scalar {
+    return this.step({ x, y }, adam).loss as tf.Scalar;
+  }
+
+  /** One Adam step of the VAE on a batch, with its ε: [loss, reconstruction loss, KL loss]. */
+  trainVaeStep(x: tf.Tensor, y: tf.Tensor, noise: tf.Tensor, adam: AdamSettings): tf.Scalar[] {
+    const out = this.step({ x, y, [VAE_NOISE]: noise }, adam);
+    return VAE_OUTPUTS.map((name) => out[name] as tf.Scalar);
   }
 
   evaluateBatch(x: tf.Tensor, y: tf.Tensor): tf.Scalar {
+    if (!this.evaluate) throw new Error("this graph has no evaluate signature");
     return this.run(this.evaluate, { x, y }).loss as tf.Scalar;
   }
 
@@ -155,7 +172,7 @@ export class GraphSession {
   }
 
   dispose(): void {
-    for (const model of [this.train, this.evaluate, this.load, this.state]) model.dispose();
+    for (const model of [this.train, this.evaluate, this.load, this.state]) model?.dispose();
     this.fed.forEach((scalar) => scalar.dispose());
   }
 }

@@ -62,7 +62,11 @@ const classes = tf.tidy(() =>
 const classesValidation = tf.tidy(() =>
   tf.keep(tf.oneHot(tf.argMax(tf.slice(vectorsValidation, [0, 0], [-1, 4]), 1), 4).toFloat()),
 );
-after(() => tf.dispose([vectors, vectorsValidation, images, imagesValidation, classes, classesValidation]));
+/** The VAE's second target: zeros, one per mean and log variance. */
+const klZeros = tf.zeros([37, 4]);
+after(() =>
+  tf.dispose([vectors, vectorsValidation, images, imagesValidation, classes, classesValidation, klZeros]),
+);
 
 const seeded = (seed: number) => tf.initializers.glorotUniform({ seed });
 
@@ -112,6 +116,64 @@ const lessonConv = () =>
       conv(1, "sigmoid", 23),
     ],
   );
+
+/** The VAE lesson's Sampling layer (docs/vae-design.md) computing z from mean, logVar and ε as `z` says. */
+function samplingLayer(z: (mean: tf.Tensor, logVar: tf.Tensor, epsilon: tf.Tensor) => tf.Tensor) {
+  return class Sampling extends tf.layers.Layer {
+    static className = "Sampling";
+    override computeOutputShape(shapes: tf.Shape | tf.Shape[]): tf.Shape {
+      return (shapes as tf.Shape[])[0] as tf.Shape;
+    }
+    override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      return tf.tidy(() => {
+        const [zMean, zLogVar] = inputs as [tf.Tensor, tf.Tensor];
+        return z(zMean, zLogVar, tf.randomNormal(zMean.shape));
+      });
+    }
+  };
+}
+/** The lesson's: z = μ + exp(logVar / 2) · ε. */
+const Sampling = samplingLayer((mean, logVar, epsilon) => mean.add(logVar.mul(0.5).exp().mul(epsilon)));
+
+/**
+ * The VAE lesson's model, small: 12 -> 6 relu -> 5 relu (h) -> two Dense(2) heads -> Sampling -> a decoder model
+ * named "reconstruction", 2 -> 5 relu -> 12 sigmoid; outputs [reconstruction, Concatenate "kl" of the heads].
+ */
+function lessonVae({ sampling = Sampling, swapHeads = false, nested = true } = {}): tf.LayersModel {
+  const input = tf.input({ shape: [12] });
+  const apply = (x: tf.SymbolicTensor, layer: tf.layers.Layer) => layer.apply(x) as tf.SymbolicTensor;
+  const h = [dense(6, "relu", 111), dense(5, "relu", 112)].reduce(apply, input);
+  const zMean = apply(h, dense(2, "linear", 113));
+  const zLogVar = apply(h, dense(2, "linear", 114));
+  const z = new sampling({}).apply([zMean, zLogVar]) as tf.SymbolicTensor;
+  const code = tf.input({ shape: [2] });
+  const decoderLayers = [
+    dense(5, "relu", 115),
+    dense(12, "sigmoid", 116, nested ? {} : { name: "reconstruction" }),
+  ];
+  const decoded = decoderLayers.reduce(apply, code);
+  const heads = swapHeads ? [zLogVar, zMean] : [zMean, zLogVar];
+  const kl = tf.layers.concatenate({ name: "kl" }).apply(heads) as tf.SymbolicTensor;
+  // The decoder as a model of its own applied to z, or (the notebook's way) its layers applied to z and to `code`.
+  const reconstruction = nested
+    ? (tf.model({ inputs: code, outputs: decoded, name: "reconstruction" }).apply(z) as tf.SymbolicTensor)
+    : decoderLayers.reduce(apply, z);
+  return tf.model({ inputs: input, outputs: [reconstruction, kl] });
+}
+type Loss = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
+/** Per image: BCE summed over the 12 values (the lesson's, whose images have 784). */
+const reconstructionLoss: Loss = (x, xHat) => tf.metrics.binaryCrossentropy(x, xHat).mul(12);
+/** Per image: KL(N(μ, σ²) ‖ N(0, 1)) summed over the code, times `scale`; `square` false leaves out μ². */
+const klLoss =
+  (scale = 1, square = true): Loss =>
+  (_zeros, meanLogVar) => {
+    const [zMean, zLogVar] = tf.split(meanLogVar, 2, -1) as [tf.Tensor, tf.Tensor];
+    const meanTerm = square ? zMean.square() : zMean;
+    return tf.sum(tf.add(1, zLogVar).sub(meanTerm).sub(zLogVar.exp()), -1).mul(-0.5 * scale);
+  };
+/** The VAE compiled with Adam and `losses` (the lesson's by default). */
+const compiledVae = (model: tf.LayersModel, losses: (Loss | string)[] = [reconstructionLoss, klLoss()]) =>
+  compiled(model, { optimizer: "adam", loss: losses as tf.ModelCompileArgs["loss"] });
 
 /** A model compiled with `args`. */
 function compiled(model: tf.LayersModel, args: tf.ModelCompileArgs): tf.LayersModel {
@@ -167,10 +229,18 @@ function boundOf(expected: Series): (v: number) => number {
 }
 
 /** Which path a fit trains on, by graphTrainingPlan: "graph", or the reason it gives. */
-function pathOf(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, args: tf.ModelFitArgs): string {
+function pathOf(model: tf.LayersModel, x: tf.Tensor, y: Targets, args: tf.ModelFitArgs): string {
   const plan = graphTrainingPlan(model, x, y, args);
-  return "steps" in plan ? "graph" : plan.en;
+  return "en" in plan ? plan.en : "graph";
 }
+
+/** A model's targets: one tensor, or one per output (the VAE's). */
+type Targets = tf.Tensor | tf.Tensor[];
+const firstOf = (y: Targets, n: number): Targets =>
+  Array.isArray(y) ? y.map((t) => t.slice(0, n)) : y.slice(0, n);
+/** Every output's values, one after the other. */
+const valuesOf = (out: tf.Tensor | tf.Tensor[]) =>
+  (Array.isArray(out) ? out : [out]).flatMap((t) => Array.from(t.dataSync()));
 
 /** One training through the engine or through tfjs: what it recorded, and the path each fit took. */
 class Run {
@@ -189,20 +259,18 @@ class Run {
   snapshot(model: tf.LayersModel, probe: tf.Tensor, label: string): void {
     const rate = adaptiveRate(model);
     model.getWeights().forEach((w, i) => this.add(`${label} weight ${i}`, "weights", w.dataSync(), rate));
-    tf.tidy(() =>
-      this.add(`${label} predict`, "predictions", (model.predict(probe) as tf.Tensor).dataSync()),
-    );
+    tf.tidy(() => this.add(`${label} predict`, "predictions", valuesOf(model.predict(probe))));
   }
 
   /**
-   * `model.fit` with Math.random seeded (tfjs shuffles with it) and restored after; records the History, and with
-   * `watch` (the default) the weights and predictions at each epoch's end, then after the fit predict and
-   * evaluate on `x`'s first samples.
+   * `model.fit` with Math.random seeded (tfjs shuffles with it, the VAE's Sampling draws ε from it) and
+   * restored after; records the History, and with `watch` (the default) the weights and predictions at each
+   * epoch's end, then after the fit predict and evaluate on `x`'s first samples (Math.random still seeded).
    */
   async fit(
     model: tf.LayersModel,
     x: tf.Tensor,
-    y: tf.Tensor,
+    y: Targets,
     args: tf.ModelFitArgs,
     { watch = true } = {},
   ): Promise<tf.History> {
@@ -222,12 +290,31 @@ class Run {
     );
     const random = Math.random;
     Math.random = seededRandom(this.fits);
-    let history: tf.History;
     try {
-      history = await model.fit(x, y, { verbose: 0, ...args, callbacks: [...callbacks, recorder] });
+      const history = await model.fit(x, y, { verbose: 0, ...args, callbacks: [...callbacks, recorder] });
+      this.record(model, { x, y, args, history, path, sessions, probe, label });
+      return history;
     } finally {
       Math.random = random;
+      probe.dispose();
     }
+  }
+
+  /** After a fit: the path it took, its History, the weights and predictions, and evaluate on `x`'s first. */
+  private record(
+    model: tf.LayersModel,
+    fit: {
+      x: tf.Tensor;
+      y: Targets;
+      args: tf.ModelFitArgs;
+      history: tf.History;
+      path: string;
+      sessions: number[];
+      probe: tf.Tensor;
+      label: string;
+    },
+  ): void {
+    const { x, y, args, history, path, sessions, probe, label } = fit;
     if (this.engine) {
       // The graph path holds one TensorFlow session while it trains; tfjs's path none.
       assert.equal(sessions[0] ?? 0, path === "graph" ? 1 : 0, `${label}: graph sessions while training`);
@@ -244,14 +331,14 @@ class Run {
       this.add(`${label} ${name}`, kindOf(name), values as number[], averaged);
     }
     this.snapshot(model, probe, `${label} end`);
-    const evaluated = model.evaluate(x.slice(0, 9), y.slice(0, 9)) as tf.Scalar | tf.Scalar[];
+    const [xs, ys] = [x.slice(0, 9), firstOf(y, 9)];
+    const evaluated = model.evaluate(xs, ys) as tf.Scalar | tf.Scalar[];
     const scalars = Array.isArray(evaluated) ? evaluated : [evaluated];
     scalars.forEach((s, i) => {
       const name = model.metricsNames[i] ?? "";
       this.add(`${label} evaluate ${name}`, kindOf(name), s.dataSync(), 9);
     });
-    tf.dispose([probe, ...scalars]);
-    return history;
+    tf.dispose([xs, ...[ys].flat(), ...scalars]);
   }
 
   /** One trainOnBatch on `x`'s first samples: its loss and metrics, then the weights. */
@@ -604,6 +691,98 @@ const ROWS: Row[] = [
         { watch: false },
       );
       tf.dispose(start);
+    },
+  },
+  {
+    name: "the VAE lesson's model (Sampling, two heads, a decoder model, losses c0·BCE and KL): shuffle, batch 8 of 37, the logs read",
+    paths: ["graph"],
+    build: () => compiledVae(lessonVae()),
+    train: async (model, run) => {
+      await run.fit(model, vectors, [vectors, klZeros], {
+        epochs: 3,
+        batchSize: 8,
+        shuffle: true,
+        callbacks: [readsLogs()],
+      });
+    },
+  },
+  {
+    name: "the VAE with its reconstruction as binaryCrossentropy and the KL / 12 (fit-mean), fit after fit",
+    paths: ["graph", "graph"],
+    build: () => compiledVae(lessonVae(), ["binaryCrossentropy", klLoss(1 / 12)]),
+    train: async (model, run) => {
+      await run.fit(model, vectors, [vectors, klZeros], { epochs: 2, batchSize: 10, shuffle: true });
+      await run.fit(model, vectors, [vectors, klZeros], { epochs: 1, batchSize: 16 });
+    },
+  },
+  {
+    name: "the VAE: weights read in onBatchEnd, a layer's weights set in onEpochEnd, a learning-rate change",
+    paths: ["graph"],
+    build: () => compiledVae(lessonVae()),
+    train: async (model, run) => {
+      let epoch = 0;
+      const callback = new tf.CustomCallback({
+        onEpochBegin: async (e) => void (epoch = e),
+        onBatchEnd: async (batch) => {
+          if (batch !== 1) return;
+          model
+            .getWeights()
+            .forEach((w, i) =>
+              run.add(`epoch ${epoch} batch ${batch} weight ${i}`, "weights", w.dataSync(), 0.001),
+            );
+        },
+        onEpochEnd: async (e) => {
+          const head = model.layers.find((l) => l.getClassName() === "Dense" && l.outputShape.at(-1) === 2);
+          const [kernel, bias] = head?.getWeights() ?? [];
+          head?.setWeights([tf.mul(kernel as tf.Tensor, 0.5), bias as tf.Tensor]);
+          if (e === 0) (model.optimizer as unknown as { learningRate: number }).learningRate = 0.003;
+        },
+      });
+      await run.fit(model, vectors, [vectors, klZeros], {
+        epochs: 2,
+        batchSize: 8,
+        shuffle: true,
+        callbacks: [callback],
+      });
+    },
+  },
+  {
+    name: "the VAE as the notebook builds it (decoder layers on z, shared with a decoder of their own), the KL weighed 0.5",
+    paths: ["graph"],
+    build: () => compiledVae(lessonVae({ nested: false }), [reconstructionLoss, klLoss(0.5)]),
+    train: async (model, run) => {
+      await run.fit(model, vectors, [vectors, klZeros], { epochs: 2, batchSize: 8, shuffle: true });
+    },
+  },
+  {
+    name: "a VAE whose Sampling computes something else (exp(logVar) · ε)",
+    paths: [
+      "a Sampling layer that does not compute mean + exp(logVar / 2) · ε, with ε = tf.randomNormal(mean.shape)",
+    ],
+    build: () =>
+      compiledVae(
+        lessonVae({
+          sampling: samplingLayer((mean, logVar, epsilon) => mean.add(logVar.exp().mul(epsilon))),
+        }),
+      ),
+    train: async (model, run) => {
+      await run.fit(model, vectors, [vectors, klZeros], { epochs: 2, batchSize: 8, shuffle: true });
+    },
+  },
+  {
+    name: "a VAE whose KL loss is not the KL (μ for μ²)",
+    paths: ["a KL loss that is not KL(N(mean, exp(logVar)) ‖ N(0, 1)) per image (times a constant)"],
+    build: () => compiledVae(lessonVae(), [reconstructionLoss, klLoss(1, false)]),
+    train: async (model, run) => {
+      await run.fit(model, vectors, [vectors, klZeros], { epochs: 2, batchSize: 8 });
+    },
+  },
+  {
+    name: "a VAE whose Concatenate takes the heads swapped ([logVar, mean])",
+    paths: ["a Concatenate whose inputs are not Sampling's [mean, logVar], in that order"],
+    build: () => compiledVae(lessonVae({ swapHeads: true })),
+    train: async (model, run) => {
+      await run.fit(model, vectors, [vectors, klZeros], { epochs: 2, batchSize: 8 });
     },
   },
   {

@@ -377,3 +377,257 @@ describe("the graph training path", () => {
     }
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// The VAE (graph/vaePlan.ts, vaeProbes.ts, vaeGraph.ts).
+
+type Loss = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
+type SamplingCall = (mean: tf.Tensor, logVar: tf.Tensor) => tf.Tensor;
+
+/** A layer of class name Sampling computing `z` (the lesson's by default: μ + exp(logVar / 2) · ε). */
+function samplingLayer(
+  z: SamplingCall = (mean, logVar) => mean.add(logVar.mul(0.5).exp().mul(tf.randomNormal(mean.shape))),
+) {
+  return class Sampling extends tf.layers.Layer {
+    static className = "Sampling";
+    override computeOutputShape(shapes: tf.Shape | tf.Shape[]): tf.Shape {
+      return (shapes as tf.Shape[])[0] as tf.Shape;
+    }
+    override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      return tf.tidy(() => z(...(inputs as [tf.Tensor, tf.Tensor])));
+    }
+  };
+}
+
+const reconstructionLoss: Loss = (x, xHat) => tf.metrics.binaryCrossentropy(x, xHat).mul(784);
+const klLoss: Loss = (_zeros, meanLogVar) => {
+  const [zMean, zLogVar] = tf.split(meanLogVar, 2, -1) as [tf.Tensor, tf.Tensor];
+  return tf.sum(tf.add(1, zLogVar).sub(zMean.square()).sub(zLogVar.exp()), -1).mul(-0.5);
+};
+
+/** The lesson's VAE, narrower: 784 -> 32 -> 16 -> (2, 2) -> Sampling -> a decoder model 16 -> 32 -> 784 sigmoid. */
+function vaeModel({
+  sampling = samplingLayer(),
+  losses = [reconstructionLoss, klLoss] as (Loss | string)[],
+} = {}): tf.LayersModel {
+  const seed = (i: number) => tf.initializers.glorotUniform({ seed: 40 + i });
+  const dense = (units: number, activation: "relu" | "linear" | "sigmoid", i: number) =>
+    tf.layers.dense({ units, activation, kernelInitializer: seed(i) });
+  const apply = (x: tf.SymbolicTensor, layer: tf.layers.Layer) => layer.apply(x) as tf.SymbolicTensor;
+  const input = tf.input({ shape: [784] });
+  const h = [dense(32, "relu", 0), dense(16, "relu", 1)].reduce(apply, input);
+  const [zMean, zLogVar] = [apply(h, dense(2, "linear", 2)), apply(h, dense(2, "linear", 3))];
+  const z = new sampling({}).apply([zMean, zLogVar]) as tf.SymbolicTensor;
+  const code = tf.input({ shape: [2] });
+  const decoded = [dense(16, "relu", 4), dense(32, "relu", 5), dense(784, "sigmoid", 6)].reduce(apply, code);
+  const decoder = tf.model({ inputs: code, outputs: decoded, name: "reconstruction" });
+  const kl = tf.layers.concatenate({ name: "kl" }).apply([zMean, zLogVar]) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: [decoder.apply(z) as tf.SymbolicTensor, kl] });
+  model.compile({ optimizer: "adam", loss: losses as tf.ModelCompileArgs["loss"] });
+  return model;
+}
+
+describe("the graph training path: the VAE", () => {
+  const zeros = tf.zeros([768, 4]);
+  after(() => zeros.dispose());
+  const planOf = (model: tf.LayersModel, args: tf.ModelFitArgs = {}, y: unknown = [data, zeros]) => {
+    try {
+      return graphTrainingPlan(model, data, y, args);
+    } finally {
+      model.dispose();
+    }
+  };
+  const reasonOf = (plan: ReturnType<typeof graphTrainingPlan>) => ("en" in plan ? plan.en : "graph");
+
+  test("the lesson's VAE: its parts read off the model, and the losses' constants from the probes", () => {
+    const random = Math.random;
+    let draws = 0;
+    Math.random = () => (draws++, random());
+    const before = tf.memory().numTensors;
+    let plan: ReturnType<typeof graphTrainingPlan>;
+    try {
+      plan = planOf(vaeModel());
+    } finally {
+      Math.random = random;
+    }
+    assert.equal(draws, 0, "the probes take nothing from Math.random (tfjs's shuffles and ε do)");
+    assert.equal(tf.memory().numTensors, before, "no tensor left by the probes");
+    assert.ok("kind" in plan && plan.kind === "vae", reasonOf(plan));
+    assert.deepEqual(
+      {
+        encoder: plan.encoder.map((s) => s.kind),
+        decoder: plan.decoder.map((s) => ("activation" in s ? s.activation : s.kind)),
+        latent: plan.latent,
+        reconstruction: plan.reconstruction,
+        kl: plan.kl,
+        weights: plan.weights,
+      },
+      {
+        encoder: ["dense", "dense"],
+        decoder: ["relu", "relu", "sigmoid"],
+        latent: 2,
+        reconstruction: 784,
+        kl: 1,
+        weights: { encoder: [0, 1, 2, 3], mean: [4, 5], logVar: [6, 7], decoder: [8, 9, 10, 11, 12, 13] },
+      },
+    );
+    const mean = planOf(vaeModel({ losses: ["binaryCrossentropy", (z, t) => klLoss(z, t).div(784)] }));
+    assert.ok("kind" in mean, reasonOf(mean));
+    assert.deepEqual(
+      [mean.reconstruction, mean.kl],
+      [1, 1 / 784],
+      "fit-mean: binaryCrossentropy and KL / 784",
+    );
+  });
+
+  test("the probes refuse each piece that computes something else, with its reason", () => {
+    const sampling =
+      "a Sampling layer that does not compute mean + exp(logVar / 2) · ε, with ε = tf.randomNormal(mean.shape)";
+    const bce = "a reconstruction loss that is not binary cross-entropy per image (times a constant)";
+    const kl = "a KL loss that is not KL(N(mean, exp(logVar)) ‖ N(0, 1)) per image (times a constant)";
+    const cases: [string, () => tf.LayersModel, string][] = [
+      [
+        "σ = exp(logVar)",
+        () => vaeModel({ sampling: samplingLayer((m, v) => m.add(v.exp().mul(tf.randomNormal(m.shape)))) }),
+        sampling,
+      ],
+      [
+        "ε drawn with a seed of its own",
+        () =>
+          vaeModel({
+            sampling: samplingLayer((m, v) =>
+              m.add(
+                v
+                  .mul(0.5)
+                  .exp()
+                  .mul(tf.randomNormal(m.shape, 0, 1, "float32", 3)),
+              ),
+            ),
+          }),
+        sampling,
+      ],
+      [
+        "ε drawn twice",
+        () =>
+          vaeModel({
+            sampling: samplingLayer((m, v) =>
+              m.add(
+                v
+                  .mul(0.5)
+                  .exp()
+                  .mul(tf.randomNormal(m.shape).add(tf.randomNormal(m.shape)).div(Math.SQRT2)),
+              ),
+            ),
+          }),
+        sampling,
+      ],
+      ["z = μ, no noise", () => vaeModel({ sampling: samplingLayer((m) => m.clone()) }), sampling],
+      [
+        "a reconstruction by mean squared error",
+        () => vaeModel({ losses: ["meanSquaredError", klLoss] }),
+        bce,
+      ],
+      [
+        "a reconstruction summed, not averaged, over the batch's images",
+        () => vaeModel({ losses: [(x, p) => reconstructionLoss(x, p).sum(), klLoss] }),
+        bce,
+      ],
+      [
+        "a KL loss reading its targets",
+        () => vaeModel({ losses: [reconstructionLoss, (t, p) => klLoss(t, p).add(t.sum(-1))] }),
+        kl,
+      ],
+      [
+        "a KL loss with σ for σ²",
+        () =>
+          vaeModel({
+            losses: [
+              reconstructionLoss,
+              (_t, p) => {
+                const [m, v] = tf.split(p, 2, -1) as [tf.Tensor, tf.Tensor];
+                return tf.sum(tf.add(1, v).sub(m.square()).sub(v.mul(0.5).exp()), -1).mul(-0.5);
+              },
+            ],
+          }),
+        kl,
+      ],
+      ["the KL loss for both outputs", () => vaeModel({ losses: [klLoss, klLoss] }), bce],
+    ];
+    for (const [what, build, expected] of cases) assert.equal(reasonOf(planOf(build())), expected, what);
+  });
+
+  test("fit arguments the VAE's graph does not take, and two outputs of another shape", () => {
+    assert.equal(
+      reasonOf(planOf(vaeModel(), { validationData: [data, [data, zeros]] as never })),
+      "validation data for a model with two outputs",
+    );
+    assert.equal(
+      reasonOf(planOf(vaeModel(), { validationSplit: 0.2 })),
+      "validation data for a model with two outputs",
+    );
+    assert.equal(
+      reasonOf(planOf(vaeModel(), {}, data)),
+      "inputs that are not one float32 tensor, or targets that are not two",
+    );
+    // 07-sparse's shape: [reconstruction, code]; the reason of every model with two outputs before the VAE.
+    const input = tf.input({ shape: [784] });
+    const code = tf.layers.dense({ units: 16, activation: "relu" }).apply(input) as tf.SymbolicTensor;
+    const out = tf.layers.dense({ units: 784, activation: "sigmoid" }).apply(code) as tf.SymbolicTensor;
+    const sparse = tf.model({ inputs: input, outputs: [out, code] });
+    sparse.compile({ optimizer: "adam", loss: ["binaryCrossentropy", "meanAbsoluteError"] });
+    assert.equal(reasonOf(planOf(sparse, {}, [data, data])), "not one input and one output");
+  });
+
+  test("Stop after a batch: fit ends there, the model holds what it learned, no tensor left", async () => {
+    const fit = async (levers: FastTrainingLever[]) => {
+      setFastTraining(levers);
+      const random = Math.random;
+      let state = 7;
+      Math.random = () => (state = (state * 16807) % 2147483647) / 2147483647;
+      const before = tf.memory().numTensors;
+      try {
+        const model = vaeModel();
+        const history = await model.fit(data, [data, zeros], {
+          epochs: 3,
+          batchSize: 128,
+          shuffle: true,
+          verbose: 0,
+          callbacks: [
+            new tf.CustomCallback({
+              onBatchEnd: async (batch) => void (batch === 2 && (model.stopTraining = true)),
+            }),
+          ],
+        });
+        const [iterations] = await model.optimizer.getWeights();
+        const result = {
+          left: 0,
+          history: history.history,
+          steps: iterations?.tensor.dataSync()[0],
+          weights: model.getWeights().map((w) => w.dataSync() as Float32Array),
+        };
+        iterations?.tensor.dispose();
+        model.dispose();
+        model.optimizer.dispose();
+        result.left = tf.memory().numTensors - before;
+        return result;
+      } finally {
+        Math.random = random;
+        setFastTraining();
+      }
+    };
+    const graph = await fit([...FAST_TRAINING_LEVERS]);
+    const eager = await fit(EAGER);
+    assert.deepEqual(Object.keys(graph.history), ["loss", "reconstruction_loss", "kl_loss"], "tfjs's logs");
+    assert.equal(graph.history.loss?.length, 1, "one epoch, cut short");
+    assert.equal(graph.steps, 3, "three batches trained, and the optimizer knows it");
+    for (const name of ["loss", "reconstruction_loss", "kl_loss"]) {
+      const [a, b] = [graph.history[name]?.[0] as number, eager.history[name]?.[0] as number];
+      assert.ok(Math.abs(a - b) <= 1e-4 * Math.abs(b), `${name}: ${a} vs ${b}`);
+    }
+    assert.ok(
+      maxDifference(graph.weights, eager.weights) < 1e-3,
+      `weights ${maxDifference(graph.weights, eager.weights)}`,
+    );
+    assert.equal(graph.left, 0, "no tensor left by the graph path");
+  });
+});
