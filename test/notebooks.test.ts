@@ -196,11 +196,15 @@ describe("the committed notebooks", () => {
     assert.match(textOf(read("03-conv")), /\]\(04-denoise\.ipynb\)[^\n]*$/);
   });
 
-  test("05 links to 06, 06 to 07 and to 09 (the VAE its last part promises), 07 to 08; 09, the last lesson, links back to 08 and to the teacher's guide", () => {
+  test("05 links to 06, 06 to 07 and to 09 (the VAE its last part promises), 07 to 08, 08 to 09; 09, the last lesson, links back to 08 and to the teacher's guide", () => {
     assert.match(textOf(read("05-pca")), /\]\(06-latent\.ipynb\)/);
     assert.match(textOf(read("06-latent")), /\]\(07-sparse\.ipynb\)/);
     assert.match(textOf(read("06-latent")), /变分自编码器[^]*\]\(09-vae\.ipynb\)/);
     assert.match(textOf(read("07-sparse")).split("---\n").pop() ?? "", /\]\(08-anomaly\.ipynb\)/);
+    assert.match(
+      textOf(read("08-anomaly")).split("---\n").pop() ?? "",
+      /下一课：\[09-vae\.ipynb\]\(09-vae\.ipynb\)/,
+    );
     const last = textOf(read("09-vae")).split("---\n").pop() ?? "";
     assert.match(last, /最后一课.*\]\(08-anomaly\.ipynb\)/);
     assert.match(last, /\]\(\.\.\/docs\/teacher-guide\.zh\.md\)/);
