@@ -231,15 +231,24 @@ export function lessonModelBuilder(key, options) {
       `lessonCode: expected a lesson model, one of ${Object.keys(LESSON_MODELS).join(", ")}; got ${String(key)}`,
     );
   }
-  const build = /** @type {LessonFunction} */ (lessonFunctions(entry.lesson, [entry.fn], options)[entry.fn]);
   return () => {
-    const model = build();
+    const built = savedModelShape({ lesson: entry.lesson, build: entry }, options);
+    const model = built.model;
     if (!(model instanceof options.tf.LayersModel) || !model.optimizer) {
-      if (model instanceof options.tf.LayersModel) model.dispose();
+      if (model instanceof options.tf.LayersModel) built.dispose();
       throw new Error(
         `lessonCode: expected ${entry.fn}() of ${entry.lesson}.ipynb to return a compiled tf.LayersModel, ` +
           `got ${model instanceof options.tf.LayersModel ? "a model that is not compiled" : String(model)}`,
       );
+    }
+    if (entry.pick) {
+      // The caller disposes the model it is given: the models built beside it (sharing its layers) go with it.
+      const own = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (model));
+      own.dispose = () => {
+        delete own.dispose;
+        built.dispose();
+        return { refCountAfterDispose: 0, numDisposedVariables: 0 };
+      };
     }
     return model;
   };

@@ -49,9 +49,8 @@ export default {
       build: { fn: "vaeModels", pick: "autoEncoder", layout: "flat" },
     },
   ],
-  // Past the course: no Keras model of the course to bench it against (a bench row beside keras-io's vae.py is
-  // docs/vae-design.md, section 5).
-  models: {},
+  // The bench trains the two-output trainer beside keras-io's vae.py with these layers (scripts/bench/keras_vae.py).
+  models: { vae: { fn: "vaeModels", pick: "vae", layout: "flat" } },
   // The test set's two losses, and the two measures of the filled plane, the VAE's against 06's autoencoder's.
   resultLines: [
     /^测试集上：重建损失 \d/,

@@ -34,10 +34,10 @@ const result = (overrides: Partial<BenchResult>): BenchResult => ({
 });
 
 describe("bench arguments", () => {
-  test("defaults: 3 epochs of all four lesson models on 60,000 images, ours only", () => {
+  test("defaults: 3 epochs of the course's four lesson models and 09's VAE on 60,000 images, ours only", () => {
     assert.deepEqual(parseBenchArgs([]), {
       epochs: 3,
-      models: ["dense", "deep", "conv", "denoise"],
+      models: ["dense", "deep", "conv", "denoise", "vae"],
       trainSize: 60000,
       keras: false,
       levers: false,
@@ -61,8 +61,8 @@ describe("bench arguments", () => {
       /--epochs must be a whole number from 1 to 1000, found "2.5"/,
     );
     assert.throws(
-      () => parseBenchArgs(["--models", "dense,vae"]),
-      /--models must be a comma-separated list of dense, deep, conv, denoise, found "dense,vae"/,
+      () => parseBenchArgs(["--models", "dense,sparse"]),
+      /--models must be a comma-separated list of dense, deep, conv, denoise, vae, found "dense,sparse"/,
     );
     assert.throws(
       () => parseBenchArgs(["--train-size", "0"]),
@@ -268,12 +268,12 @@ test("a real --live run of ours: the reconstructions drew in their epochs and we
 test("a run that fails reports its last lines", async () => {
   await assert.rejects(
     runBenchProcess(
-      "tfjs-node vae",
+      "tfjs-node sparse",
       process.execPath,
-      [join(ROOT, "scripts", "bench", "trainTfjs.js"), "--model", "vae"],
+      [join(ROOT, "scripts", "bench", "trainTfjs.js"), "--model", "sparse"],
       process.env,
     ),
-    /tfjs-node vae run failed \(exit code 1\); the last lines of its output:[\s\S]*--model must be one of dense, deep, conv, denoise, found vae/,
+    /tfjs-node sparse run failed \(exit code 1\); the last lines of its output:[\s\S]*--model must be one of dense, deep, conv, denoise, vae, found sparse/,
   );
   test("the limit: each run's GFLOP/s over its epoch, against the matmul speed measured before ours", () => {
     const ours = result({ flops_per_epoch: 9e9, matmul_gflops: 60 });

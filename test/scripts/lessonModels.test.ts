@@ -1,6 +1,6 @@
 // Test tier: unit (npm run test:unit: no kernel, no browser, no training).
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -14,6 +14,7 @@ import {
   savedModelShape,
   type LessonModelKey,
 } from "../../scripts/lessonModels.js";
+import { ROOT } from "../../scripts/project.js";
 import { savedModels } from "../../scripts/lessons.js";
 
 const quiet = { log() {} };
@@ -89,8 +90,48 @@ function tempNotebook(name: string, sources: string[]): string {
 }
 
 describe("the lesson models, built by the notebooks' own functions", () => {
-  test("the lessons' entries name the course's four models (scripts/lessons/, `models`)", () => {
-    assert.deepEqual(Object.keys(LESSON_MODELS), Object.keys(COURSE));
+  test("the lessons' entries name the course's four models and 09's VAE (scripts/lessons/, `models`)", () => {
+    assert.deepEqual(Object.keys(LESSON_MODELS), [...Object.keys(COURSE), "vae"]);
+  });
+
+  test("vae (09-vae vaeModels, its two-output trainer): the layers keras_vae.py gives Keras's vae.py", () => {
+    const model = build("vae");
+    try {
+      const layers = model.layers.map(describeLayer);
+      assert.deepEqual(layers, [
+        "InputLayer",
+        "dense 128 relu",
+        "dense 64 relu",
+        "dense 2 linear",
+        "dense 2 linear",
+        "Sampling",
+        "dense 64 relu",
+        "dense 128 relu",
+        "dense 784 sigmoid",
+        "Concatenate",
+      ]);
+      // The Keras side, read from its script: the same Dense layers in the same order (the heads' units are
+      // latent_dim = 2), so that the bench compares one model.
+      const script = readFileSync(join(ROOT, "scripts", "bench", "keras_vae.py"), "utf8");
+      assert.match(script, /^latent_dim = 2$/m);
+      const keras = [...script.matchAll(/layers\.Dense\((\d+|latent_dim)(?:, activation="(\w+)")?/g)].map(
+        (m) => `dense ${m[1] === "latent_dim" ? 2 : m[1]} ${m[2] ?? "linear"}`,
+      );
+      assert.deepEqual(
+        keras,
+        layers.filter((layer) => layer.startsWith("dense")),
+      );
+      assert.deepEqual(
+        model.outputs.map((output) => output.shape),
+        [
+          [null, 784],
+          [null, 4],
+        ],
+      );
+      assert.equal(model.optimizer.getClassName(), "Adam");
+    } finally {
+      model.dispose();
+    }
   });
 
   for (const key of Object.keys(COURSE) as (keyof typeof COURSE)[]) {
@@ -134,7 +175,9 @@ describe("the lesson models, built by the notebooks' own functions", () => {
           assert.ok(min >= -limit && max <= limit, `${where}: weights in [${min}, ${max}], limit ${limit}`);
           // A uniform's standard deviation is limit / sqrt(3); glorotNormal's would be 12 % less.
           const expected = limit / Math.sqrt(3);
-          const tolerance = kernel.size >= 1000 ? 0.05 : 0.1; // the spread of a sample of 288
+          // Four standard errors of a uniform sample's standard deviation (relative: sqrt(0.8 / 4n)), so that a
+          // small kernel (the VAE's 64x2 heads) does not fail by chance; glorotNormal's 12 % stays far outside.
+          const tolerance = 4 * Math.sqrt(0.8 / (4 * kernel.size));
           assert.ok(Math.abs(std / expected - 1) < tolerance, `${where}: std ${std}, expected ${expected}`);
           assert.equal(
             tf.tidy(() => tf.any(tf.notEqual(bias, 0)).dataSync()[0]),
@@ -401,7 +444,7 @@ describe("errors say what was expected and what was found", () => {
   test("a lesson model that is not one, or a function that does not return a compiled model", () => {
     assert.throws(
       () => lessonModel("sparse" as LessonModelKey, { tf }),
-      /^Error: lessonCode: expected a lesson model, one of dense, deep, conv, denoise; got sparse$/,
+      /^Error: lessonCode: expected a lesson model, one of dense, deep, conv, denoise, vae; got sparse$/,
     );
     const dir = tempNotebook("01-dense", ["function autoEncoderModel() {\n  return 42;\n}"]);
     assert.throws(
