@@ -7,8 +7,9 @@
 // the matmuls and convolutions.
 
 /**
- * @typedef {{getClassName(): string, getConfig(): Record<string, unknown>, inputSpec?: unknown,
- *   input: {shape: (number | null)[]} | {shape: (number | null)[]}[], outputShape: (number | null)[] | (number | null)[][]}} LayerLike
+ * @typedef {{shape: (number | null)[]}} ShapeLike
+ * @typedef {{getClassName(): string, getConfig(): Record<string, unknown>, getInputAt(node: number): ShapeLike | ShapeLike[],
+ *   getOutputAt(node: number): ShapeLike | ShapeLike[]}} LayerLike
  */
 
 /** @param {(number | null)[]} shape */
@@ -21,11 +22,12 @@ const units = (shape) => shape.slice(1).reduce((/** @type {number} */ a, b) => a
 export function forwardFlopsPerImage(layers) {
   let flops = 0;
   for (const layer of layers) {
-    const input = Array.isArray(layer.input) ? layer.input[0] : layer.input;
-    const output = /** @type {(number | null)[]} */ (
-      Array.isArray(layer.outputShape[0]) ? layer.outputShape[0] : layer.outputShape
-    );
-    if (!input) continue;
+    // The layer's first use: a layer shared with another model (09's decoder layers, in its lone decoder too)
+    // has an input and output per use, and the model's own use came first.
+    const first = (/** @type {ShapeLike | ShapeLike[]} */ value) => (Array.isArray(value) ? value[0] : value);
+    const input = first(layer.getInputAt(0));
+    const output = first(layer.getOutputAt(0))?.shape;
+    if (!input || !output) continue;
     const kind = layer.getClassName();
     if (kind === "Dense") {
       flops += 2 * units(input.shape) * units(output);

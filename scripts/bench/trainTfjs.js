@@ -132,7 +132,7 @@ async function main() {
     },
   );
   klTargets?.dispose();
-  const flops = epochFlops(model.layers, { trainSize, testSize: data.xTest.shape[0] });
+  const flops = epochFlops(model.layers, { trainSize, testSize: vae ? 0 : data.xTest.shape[0] });
   model.dispose();
   tf.dispose([data.xTrain, data.xTest, ...(noisy ? [noisy.train, noisy.test] : [])]);
   const result = {

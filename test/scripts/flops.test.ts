@@ -41,6 +41,20 @@ test("Conv2D counts 2·kh·kw·channels in per output value; pooling and upsampl
   }
 });
 
+test("a layer shared with another model (09's decoder layers) counts once, as the model uses it", () => {
+  const input = tf.input({ shape: [784] });
+  const [down, up] = [tf.layers.dense({ units: 2 }), tf.layers.dense({ units: 784 })];
+  const model = tf.model({ inputs: input, outputs: up.apply(down.apply(input)) as tf.SymbolicTensor });
+  const code = tf.input({ shape: [2] });
+  const decoder = tf.model({ inputs: code, outputs: up.apply(code) as tf.SymbolicTensor });
+  try {
+    assert.equal(forwardFlopsPerImage(model.layers), 2 * 784 * 2 * 2);
+  } finally {
+    decoder.dispose();
+    model.dispose();
+  }
+});
+
 test("the matmul speed is a positive number of GFLOP/s, and the matrices it made are freed", () => {
   const before = tf.memory().numTensors;
   const gflops = matmulGflops(tf, { n: 128, repeats: 2 });
