@@ -184,9 +184,14 @@ function runNbconvert(input, output, { env = {}, timeoutSeconds = 1800, onLine }
       // nbconvert's own log (kernel start, warnings such as IOPub time-outs), kept beside the output.
       writeFileSync(`${target}.log`, log);
       if (code !== 0) {
+        // nbconvert's Python traceback would fill the message: what the kernel printed before it (a crash's own
+        // words, say) comes first, then the traceback's last line.
+        const traceback = log.lastIndexOf("Traceback (most recent call last):");
+        const before = traceback >= 0 ? log.slice(0, traceback) : log;
+        const last = traceback >= 0 ? `\n${log.slice(traceback).trim().split("\n").at(-1)}` : "";
         reject(
           new Error(
-            `jupyter nbconvert --execute ${basename(input)} exited with ${code}:\n${log.slice(-4000)}`,
+            `jupyter nbconvert --execute ${basename(input)} exited with ${code}:\n${before.slice(-4000)}${last}`,
           ),
         );
         return;

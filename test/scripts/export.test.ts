@@ -88,6 +88,42 @@ test("the index names each lesson by its heading, with the val_loss or verdict i
   assert.match(escaped, /&#60;b&#62;/);
 });
 
+test("a kernel that dies: the error gives what the kernel printed before nbconvert's traceback, and its last line", async () => {
+  const dir = join(ROOT, "test", ".output", "export");
+  mkdirSync(dir, { recursive: true });
+  const dying = join(dir, "dying.ipynb");
+  const kernelspec = { display_name: "TypeScript", language: "typescript", name: "tslab" };
+  writeFileSync(
+    dying,
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec, language_info: { name: "typescript" } },
+      cells: [
+        {
+          cell_type: "code",
+          metadata: {},
+          outputs: [],
+          execution_count: null,
+          // Straight to the kernel process's stderr, as a native crash writes (a cell's process.stderr is its output).
+          source: [
+            'import { writeSync } from "fs";\n',
+            'writeSync(2, "the kernel\'s own last words\\n");\n',
+            'process.kill(process.pid, "SIGKILL");',
+          ],
+        },
+      ],
+    }),
+  );
+  await assert.rejects(executeNotebook(dying, join(dir, "dying.executed.ipynb")), (error: Error) => {
+    assert.match(error.message, /^jupyter nbconvert --execute dying\.ipynb exited with 1:\n/);
+    assert.match(error.message, /the kernel's own last words/);
+    assert.match(error.message, /\nnbclient\.exceptions\.DeadKernelError: Kernel died$/);
+    assert.doesNotMatch(error.message, /Traceback \(most recent call last\)/);
+    return true;
+  });
+});
+
 test("an exported page loads no script from elsewhere: no require.js, no MathJax, plotly inside", async () => {
   const dir = join(ROOT, "test", ".output", "export");
   const executed = join(dir, "smoke.ipynb");
