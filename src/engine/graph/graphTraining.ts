@@ -89,7 +89,10 @@ export class TrainingGraph {
       container: { string: "" },
     });
     const value = this.placeholder(`${name}/value`, shape);
-    this.loads.push(g.node("AssignVariableOp", `${name}/load`, [handle, value], { dtype: F }));
+    // A fed tensor may share a JS typed array's memory (tfjs-node's createTensor); assigned as it is, the variable
+    // would free it on a TensorFlow thread at its next update, calling into Node off its thread (a crash). A copy.
+    const copy = g.node("DeepCopy", `${name}/copy`, [value], T);
+    this.loads.push(g.node("AssignVariableOp", `${name}/load`, [handle, copy], { dtype: F }));
     this.loadInputs[name] = this.port(value, shape);
     this.stateOutputs[name] = this.port(g.node("Identity", `${name}/out`, [this.read(handle)], T), shape);
     return handle;
