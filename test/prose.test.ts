@@ -1,8 +1,9 @@
 // Test tier: unit (npm run test:unit: no kernel, no browser, no training).
 // What students and teachers read: the markdown of every lesson (notebooks/*.ipynb, notebooks/answers/*.ipynb),
 // docs/*.md and README.md.
-// 1. No measured number typed by hand: every number that looks measured (a decimal with 2 or more places, a
-//    percentage, a duration, a size in KB/MB/GB, a decimal ratio such as 1.6x or 0.54 倍) is found, at the precision
+// 1. No measured number typed by hand: every number of the markdown or of a code comment that looks measured (a
+//    decimal with 2 or more places, a percentage, a duration, a size in KB/MB/GB, a decimal ratio such as 1.6x or
+//    0.54 倍) is found, at the precision
 //    printed, in a source the repository keeps: weights/weights.json (written by `npm run weights`),
 //    results/export.json (`npm run record`'s record of exports at the defaults: the lessons' runs, and under
 //    `answers` the answer notebooks' runs of `npm run export -- --answers`), results/checks.json (the times of
@@ -677,7 +678,11 @@ const DOCUMENTS = readDocuments();
 
 describe("every measured-looking number in the prose has a source", () => {
   for (const document of DOCUMENTS) {
-    test(document.file, () => failIfAny(document.markdown.flatMap((prose) => numberProblems(prose))));
+    // The markdown, and the comments beside the code (a reader takes "在两核 … 上 0.0713" there as measured too).
+    const comments = document.strings.filter((prose) => prose.where.endsWith("(a comment)"));
+    test(document.file, () =>
+      failIfAny([...document.markdown, ...comments].flatMap((p) => numberProblems(p))),
+    );
   }
 });
 
