@@ -121,7 +121,7 @@ export function serverSizing({ usage = readUsage() } = {}) {
       "CPU 少一些时训练只是变慢，不会出错（内存不够内核才会重启）；但至少要让全班在一节 45 分钟的课里跑完：" +
       "人数 × 最长一课的 CPU 时间 ÷ 45 分钟，下表“至少”一栏。",
     `- 磁盘 = 人数 × 每人磁盘 + 2 GB，再加安装本身（约 ${((run.installMB ?? 0) / 1024).toFixed(1)} GB）。` +
-      `每人磁盘取七课执行后连同输出保存的大小，约 ${Math.round(defaults?.diskMB ?? 0)} MB。`,
+      `每人磁盘取全部 ${Object.keys(run.lessons).length} 课执行后连同输出保存的大小，约 ${Math.round(defaults?.diskMB ?? 0)} MB。`,
     "",
     "| 学生人数 | 内存（默认 / `AE_WEIGHTS=1`） | CPU 核，和这里一样快（默认 / `AE_WEIGHTS=1`） | CPU 核，至少（默认 / `AE_WEIGHTS=1`） | 磁盘 |",
     "| --- | --- | --- | --- | --- |",
