@@ -2,8 +2,8 @@
 // trains (built by its notebook's own function) trains a short epoch, its weights are read, and it trains again:
 // every hand-over between tfjs and the graph's session (load, train, read back, load again) happens. Then 01's
 // model trains on the engine's eager path (the path of the models the graph does not train, 07's sparse one).
-import { loadMnist } from "ae-shared"; // first: it sets TensorFlow's options before tfjs-node loads it
 import * as tf from "@tensorflow/tfjs-node";
+import { loadMnist } from "ae-shared";
 import { FAST_TRAINING_LEVERS, graphTrainingPlan, setFastTraining } from "ae-engine";
 import { LESSON_MODELS, lessonModelBuilder, type LessonModelKey } from "../../scripts/lessonModels.js";
 
