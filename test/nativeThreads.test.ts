@@ -1,3 +1,4 @@
+// Test tier: line (CI runs it on every Node.js line: .ci/run; the crash it guards against showed on each).
 // TensorFlow's threads never call into Node. tfjs-node's tensors can share a JS typed array's memory, and the
 // array is released through Node (napi_delete_reference) when TensorFlow drops that memory. A graph session that
 // kept such memory in a variable dropped it on one of its own threads at the next Adam step: Node called from two
