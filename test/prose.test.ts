@@ -3,8 +3,7 @@
 // docs/*.md and README.md.
 // 1. No measured number typed by hand: every number of the markdown or of a code comment that looks measured (a
 //    decimal with 2 or more places, a percentage, a duration, a size in KB/MB/GB, a decimal ratio such as 1.6x or
-//    0.54 倍) is found, at the precision
-//    printed, in a source the repository keeps: weights/weights.json (written by `npm run weights`),
+//    0.54 倍) is found, at the precision printed, in a source the repository keeps: weights/weights.json (written by `npm run weights`),
 //    results/export.json (`npm run record`'s record of exports at the defaults: the lessons' runs, and under
 //    `answers` the answer notebooks' runs of `npm run export -- --answers`), results/checks.json (the times of
 //    `npm test` and `npm run doctor`, recorded with AE_RECORD=1), results/course.json (the course's own

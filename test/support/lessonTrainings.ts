@@ -27,7 +27,7 @@ async function trainTwice(key: LessonModelKey, path: "graph" | "eager"): Promise
     ...(vae ? {} : { validationData: [xTest, xTest] }),
   };
   const first = await model.fit(xTrain, y, args);
-  tf.dispose(model.getWeights().map((w) => w.clone())); // reads the weights back from the session
+  model.getWeights(); // a read: the weights come back from the session (tfjs keeps the returned values)
   const second = await model.fit(xTrain, y, args);
   console.log(`${key} (${path} path): loss ${first.history.loss?.[0]} then ${second.history.loss?.[0]}`);
   model.dispose();
